@@ -1,0 +1,127 @@
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "app/platform_file.hpp"
+#include "core/json_writer.hpp"
+#include "core/quantity.hpp"
+#include "core/sc_time_conversion.hpp"
+#include "mem/memory_system.hpp"
+#include "mem/trace_replayer.hpp"
+
+namespace hmasim {
+
+namespace po = boost::program_options;
+
+int cmd_replay(const std::vector<std::string>& args) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  po::options_description opts(
+      "usage: hmasim replay --platform P.yaml --memory NAME --trace FILE [options]\n\n"
+      "Drives one memory of a platform with a DRAMSys-style .stl request trace and prints JSON\n"
+      "statistics on stdout. Trace cycles count the memory's clock; a request is issued at its\n"
+      "cycle or when the memory has accepted the previous one, whichever is later.\n\noptions");
+  std::string platform, memory, trace, default_length = "64B";
+  std::vector<std::string> overrides;
+  opts.add_options()("help,h", "show this help")(
+      "platform", po::value(&platform)->required(), "platform YAML file")(
+      "memory", po::value(&memory)->required(), "name of the memory in the platform's memories:")(
+      "trace", po::value(&trace)->required(), "request trace (.stl); '-' reads standard input")(
+      "length", po::value(&default_length), "length of requests that give none (default 64B)")(
+      "set", po::value(&overrides)->composing(), "override a platform key: key.path=value");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    if (vm.count("help")) {
+      std::cout << opts << "\n";
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "hmasim replay: " << e.what() << " (see hmasim replay --help)\n";
+    return 2;
+  }
+  Bytes length;
+  try {
+    length = parse_bytes(default_length);
+    if (length.value() == 0 || length.value() > (1u << 20)) {
+      throw QuantityError("'" + default_length + "' must be between 1B and 1MiB");
+    }
+  } catch (const QuantityError& e) {
+    std::cerr << "hmasim replay: --length: " << e.what() << "\n";
+    return 2;
+  }
+
+  PlatformConfig config;
+  try {
+    config = load_platform(platform, overrides);
+  } catch (const ConfigError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
+    return 2;
+  }
+  std::ifstream file;
+  if (trace != "-") {
+    file.open(trace);
+    if (!file) {
+      std::cerr << "hmasim replay: cannot open trace '" << trace << "'\n";
+      return 2;
+    }
+  }
+  std::istream& in = trace == "-" ? std::cin : file;
+
+  EnergyLedger ledger;
+  MemorySystem memories(config.memories, ledger);
+  MemoryTarget* target = memories.find(memory);
+  if (!target) {
+    std::cerr << "hmasim replay: platform '" << config.name << "' has no memory '" << memory
+              << "' (it has: " << memories.names() << ")\n";
+    return 2;
+  }
+  StlTraceReader reader(in, trace == "-" ? "<stdin>" : trace,
+                        static_cast<std::uint32_t>(length.value()));
+  TraceReplayer replayer("replayer", reader, target->clock());
+  replayer.socket.bind(target->socket);
+  sc_core::sc_start();
+
+  const auto& s = replayer.summary();
+  if (!s.error.empty()) {
+    std::cerr << "hmasim replay: " << (s.error.rfind(trace, 0) == 0 ? "" : trace + ":") << s.error
+              << "\n";
+    return 2;
+  }
+  target->finish(s.end_time);
+
+  const auto id = target->component();
+  JsonWriter j;
+  j.begin_object();
+  j.value("platform", config.name);
+  j.value("memory", memory);
+  j.value("model", target->model_name());
+  j.value("transactions", s.transactions);
+  j.value("reads", s.reads);
+  j.value("writes", s.writes);
+  j.value("bytes", s.bytes);
+  j.value("end_time_s", to_seconds(s.end_time));
+  j.value("bandwidth_bytes_per_s", bandwidth_of(Bytes(s.bytes), s.end_time).value());
+  j.value("peak_bandwidth_bytes_per_s", target->peak_bandwidth().value());
+  j.value("mean_latency_s",
+          s.transactions ? static_cast<double>(s.latency_sum_s / s.transactions) : 0.0);
+  j.begin_object("commands");
+  for (const auto& kv : target->command_counts()) j.value(kv.first, kv.second);
+  j.end_object();
+  j.begin_object("energy_j");
+  for (const auto& a : ledger.actions(id)) j.value(a.name, a.energy.value());
+  j.value(ledger.static_label(id), ledger.static_energy(id).value());
+  j.value("total", ledger.total(id).value());
+  j.end_object();
+  j.value("avg_power_w", average_power(ledger.total(id), s.end_time).value());
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  j.value("wall_time_s", wall);
+  j.end_object();
+  std::cout << j.str();
+  return 0;
+}
+
+}  // namespace hmasim

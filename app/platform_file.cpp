@@ -1,0 +1,23 @@
+#include "app/platform_file.hpp"
+
+#include <filesystem>
+
+namespace hmasim {
+
+PlatformConfig load_platform(const std::string& file, const std::vector<std::string>& overrides) {
+  auto doc = ConfigDocument::load_file(file, overrides);
+  PlatformConfig p;
+  p.file = file;
+  if (doc->ok()) {
+    ConfigNode root = doc->root();
+    p.name = root.get<std::string>("name", std::filesystem::path(file).stem().string());
+    p.description = root.get<std::string>("description", "");
+    ConfigNode memories = root.child("memories");
+    p.memories = parse_memories(memories);
+    if (doc->ok() && p.memories.empty()) root.error("memories", "a platform needs at least one memory");
+  }
+  doc->finish();
+  return p;
+}
+
+}  // namespace hmasim

@@ -1,0 +1,603 @@
+#include "core/config_node.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "core/quantity.hpp"
+
+namespace hmasim {
+
+namespace fs = std::filesystem;
+
+std::string Diagnostic::str() const {
+  std::ostringstream os;
+  os << file;
+  if (line > 0) {
+    os << ':' << line;
+    if (column > 0) os << ':' << column;
+  }
+  os << ": ";
+  if (!key.empty()) os << key << ": ";
+  os << message;
+  return os.str();
+}
+
+namespace {
+std::string join_diagnostics(const std::vector<Diagnostic>& d) {
+  std::string s;
+  for (const auto& x : d) {
+    if (!s.empty()) s += '\n';
+    s += x.str();
+  }
+  return s;
+}
+
+// Keys that are documentation or structure, never consumer values.
+bool is_meta_key(const std::string& k) { return k == "source" || k == "preset"; }
+
+std::string describe(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "'" + n.Scalar() + "'";
+    default:
+      return "an undefined value";
+  }
+}
+
+std::string fs_dir_of(const std::string& file) {
+  fs::path p(file);
+  return p.has_parent_path() ? p.parent_path().string() : std::string(".");
+}
+
+std::string& preset_directory() {
+  static std::string dir;
+  return dir;
+}
+}  // namespace
+
+ConfigError::ConfigError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+// ---------------------------------------------------------------------------------------------
+// ConfigNode
+
+ConfigNode::ConfigNode(ConfigDocument* doc, std::string path, std::vector<Layer> layers)
+    : doc_(doc), path_(std::move(path)), layers_(std::move(layers)) {}
+
+std::string ConfigNode::child_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+std::optional<ConfigNode::Found> ConfigNode::lookup(const std::string& key) const {
+  for (const Layer& l : layers_) {
+    if (!l.node.IsMap()) continue;
+    YAML::Node v = l.node[key];
+    if (v.IsDefined()) return Found{v, &l};
+  }
+  return std::nullopt;
+}
+
+bool ConfigNode::has(const std::string& key) const {
+  doc_->mark_asked(path_, key);
+  return lookup(key).has_value();
+}
+
+std::vector<std::string> ConfigNode::keys() const {
+  std::vector<std::string> out;
+  for (const Layer& l : layers_) {
+    if (!l.node.IsMap()) continue;
+    for (const auto& kv : l.node) {
+      const std::string k = kv.first.as<std::string>();
+      if (is_meta_key(k)) continue;
+      if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+    }
+  }
+  return out;
+}
+
+std::optional<ConfigNode> ConfigNode::optional_child(const std::string& key) const {
+  doc_->mark_asked(path_, key);
+  const std::string p = child_path(key);
+  std::vector<Layer> layers;
+  bool bad = false;
+  for (const Layer& l : layers_) {
+    if (!l.node.IsMap()) continue;
+    YAML::Node v = l.node[key];
+    if (!v.IsDefined()) continue;
+    if (v.IsNull()) continue;  // "key:" with nothing: an empty map
+    if (!v.IsMap()) {
+      doc_->report(&l, v, p, "expected a map of settings, got " + describe(v));
+      bad = true;
+      continue;
+    }
+    layers.push_back({v, l.source});
+  }
+  if (layers.empty() && !bad) {
+    if (!lookup(key)) return std::nullopt;
+  }
+  doc_->mark_used(p, true);
+  // A block may inherit defaults from a preset file: the first layer naming one wins.
+  for (const Layer& l : layers) {
+    YAML::Node name = l.node["preset"];
+    if (!name.IsDefined()) continue;
+    doc_->mark_used(p + ".preset", false);
+    if (auto preset = doc_->load_preset(l, name, p)) layers.push_back(*preset);
+    break;
+  }
+  return ConfigNode(doc_, p, std::move(layers));
+}
+
+ConfigNode ConfigNode::child(const std::string& key) const {
+  if (auto c = optional_child(key)) return *c;
+  error(key, "missing required section '" + key + "'");
+  return ConfigNode(doc_, child_path(key), {});
+}
+
+YAML::Node ConfigNode::raw(const std::string& key) const {
+  doc_->mark_asked(path_, key);
+  auto f = lookup(key);
+  if (!f) return YAML::Node(YAML::NodeType::Undefined);
+  doc_->mark_used(child_path(key), false);
+  return f->node;
+}
+
+void ConfigNode::error(const std::string& key, const std::string& message) const {
+  if (auto f = lookup(key)) {
+    doc_->report(f->layer, f->node, child_path(key), message);
+    return;
+  }
+  const Layer* at = layers_.empty() ? nullptr : &layers_.front();
+  doc_->report(at, at ? at->node : YAML::Node(), key.empty() ? path_ : child_path(key), message);
+}
+
+bool ConfigNode::require(bool ok, const std::string& key, const std::string& message) const {
+  if (!ok) error(key, message);
+  return ok;
+}
+
+std::optional<std::string> ConfigNode::scalar(const std::string& key, const char* expected) const {
+  doc_->mark_asked(path_, key);
+  auto f = lookup(key);
+  if (!f) return std::nullopt;
+  doc_->mark_used(child_path(key), false);
+  YAML::Node v = f->node;
+  if (v.IsMap() && v["value"].IsDefined()) {
+    for (const auto& kv : v) {
+      const std::string k = kv.first.as<std::string>();
+      if (k != "value" && k != "source") {
+        doc_->report(f->layer, kv.first, child_path(key) + "." + k,
+                     "unknown key '" + k + "' (a value may be written {value: X, source: \"...\"})");
+      }
+    }
+    v = v["value"];
+  }
+  if (!v.IsScalar()) {
+    doc_->report(f->layer, v, child_path(key),
+                 std::string("expected ") + expected + ", got " + describe(v));
+    return std::string();
+  }
+  return v.Scalar();
+}
+
+namespace {
+
+// Converters from scalar text; throw QuantityError with a message for the user.
+template <class T>
+struct Convert;
+
+template <>
+struct Convert<std::string> {
+  static constexpr const char* expected = "a string";
+  static std::string from(const std::string& s) { return s; }
+};
+template <>
+struct Convert<bool> {
+  static constexpr const char* expected = "true or false";
+  static bool from(const std::string& s) {
+    if (s == "true" || s == "yes" || s == "on") return true;
+    if (s == "false" || s == "no" || s == "off") return false;
+    throw QuantityError("'" + s + "' is not true or false");
+  }
+};
+
+// Integers accept decimal and 0x hex; a unit or fraction is an error.
+template <class I>
+I integer_from(const std::string& s, const char* what) {
+  errno = 0;
+  char* end = nullptr;
+  const bool neg = !s.empty() && s[0] == '-';
+  if (neg && std::is_unsigned<I>::value) {
+    throw QuantityError("'" + s + "' is not " + what + " (must not be negative)");
+  }
+  long long sv = 0;
+  unsigned long long uv = 0;
+  if (neg) {
+    sv = std::strtoll(s.c_str(), &end, 0);
+  } else {
+    uv = std::strtoull(s.c_str(), &end, 0);
+  }
+  if (s.empty() || end == s.c_str() || *end != '\0') {
+    throw QuantityError("'" + s + "' is not " + what);
+  }
+  if (errno == ERANGE) throw QuantityError("'" + s + "' is out of range for " + what);
+  if (neg) {
+    if (sv < static_cast<long long>(std::numeric_limits<I>::min())) {
+      throw QuantityError("'" + s + "' is out of range for " + what);
+    }
+    return static_cast<I>(sv);
+  }
+  if (uv > static_cast<unsigned long long>(std::numeric_limits<I>::max())) {
+    throw QuantityError("'" + s + "' is out of range for " + what);
+  }
+  return static_cast<I>(uv);
+}
+
+template <>
+struct Convert<int> {
+  static constexpr const char* expected = "an integer";
+  static int from(const std::string& s) { return integer_from<int>(s, expected); }
+};
+template <>
+struct Convert<std::int64_t> {
+  static constexpr const char* expected = "an integer";
+  static std::int64_t from(const std::string& s) { return integer_from<std::int64_t>(s, expected); }
+};
+template <>
+struct Convert<std::uint64_t> {
+  static constexpr const char* expected = "a non-negative integer";
+  static std::uint64_t from(const std::string& s) {
+    return integer_from<std::uint64_t>(s, expected);
+  }
+};
+template <>
+struct Convert<std::uint32_t> {
+  static constexpr const char* expected = "a non-negative integer";
+  static std::uint32_t from(const std::string& s) {
+    return integer_from<std::uint32_t>(s, expected);
+  }
+};
+template <>
+struct Convert<double> {
+  static constexpr const char* expected = "a number";
+  static double from(const std::string& s) {
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end != '\0' || !std::isfinite(v)) {
+      throw QuantityError("'" + s + "' is not a number");
+    }
+    return v;
+  }
+};
+template <>
+struct Convert<Bytes> {
+  static constexpr const char* expected = "a size such as 64KiB";
+  static Bytes from(const std::string& s) { return parse_bytes(s); }
+};
+template <>
+struct Convert<Time> {
+  static constexpr const char* expected = "a time such as 10ns";
+  static Time from(const std::string& s) { return parse_time(s); }
+};
+template <>
+struct Convert<Frequency> {
+  static constexpr const char* expected = "a frequency such as 1GHz";
+  static Frequency from(const std::string& s) { return parse_frequency(s); }
+};
+template <>
+struct Convert<Energy> {
+  static constexpr const char* expected = "an energy such as 5pJ";
+  static Energy from(const std::string& s) { return parse_energy(s); }
+};
+template <>
+struct Convert<Power> {
+  static constexpr const char* expected = "a power such as 28mW";
+  static Power from(const std::string& s) { return parse_power(s); }
+};
+template <>
+struct Convert<Bandwidth> {
+  static constexpr const char* expected = "a bandwidth such as 25GB/s";
+  static Bandwidth from(const std::string& s) { return parse_bandwidth(s); }
+};
+
+}  // namespace
+
+template <class T>
+std::optional<T> ConfigNode::find(const std::string& key) const {
+  auto text = scalar(key, Convert<T>::expected);
+  if (!text) return std::nullopt;
+  try {
+    return Convert<T>::from(*text);
+  } catch (const QuantityError& e) {
+    error(key, std::string(e.what()) + "; expected " + Convert<T>::expected);
+    return T{};
+  }
+}
+
+template <class T>
+T ConfigNode::get(const std::string& key) const {
+  if (auto v = find<T>(key)) return *v;
+  error("", "missing required key '" + key + "' (expected " + Convert<T>::expected + ")");
+  return T{};
+}
+
+template <class T>
+T ConfigNode::get(const std::string& key, T fallback) const {
+  if (auto v = find<T>(key)) return *v;
+  return fallback;
+}
+
+#define HMASIM_CONFIG_TYPE(T)                                             \
+  template std::optional<T> ConfigNode::find<T>(const std::string&) const; \
+  template T ConfigNode::get<T>(const std::string&) const;                \
+  template T ConfigNode::get<T>(const std::string&, T) const;
+HMASIM_CONFIG_TYPE(std::string)
+HMASIM_CONFIG_TYPE(bool)
+HMASIM_CONFIG_TYPE(int)
+HMASIM_CONFIG_TYPE(std::int64_t)
+HMASIM_CONFIG_TYPE(std::uint64_t)
+HMASIM_CONFIG_TYPE(std::uint32_t)
+HMASIM_CONFIG_TYPE(double)
+HMASIM_CONFIG_TYPE(Bytes)
+HMASIM_CONFIG_TYPE(Time)
+HMASIM_CONFIG_TYPE(Frequency)
+HMASIM_CONFIG_TYPE(Energy)
+HMASIM_CONFIG_TYPE(Power)
+HMASIM_CONFIG_TYPE(Bandwidth)
+#undef HMASIM_CONFIG_TYPE
+
+namespace {
+std::string list_of(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+}  // namespace
+
+std::string ConfigNode::choice(const std::string& key,
+                               const std::vector<std::string>& allowed) const {
+  const std::string v = get<std::string>(key);
+  if (!has(key)) return allowed.empty() ? std::string() : allowed.front();
+  if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return v;
+  error(key, "'" + v + "' is not one of: " + list_of(allowed));
+  return allowed.empty() ? std::string() : allowed.front();
+}
+
+std::string ConfigNode::choice(const std::string& key, const std::vector<std::string>& allowed,
+                               const std::string& fallback) const {
+  if (!has(key)) return fallback;
+  return choice(key, allowed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ConfigDocument
+
+void ConfigDocument::set_preset_directory(std::string dir) { preset_directory() = std::move(dir); }
+
+std::unique_ptr<ConfigDocument> ConfigDocument::load_file(const std::string& file,
+                                                          const std::vector<std::string>& overrides) {
+  std::ifstream in(file);
+  if (!in) {
+    std::unique_ptr<ConfigDocument> doc(new ConfigDocument());
+    doc->file_ = file;
+    doc->diagnostics_.push_back({file, 0, 0, "", "cannot open file"});
+    doc->parse_overrides(overrides);
+    return doc;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_string(ss.str(), file, overrides);
+}
+
+std::unique_ptr<ConfigDocument> ConfigDocument::load_string(
+    const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
+  std::unique_ptr<ConfigDocument> doc(new ConfigDocument());
+  doc->file_ = name;
+  doc->parse_overrides(overrides);
+  auto source = std::make_shared<ConfigSource>(ConfigSource{name, false});
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsMap() && !root.IsNull()) {
+      doc->diagnostics_.push_back({name, root.Mark().line + 1, root.Mark().column + 1, "",
+                                   "expected a map of settings at the top level, got " +
+                                       describe(root)});
+    } else {
+      doc->root_layers_.push_back({root, source});
+      doc->trees_.push_back({root, "", source});
+    }
+  } catch (const YAML::Exception& e) {
+    doc->diagnostics_.push_back(
+        {name, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg});
+  }
+  return doc;
+}
+
+void ConfigDocument::parse_overrides(const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return;
+  auto source = std::make_shared<ConfigSource>(ConfigSource{"--set", true});
+  YAML::Node root(YAML::NodeType::Map);
+  for (const std::string& o : overrides) {
+    const auto eq = o.find('=');
+    const std::string key = eq == std::string::npos ? o : o.substr(0, eq);
+    if (eq == std::string::npos || key.empty()) {
+      diagnostics_.push_back({"--set", 0, 0, key, "expected key.path=value, got '" + o + "'"});
+      continue;
+    }
+    std::vector<std::string> parts;
+    std::stringstream ks(key);
+    std::string part;
+    bool bad = false;
+    while (std::getline(ks, part, '.')) {
+      if (part.empty()) bad = true;
+      parts.push_back(part);
+    }
+    if (bad || parts.empty()) {
+      diagnostics_.push_back({"--set", 0, 0, key, "empty component in key path '" + key + "'"});
+      continue;
+    }
+    const std::string text = o.substr(eq + 1);
+    YAML::Node value;
+    try {
+      value = YAML::Load(text);
+    } catch (const YAML::Exception&) {
+      value = YAML::Node(text);
+    }
+    if (value.IsNull()) value = YAML::Node(text);
+    // yaml-cpp nodes are handles: walk with reset() so assignment never aliases siblings.
+    YAML::Node cur;
+    cur.reset(root);
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      if (!cur[parts[i]].IsMap()) cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
+      YAML::Node next = cur[parts[i]];
+      cur.reset(next);
+    }
+    cur[parts.back()] = value;
+  }
+  root_layers_.insert(root_layers_.begin(), {root, source});
+  trees_.push_back({root, "", source});
+}
+
+ConfigNode ConfigDocument::root() { return ConfigNode(this, "", root_layers_); }
+
+void ConfigDocument::report(const ConfigNode::Layer* layer, const YAML::Node& at, std::string key,
+                            std::string message) {
+  Diagnostic d;
+  d.key = std::move(key);
+  d.message = std::move(message);
+  if (layer && layer->source) {
+    d.file = layer->source->file;
+    if (!layer->source->command_line && at.IsDefined()) {
+      d.line = at.Mark().line + 1;
+      d.column = at.Mark().column + 1;
+    }
+  } else {
+    d.file = file_;
+  }
+  // One report per place and message: a value read twice must not be reported twice.
+  for (const Diagnostic& x : diagnostics_) {
+    if (x.file == d.file && x.line == d.line && x.key == d.key && x.message == d.message) return;
+  }
+  diagnostics_.push_back(std::move(d));
+}
+
+void ConfigDocument::mark_used(const std::string& path, bool descend) {
+  auto& v = used_[path];
+  v = v || descend;
+}
+
+void ConfigDocument::mark_asked(const std::string& parent_path, const std::string& key) {
+  asked_[parent_path].insert(key);
+}
+
+std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::Layer& from,
+                                                             const YAML::Node& name_node,
+                                                             const std::string& path) {
+  if (!name_node.IsScalar()) {
+    report(&from, name_node, path + ".preset", "expected a preset name, got " + describe(name_node));
+    return std::nullopt;
+  }
+  const std::string name = name_node.Scalar();
+  std::vector<fs::path> candidates;
+  const bool is_path = name.find('/') != std::string::npos ||
+                       (name.size() > 5 && name.substr(name.size() - 5) == ".yaml");
+  const std::string base = from.source && !from.source->command_line ? fs_dir_of(from.source->file)
+                                                                      : std::string(".");
+  if (is_path) {
+    candidates.push_back(fs::path(base) / name);
+  } else {
+    // presets/ beside the including file, then in each parent directory, then the shipped ones.
+    for (fs::path dir = fs::absolute(base); ; dir = dir.parent_path()) {
+      candidates.push_back(dir / "presets" / (name + ".yaml"));
+      if (dir == dir.parent_path()) break;
+    }
+    if (const char* env = std::getenv("HMASIM_PRESET_PATH")) {
+      candidates.push_back(fs::path(env) / (name + ".yaml"));
+    }
+    if (!preset_directory().empty()) {
+      candidates.push_back(fs::path(preset_directory()) / (name + ".yaml"));
+    }
+  }
+  for (const fs::path& c : candidates) {
+    if (!fs::is_regular_file(c)) continue;
+    const std::string file = c.lexically_normal().string();
+    auto source = std::make_shared<ConfigSource>(ConfigSource{file, false});
+    try {
+      YAML::Node root = YAML::LoadFile(file);
+      if (!root.IsMap()) {
+        report(&from, name_node, path + ".preset",
+               "preset file '" + file + "' does not hold a map of settings");
+        return std::nullopt;
+      }
+      // Scan each (file, place) once for unknown keys, however often the block is read.
+      const bool seen = std::any_of(trees_.begin(), trees_.end(), [&](const Tree& t) {
+        return t.path == path && t.source->file == file;
+      });
+      if (!seen) trees_.push_back({root, path, source});
+      return ConfigNode::Layer{root, source};
+    } catch (const YAML::Exception& e) {
+      diagnostics_.push_back({file, e.mark.line + 1, e.mark.column + 1, "",
+                              "YAML syntax error: " + e.msg});
+      return std::nullopt;
+    }
+  }
+  report(&from, name_node, path + ".preset",
+         "no preset named '" + name + "' (looked for " +
+             (candidates.empty() ? name : candidates.front().filename().string()) +
+             " in presets/ directories and the shipped presets)");
+  return std::nullopt;
+}
+
+void ConfigDocument::check_unused(const YAML::Node& node, const std::string& path,
+                                  const std::shared_ptr<const ConfigSource>& source) {
+  if (!node.IsMap()) return;
+  ConfigNode::Layer layer{node, source};
+  std::set<std::string> seen;
+  for (const auto& kv : node) {
+    const std::string k = kv.first.as<std::string>();
+    const std::string p = path.empty() ? k : path + "." + k;
+    if (!seen.insert(k).second) {
+      report(&layer, kv.first, p, "duplicate key '" + k + "'");
+      continue;
+    }
+    if (k == "source") continue;
+    auto it = used_.find(p);
+    if (it == used_.end()) {
+      std::string msg = "unknown key '" + k + "'";
+      const auto asked = asked_.find(path);
+      if (asked != asked_.end() && !asked->second.empty()) {
+        std::vector<std::string> expected(asked->second.begin(), asked->second.end());
+        msg += " (expected one of: " + list_of(expected) + ")";
+      }
+      report(&layer, kv.first, p, msg);
+      continue;
+    }
+    if (it->second) check_unused(kv.second, p, source);
+  }
+}
+
+void ConfigDocument::finish() {
+  if (!finished_) {
+    finished_ = true;
+    // Unknown keys only mean something when the file itself was read.
+    const bool parsed = std::none_of(diagnostics_.begin(), diagnostics_.end(), [](const auto& d) {
+      return d.message.rfind("YAML syntax error", 0) == 0 || d.message == "cannot open file";
+    });
+    if (parsed) {
+      for (const Tree& t : trees_) check_unused(t.node, t.path, t.source);
+    }
+  }
+  if (!diagnostics_.empty()) throw ConfigError(diagnostics_);
+}
+
+}  // namespace hmasim

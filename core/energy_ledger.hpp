@@ -1,0 +1,81 @@
+// The energy ledger: every model charges its energy here, per component. Dynamic energy is charged
+// per action (read, write, ACT, MAC ...) with an action count; static energy is power integrated
+// over the time a component spends in each power state (state changes are events, not ticks).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/units.hpp"
+
+namespace hmasim {
+
+class EnergyLedger {
+ public:
+  using ComponentId = std::size_t;
+  // An action of one component, registered once and then charged on the hot path by index.
+  struct ActionId {
+    ComponentId component;
+    std::size_t index;
+  };
+  struct ActionRecord {
+    std::string name;
+    std::uint64_t count = 0;
+    Energy energy{0.0};
+  };
+
+  // `static_label` names the static share in reports ("leakage", "background").
+  ComponentId add_component(const std::string& name, const std::string& static_label = "leakage");
+  // Returns the existing id if the action was registered before.
+  ActionId add_action(ComponentId c, const std::string& action);
+
+  void charge(ActionId a, Energy per_action, std::uint64_t count = 1) {
+    ActionRecord& r = components_[a.component].actions[a.index];
+    r.count += count;
+    r.energy += per_action * static_cast<double>(count);
+  }
+  // Adds energy whose amount was computed by the model itself (e.g. a write whose pulse count
+  // depends on the data).
+  void charge_total(ActionId a, Energy total, std::uint64_t count = 1) {
+    ActionRecord& r = components_[a.component].actions[a.index];
+    r.count += count;
+    r.energy += total;
+  }
+
+  // Static power is piecewise constant: from `at` on, the component draws `p`. Calls for one
+  // component must come in non-decreasing time; an earlier `at` is treated as the last change.
+  void set_static_power(ComponentId c, Power p, Time at);
+  // Static energy computed by the model (e.g. DRAM background from IDD currents).
+  void add_static_energy(ComponentId c, Energy e);
+  // Integrates every component's static power up to `end`.
+  void close(Time end);
+  // Integrates one component's static power up to `end`.
+  void close(ComponentId c, Time end) { integrate(components_[c], end); }
+
+  std::size_t component_count() const { return components_.size(); }
+  const std::string& name(ComponentId c) const { return components_[c].name; }
+  const std::string& static_label(ComponentId c) const { return components_[c].static_label; }
+  const std::vector<ActionRecord>& actions(ComponentId c) const { return components_[c].actions; }
+  Energy dynamic_energy(ComponentId c) const;
+  Energy static_energy(ComponentId c) const { return components_[c].static_energy; }
+  Energy total(ComponentId c) const { return dynamic_energy(c) + static_energy(c); }
+  Energy total() const;
+  // Time the component spent with non-zero static power (powered), up to the last close().
+  Time powered_time(ComponentId c) const { return components_[c].powered; }
+
+ private:
+  struct Component {
+    std::string name;
+    std::string static_label;
+    std::vector<ActionRecord> actions;
+    Power power{0.0};
+    Time since{0};
+    Energy static_energy{0.0};
+    Time powered{0};
+  };
+  void integrate(Component& c, Time until);
+  std::vector<Component> components_;
+};
+
+}  // namespace hmasim

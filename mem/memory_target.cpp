@@ -1,0 +1,146 @@
+#include "mem/memory_target.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/sc_time_conversion.hpp"
+#include "core/timing_extension.hpp"
+
+namespace hmasim {
+
+MemoryTarget::MemoryTarget(const sc_core::sc_module_name& name, const MemoryCommonConfig& common,
+                           EnergyLedger& ledger, const std::string& static_label)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      common_(common),
+      clock_(common.clock),
+      ledger_(ledger),
+      component_(ledger.add_component(common.instance.empty() ? std::string(basename())
+                                                              : common.instance,
+                                       static_label)) {
+  require_picosecond_resolution();
+  if (common_.store_data) {
+    storage_ = std::make_unique<SparseStorage>();
+  } else {
+    storage_ = std::make_unique<NoStorage>();
+  }
+  socket.register_b_transport(this, &MemoryTarget::b_transport);
+  socket.register_transport_dbg(this, &MemoryTarget::transport_dbg);
+}
+
+MemoryTarget::~MemoryTarget() = default;
+
+tlm::tlm_response_status MemoryTarget::check(const tlm::tlm_generic_payload& trans) const {
+  const tlm::tlm_command cmd = trans.get_command();
+  if (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND) {
+    return tlm::TLM_COMMAND_ERROR_RESPONSE;
+  }
+  if (trans.get_byte_enable_ptr() != nullptr) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
+  const std::uint64_t addr = trans.get_address();
+  const std::uint64_t len = trans.get_data_length();
+  if (len == 0 || trans.get_streaming_width() < len || trans.get_data_ptr() == nullptr) {
+    return tlm::TLM_BURST_ERROR_RESPONSE;
+  }
+  if (addr >= common_.capacity.value() || len > common_.capacity.value() - addr) {
+    return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  }
+  if (addr % common_.alignment.value() != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (!powered_) return tlm::TLM_GENERIC_ERROR_RESPONSE;
+  return tlm::TLM_OK_RESPONSE;
+}
+
+void MemoryTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  // The initiator must hand over a fresh transaction; anything else is its bug, answered as such.
+  tlm::tlm_response_status status = trans.get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE
+                                        ? check(trans)
+                                        : tlm::TLM_GENERIC_ERROR_RESPONSE;
+  if (trans.get_command() == tlm::TLM_IGNORE_COMMAND && status == tlm::TLM_COMMAND_ERROR_RESPONSE) {
+    status = tlm::TLM_OK_RESPONSE;  // TLM-2.0: a target may treat IGNORE as a no-op
+    trans.set_response_status(status);
+    return;
+  }
+  const Time now = from_sc_time(sc_core::sc_time_stamp() + delay);
+  if (status == tlm::TLM_OK_RESPONSE) {
+    Request req{trans.get_command(), trans.get_address(),
+                static_cast<std::uint32_t>(trans.get_data_length()),
+                max(clock_.cycle_at_or_after(now), ready_at_)};
+    const Outcome out = serve(req);
+    status = out.status;
+    if (status == tlm::TLM_OK_RESPONSE) {
+      unsigned char* data = trans.get_data_ptr();
+      if (req.command == tlm::TLM_READ_COMMAND) {
+        storage_->read(req.address, data, req.length);
+        ++stats_.reads;
+        stats_.bytes_read += req.length;
+      } else {
+        storage_->write(req.address, data, req.length);
+        ++stats_.writes;
+        stats_.bytes_written += req.length;
+      }
+      const std::uint64_t latency = out.done.value() - out.accepted.value();
+      stats_.latency_cycles += latency;
+      stats_.max_latency_cycles = std::max(stats_.max_latency_cycles, latency);
+      stats_.last_done = max(stats_.last_done, out.done);
+      const Time done_time = clock_.time_of(out.done);
+      delay = to_sc_time(done_time) - sc_core::sc_time_stamp();
+      if (auto* ext = trans.get_extension<TimingExtension>()) {
+        ext->accepted = clock_.time_of(out.accepted);
+        ext->completed = done_time;
+      }
+    }
+  }
+  if (status != tlm::TLM_OK_RESPONSE) ++stats_.errors;
+  trans.set_response_status(status);
+}
+
+unsigned MemoryTarget::transport_dbg(tlm::tlm_generic_payload& trans) {
+  const std::uint64_t addr = trans.get_address();
+  std::uint64_t len = trans.get_data_length();
+  if (addr >= common_.capacity.value()) return 0;
+  len = std::min<std::uint64_t>(len, common_.capacity.value() - addr);
+  if (trans.get_command() == tlm::TLM_READ_COMMAND) {
+    storage_->read(addr, trans.get_data_ptr(), len);
+  } else if (trans.get_command() == tlm::TLM_WRITE_COMMAND) {
+    storage_->write(addr, trans.get_data_ptr(), len);
+  } else {
+    return 0;
+  }
+  return static_cast<unsigned>(len);
+}
+
+bool MemoryTarget::debug_write(std::uint64_t address, const std::uint8_t* data, std::size_t length) {
+  if (address > common_.capacity.value() || length > common_.capacity.value() - address) {
+    return false;
+  }
+  storage_->write(address, data, length);
+  return true;
+}
+
+bool MemoryTarget::debug_read(std::uint64_t address, std::uint8_t* data, std::size_t length) {
+  if (address > common_.capacity.value() || length > common_.capacity.value() - address) {
+    return false;
+  }
+  storage_->read(address, data, length);
+  return true;
+}
+
+void MemoryTarget::power_off(Time at) {
+  if (!powered_) return;
+  powered_ = false;
+  if (!retains_contents()) storage_->clear();
+  on_power_off(at);
+}
+
+void MemoryTarget::power_on(Time at) {
+  if (powered_) return;
+  powered_ = true;
+  ready_at_ = clock_.cycle_at_or_after(at + wakeup_time());
+  on_power_on(at);
+}
+
+void MemoryTarget::finish(Time end) {
+  on_finish(end);
+  ledger_.close(component_, end);
+}
+
+}  // namespace hmasim

@@ -1,0 +1,121 @@
+// The base of every memory model: all TLM-2.0 plumbing lives here, so a model implements only its
+// timing and energy (`serve`) and, if it has them, power-state hooks.
+//
+// The base owns the target socket, checks each transaction (command, byte enables, streaming width,
+// alignment, address range, power state) and answers protocol-legal bad requests with the matching
+// TLM error response, never an abort. It converts the initiator's time (sc_time_stamp() + annotated
+// delay) to the model's clock cycles, moves the real bytes through the backing storage, annotates
+// the completion delay, keeps statistics and charges the energy ledger component of the instance.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "core/clock.hpp"
+#include "core/energy_ledger.hpp"
+#include "core/units.hpp"
+#include "mem/memory_config.hpp"
+#include "mem/storage.hpp"
+
+namespace hmasim {
+
+struct MemoryStats {
+  std::uint64_t reads = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_written = 0;
+  std::uint64_t errors = 0;        // transactions answered with an error response
+  std::uint64_t busy_cycles = 0;   // cycles a model's resources were occupied (model-defined)
+  std::uint64_t latency_cycles = 0;  // sum over transactions of (done - accepted)
+  std::uint64_t max_latency_cycles = 0;
+  Cycles last_done{0};             // completion cycle of the latest-finishing transaction
+};
+
+class MemoryTarget : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<MemoryTarget> socket;
+
+  MemoryTarget(const sc_core::sc_module_name& name, const MemoryCommonConfig& common,
+               EnergyLedger& ledger, const std::string& static_label = "leakage");
+  ~MemoryTarget() override;
+
+  const std::string& model_name() const { return common_.model; }
+  Bytes capacity() const { return common_.capacity; }
+  const Clock& clock() const { return clock_; }
+  const MemoryStats& stats() const { return stats_; }
+  EnergyLedger::ComponentId component() const { return component_; }
+  EnergyLedger& ledger() const { return ledger_; }
+  bool powered() const { return powered_; }
+  Storage& storage() { return *storage_; }
+
+  // Per-command counts (DRAM: ACT, PRE, RD ...), in a fixed order for reports.
+  virtual std::map<std::string, std::uint64_t> command_counts() const { return {}; }
+  // Silicon area of the instance; 0 for off-chip memories.
+  virtual double area_mm2() const { return 0.0; }
+  // Peak data bandwidth of the instance.
+  virtual Bandwidth peak_bandwidth() const = 0;
+
+  // Power gating. While off, accesses get TLM_GENERIC_ERROR_RESPONSE; after power_on the first
+  // access waits for the model's wake-up time. Contents survive only if the model retains them.
+  void power_off(Time at);
+  void power_on(Time at);
+
+  // Closes model-specific accounting at the end of a run (e.g. DRAM background energy up to
+  // `end`) and the instance's static power integration.
+  void finish(Time end);
+
+  // Direct storage access without timing or energy (loading weights, test inspection). Returns
+  // false if the range is outside the memory.
+  bool debug_write(std::uint64_t address, const std::uint8_t* data, std::size_t length);
+  bool debug_read(std::uint64_t address, std::uint8_t* data, std::size_t length);
+
+ protected:
+  struct Request {
+    tlm::tlm_command command;
+    std::uint64_t address;
+    std::uint32_t length;
+    Cycles arrival;  // first cycle of the model's clock at or after the initiator's time
+  };
+  struct Outcome {
+    tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
+    Cycles accepted{0};  // when the model took the request (>= arrival)
+    Cycles done{0};      // when the last data beat is delivered (>= accepted)
+  };
+
+  // Timing and energy of one checked, in-range request. Data movement is the base's job.
+  virtual Outcome serve(const Request& request) = 0;
+  // Model hooks for power gating and end of run. Called with the time of the event.
+  virtual void on_power_off(Time /*at*/) {}
+  virtual void on_power_on(Time /*at*/) {}
+  virtual void on_finish(Time /*end*/) {}
+  // Whether the model keeps its contents while powered off (eNVM yes, SRAM no).
+  virtual bool retains_contents() const = 0;
+  // Time from power_on until the first access can start.
+  virtual Time wakeup_time() const { return Time(0); }
+
+  const MemoryCommonConfig& common() const { return common_; }
+  MemoryStats& mutable_stats() { return stats_; }
+  // Static power from now on (leakage while on, retention while gated).
+  void set_static_power(Power p, Time at) { ledger_.set_static_power(component_, p, at); }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+  tlm::tlm_response_status check(const tlm::tlm_generic_payload& trans) const;
+
+  MemoryCommonConfig common_;
+  Clock clock_;
+  EnergyLedger& ledger_;
+  EnergyLedger::ComponentId component_;
+  std::unique_ptr<Storage> storage_;
+  MemoryStats stats_;
+  bool powered_ = true;
+  Cycles ready_at_{0};  // after a wake-up, no access starts before this cycle
+};
+
+}  // namespace hmasim

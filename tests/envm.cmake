@@ -1,0 +1,1 @@
+# hmasim_add_test(test_envm ...) for the envm model

@@ -1,0 +1,1 @@
+# hmasim_add_test(test_sram ...) for the sram model
