@@ -27,9 +27,11 @@ const char* kUsage =
 
 }  // namespace
 
+// SystemC prints its banner before sc_main runs; the variable must be set during static
+// initialisation to silence it (it would pollute the JSON that commands print).
+static const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+
 int sc_main(int argc, char* argv[]) {
-  // SystemC's banner would pollute the JSON that commands print.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   hmasim::ConfigDocument::set_preset_directory(std::string(HMASIM_DATA_DIR) + "/presets");
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -19,8 +19,11 @@ void fail_on_report(const sc_core::sc_report& report, const sc_core::sc_actions&
 }
 }  // namespace
 
+// SystemC prints its banner before sc_main runs; the variable must be set during static
+// initialisation to silence it (it would pollute the JSON that commands print).
+static const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+
 int sc_main(int argc, char* argv[]) {
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   sc_core::sc_report_handler::set_handler(fail_on_report);
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
