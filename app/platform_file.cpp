@@ -8,7 +8,7 @@ PlatformConfig load_platform(const std::string& file, const std::vector<std::str
   auto doc = ConfigDocument::load_file(file, overrides);
   PlatformConfig p;
   p.file = file;
-  if (doc->ok()) {
+  if (doc->parsed()) {
     ConfigNode root = doc->root();
     p.name = root.get<std::string>("name", std::filesystem::path(file).stem().string());
     p.description = root.get<std::string>("description", "");

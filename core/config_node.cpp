@@ -167,7 +167,11 @@ bool ConfigNode::require(bool ok, const std::string& key, const std::string& mes
   return ok;
 }
 
-std::optional<std::string> ConfigNode::scalar(const std::string& key, const char* expected) const {
+void ConfigNode::ignore_unread_keys() const { doc_->mark_opaque(path_); }
+
+std::optional<std::string> ConfigNode::scalar(const std::string& key, const char* expected,
+                                              bool& reported) const {
+  reported = false;
   doc_->mark_asked(path_, key);
   auto f = lookup(key);
   if (!f) return std::nullopt;
@@ -186,7 +190,8 @@ std::optional<std::string> ConfigNode::scalar(const std::string& key, const char
   if (!v.IsScalar()) {
     doc_->report(f->layer, v, child_path(key),
                  std::string("expected ") + expected + ", got " + describe(v));
-    return std::string();
+    reported = true;
+    return std::nullopt;
   }
   return v.Scalar();
 }
@@ -315,7 +320,9 @@ struct Convert<Bandwidth> {
 
 template <class T>
 std::optional<T> ConfigNode::find(const std::string& key) const {
-  auto text = scalar(key, Convert<T>::expected);
+  bool reported = false;
+  auto text = scalar(key, Convert<T>::expected, reported);
+  if (reported) return T{};
   if (!text) return std::nullopt;
   try {
     return Convert<T>::from(*text);
@@ -415,6 +422,7 @@ std::unique_ptr<ConfigDocument> ConfigDocument::load_string(
     } else {
       doc->root_layers_.push_back({root, source});
       doc->trees_.push_back({root, "", source});
+      doc->parsed_ = true;
     }
   } catch (const YAML::Exception& e) {
     doc->diagnostics_.push_back(
@@ -484,9 +492,10 @@ void ConfigDocument::report(const ConfigNode::Layer* layer, const YAML::Node& at
   } else {
     d.file = file_;
   }
-  // One report per place and message: a value read twice must not be reported twice.
+  // One report per key: a value read twice, or a bad value whose neutral stand-in then fails a
+  // range check, must not be reported twice.
   for (const Diagnostic& x : diagnostics_) {
-    if (x.file == d.file && x.line == d.line && x.key == d.key && x.message == d.message) return;
+    if (x.key == d.key && (!d.key.empty() || x.message == d.message)) return;
   }
   diagnostics_.push_back(std::move(d));
 }

@@ -77,6 +77,10 @@ class ConfigNode {
   // Records `message` against `key` unless `ok`; returns ok.
   bool require(bool ok, const std::string& key, const std::string& message) const;
 
+  // Accepts the rest of this block without checking its keys (e.g. after its model name was
+  // rejected, so its settings are not reported as unknown on top).
+  void ignore_unread_keys() const;
+
   ConfigDocument& document() const { return *doc_; }
 
  private:
@@ -87,7 +91,9 @@ class ConfigNode {
   std::optional<Found> lookup(const std::string& key) const;
   std::string child_path(const std::string& key) const;
   // Reads the scalar text of `key` (unwrapping {value:, source:}); diagnostics on failure.
-  std::optional<std::string> scalar(const std::string& key, const char* expected) const;
+  // `reported` is set when the value exists but has the wrong shape (already diagnosed).
+  std::optional<std::string> scalar(const std::string& key, const char* expected,
+                                    bool& reported) const;
 
   ConfigDocument* doc_;
   std::string path_;
@@ -110,6 +116,8 @@ class ConfigDocument {
   // Reports unknown keys, then throws ConfigError if any diagnostic was recorded.
   void finish();
   bool ok() const { return diagnostics_.empty(); }
+  // The file itself was read and parsed (override errors may still be pending).
+  bool parsed() const { return parsed_; }
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
   // Internal to ConfigNode.
@@ -117,6 +125,7 @@ class ConfigDocument {
               std::string message);
   void mark_used(const std::string& path, bool descend);
   void mark_asked(const std::string& parent_path, const std::string& key);
+  void mark_opaque(const std::string& path) { used_[path] = false; }
   std::optional<ConfigNode::Layer> load_preset(const ConfigNode::Layer& from, const YAML::Node& name,
                                                const std::string& path);
 
@@ -142,6 +151,7 @@ class ConfigDocument {
   std::map<std::string, std::set<std::string>> asked_;  // parent path -> keys asked for
   std::vector<Diagnostic> diagnostics_;
   bool finished_ = false;
+  bool parsed_ = false;
 };
 
 }  // namespace hmasim

@@ -18,11 +18,15 @@ std::vector<MemorySpec> parse_memories(const ConfigNode& memories) {
                                "' must start with a letter and hold only letters, digits and _");
     }
     const std::string model = block.get<std::string>("model");
-    if (model.empty()) continue;
+    if (model.empty()) {
+      block.ignore_unread_keys();
+      continue;
+    }
     const auto* item = registry.find(model);
     if (!item) {
       block.error("model", "unknown memory model '" + model + "' (registered: " +
                                registry.names() + ")");
+      block.ignore_unread_keys();
       continue;
     }
     out.push_back({name, item->entry.parse(block, name)});
