@@ -86,8 +86,7 @@ int cmd_replay(const std::vector<std::string>& args) {
 
   const auto& s = replayer.summary();
   if (!s.error.empty()) {
-    std::cerr << "hmasim replay: " << (s.error.rfind(trace, 0) == 0 ? "" : trace + ":") << s.error
-              << "\n";
+    std::cerr << "hmasim replay: " << s.error << "\n";
     return 2;
   }
   target->finish(s.end_time);

@@ -55,8 +55,11 @@ bool StlTraceReader::next(TraceRequest& out) {
     out.length = default_length_;
     if (*p == '(') {
       ++p;
+      skip_spaces(p);
       std::uint64_t len = 0;
-      if (!parse_u64(p, 10, len) || *p != ')') fail("bad length in parentheses");
+      const bool number = parse_u64(p, 10, len);
+      skip_spaces(p);
+      if (!number || *p != ')') fail("bad length in parentheses");
       ++p;
       if (len == 0 || len > (1u << 20)) fail("length must be between 1 and 1048576 bytes");
       out.length = static_cast<std::uint32_t>(len);

@@ -33,6 +33,7 @@ class StlTraceReader {
   StlTraceReader(std::istream& in, std::string name, std::uint32_t default_length);
   // Reads the next request; false at end of input. Throws TraceError naming the line.
   bool next(TraceRequest& out);
+  const std::string& name() const { return name_; }
 
  private:
   [[noreturn]] void fail(const std::string& why) const;

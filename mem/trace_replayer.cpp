@@ -39,7 +39,7 @@ void TraceReplayer::run() {
       if (r.status != tlm::TLM_OK_RESPONSE) {
         char addr[32];
         std::snprintf(addr, sizeof addr, "0x%llx", static_cast<unsigned long long>(req.address));
-        summary_.error = "line " + std::to_string(req.line) + ": " + (req.write ? "write" : "read") +
+        summary_.error = reader_.name() + ":" + std::to_string(req.line) + ": " + (req.write ? "write" : "read") +
                          " of " + std::to_string(req.length) + " B at " + addr + " failed: " +
                          status_name(r.status);
         break;

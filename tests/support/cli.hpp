@@ -1,0 +1,49 @@
+// Test support: runs the real hmasim binary and captures its exit status and output streams.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace hmasim::test {
+
+struct CliRun {
+  int status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs hmasim with `args` (shell words) and captures both streams.
+inline CliRun hmasim(const std::string& args, const std::string& stdin_text = "") {
+  static int counter = 0;
+  const std::string base = ::testing::TempDir() + "hmasim_cli_" + std::to_string(::getpid()) + "_" +
+                           std::to_string(counter++);
+  std::string cmd = std::string(HMASIM_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err";
+  if (!stdin_text.empty()) {
+    std::ofstream(base + ".in") << stdin_text;
+    cmd += " <" + base + ".in";
+  } else {
+    cmd += " </dev/null";
+  }
+  CliRun r;
+  const int raw = std::system(cmd.c_str());
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  auto slurp = [](const std::string& f) {
+    std::ifstream in(f);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  r.out = slurp(base + ".out");
+  r.err = slurp(base + ".err");
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  std::remove((base + ".in").c_str());
+  return r;
+}
+
+}  // namespace hmasim::test
