@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace hmasim {
 
@@ -37,9 +38,9 @@ int hex_value(char c) {
 bool StlTraceReader::next(TraceRequest& out) {
   while (std::getline(in_, text_)) {
     ++line_;
-    const auto hash = text_.find('#');
-    std::string body = hash == std::string::npos ? text_ : text_.substr(0, hash);
-    const char* p = body.c_str();
+    // Comments end the line: cut in place (the original text is kept for error messages).
+    body_.assign(text_, 0, text_.find('#'));
+    const char* p = body_.c_str();
     skip_spaces(p);
     if (*p == '\0') continue;
 
@@ -65,10 +66,10 @@ bool StlTraceReader::next(TraceRequest& out) {
       out.length = static_cast<std::uint32_t>(len);
       skip_spaces(p);
     }
-    if (std::string(p).rfind("read", 0) == 0) {
+    if (std::strncmp(p, "read", 4) == 0) {
       out.write = false;
       p += 4;
-    } else if (std::string(p).rfind("write", 0) == 0) {
+    } else if (std::strncmp(p, "write", 5) == 0) {
       out.write = true;
       p += 5;
     } else {

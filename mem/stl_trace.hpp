@@ -43,6 +43,7 @@ class StlTraceReader {
   int line_ = 0;
   std::uint64_t last_cycle_ = 0;
   std::string text_;
+  std::string body_;
 };
 
 }  // namespace hmasim
