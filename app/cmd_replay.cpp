@@ -70,14 +70,21 @@ int cmd_replay(const std::vector<std::string>& args) {
   }
   std::istream& in = trace == "-" ? std::cin : file;
 
-  EnergyLedger ledger;
-  MemorySystem memories(config.memories, ledger);
-  MemoryTarget* target = memories.find(memory);
-  if (!target) {
+  // Only the replayed memory is built: the others would have unbound sockets.
+  std::vector<MemorySpec> selected;
+  std::string names;
+  for (const auto& spec : config.memories) {
+    names += (names.empty() ? "" : ", ") + spec.name;
+    if (spec.name == memory) selected.push_back(spec);
+  }
+  if (selected.empty()) {
     std::cerr << "hmasim replay: platform '" << config.name << "' has no memory '" << memory
-              << "' (it has: " << memories.names() << ")\n";
+              << "' (it has: " << names << ")\n";
     return 2;
   }
+  EnergyLedger ledger;
+  MemorySystem memories(selected, ledger);
+  MemoryTarget* target = memories.find(memory);
   StlTraceReader reader(in, trace == "-" ? "<stdin>" : trace,
                         static_cast<std::uint32_t>(length.value()));
   TraceReplayer replayer("replayer", reader, target->clock());

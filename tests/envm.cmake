@@ -1,1 +1,2 @@
-# hmasim_add_test(test_envm ...) for the envm model
+# The generic eNVM model (mem/envm*.cpp) and its technology presets.
+hmasim_add_test(test_envm mem/test_envm.cpp)

@@ -1,1 +1,2 @@
-# hmasim_add_test(test_sram ...) for the sram model
+# The banked SRAM model (mem/sram.cpp).
+hmasim_add_test(test_sram mem/test_sram.cpp)

@@ -1,0 +1,206 @@
+#include "mem/envm_technology.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+namespace hmasim {
+
+namespace {
+
+constexpr double kBytesPerMiB = 1024.0 * 1024.0;
+
+struct LengthUnit {
+  const char* suffix;
+  double scale;
+};
+
+// "<number><unit>" with one of `units`; nullopt if the text does not have that form.
+std::optional<double> number_with_unit(const std::string& text,
+                                       const std::vector<LengthUnit>& units) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double v = std::strtod(begin, &end);
+  if (end == begin || !std::isfinite(v)) return std::nullopt;
+  std::string unit(end);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+  for (const LengthUnit& u : units) {
+    if (unit == u.suffix) return v * u.scale;
+  }
+  return std::nullopt;
+}
+
+// The feature size, written with its unit ("22nm") like every other quantity in a config.
+double parse_node_nm(const ConfigNode& node) {
+  const auto text = node.find<std::string>("node");
+  if (!text) return 0.0;
+  const auto nm = number_with_unit(*text, {{"nm", 1.0}, {"um", 1000.0}});
+  if (!nm || *nm <= 0.0) {
+    node.error("node", "'" + *text + "' is not a feature size; expected e.g. 22nm");
+    return 0.0;
+  }
+  return *nm;
+}
+
+// Retention spans years, beyond the picosecond Time type (which tops out near 213 days), so it
+// is kept as seconds in a double; it is reported, never simulated.
+std::optional<double> parse_retention_s(const ConfigNode& node) {
+  const auto text = node.find<std::string>("retention");
+  if (!text) return std::nullopt;
+  constexpr double kDay = 86400.0;
+  const auto s = number_with_unit(*text, {{"s", 1.0},
+                                          {"min", 60.0},
+                                          {"h", 3600.0},
+                                          {"d", kDay},
+                                          {"days", kDay},
+                                          {"y", 365.25 * kDay},
+                                          {"years", 365.25 * kDay}});
+  if (!s || *s <= 0.0) {
+    node.error("retention", "'" + *text + "' is not a retention time; expected e.g. 10years, " +
+                                "30days, 3600s");
+    return std::nullopt;
+  }
+  return s;
+}
+
+void parse_area(const ConfigNode& node, EnvmTechnology& t) {
+  // Both forms are read so that neither is reported as unknown when a block overrides a preset
+  // written in the other form; the macro form wins.
+  const auto per_mib = node.find<double>("area_per_mib");
+  const auto f2 = node.find<double>("cell_area_f2");
+  const bool has_node = node.has("node");
+  t.node_nm = has_node ? parse_node_nm(node) : 0.0;
+  t.array_efficiency = node.get<double>("array_efficiency", 1.0);
+  node.require(t.array_efficiency > 0.0 && t.array_efficiency <= 1.0, "array_efficiency",
+               "must be in (0, 1] (cell area / macro area)");
+  if (per_mib) {
+    if (node.require(*per_mib > 0.0, "area_per_mib", "must be positive (mm^2 per MiB in SLC)")) {
+      t.area_per_mib_mm2 = *per_mib;
+    }
+    return;
+  }
+  if (!f2 || !has_node) {
+    node.error("",
+               "missing area: give cell_area_f2 and node (e.g. 53 and 22nm), or area_per_mib "
+               "(mm^2 per MiB in SLC mode)");
+    return;
+  }
+  node.require(*f2 > 0.0, "cell_area_f2", "must be positive");
+  t.cell_area_f2 = *f2;
+}
+
+void parse_write(const ConfigNode& node, EnvmTechnology& t) {
+  t.pulse_time = node.get<Time>("pulse_time");
+  node.require(t.pulse_time.value() > 0 || !node.has("pulse_time"), "pulse_time",
+               "must be positive");
+  t.verify_time = node.get<Time>("verify_time", Time(0));
+  t.energy_per_pulse = node.get<Energy>("energy_per_pulse");
+  t.verify_energy = node.get<Energy>("verify_energy", Energy(0.0));
+
+  const auto pulses = node.optional_child("pulses");
+  if (!pulses) {
+    node.error("",
+               "missing required section 'pulses' (program pulses per write access for each "
+               "bits-per-cell mode 1.." +
+                   std::to_string(t.max_bits_per_cell) + ")");
+    return;
+  }
+  for (const std::string& key : pulses->keys()) {
+    const bool mode =
+        key.size() == 1 && key[0] >= '1' && key[0] <= '0' + EnvmTechnology::kMaxBitsPerCell;
+    if (!mode) {
+      pulses->get<std::string>(key, "");
+      pulses->error(key, "'" + key + "' is not a bits-per-cell mode (expected 1 to " +
+                             std::to_string(EnvmTechnology::kMaxBitsPerCell) + ")");
+    }
+  }
+  std::uint32_t previous = 0;
+  for (int b = 1; b <= EnvmTechnology::kMaxBitsPerCell; ++b) {
+    const std::string key = std::to_string(b);
+    const auto count = pulses->find<std::uint32_t>(key);
+    if (b > t.max_bits_per_cell) continue;  // modes above the maximum are read but unused
+    if (!count) {
+      pulses->error("", "missing pulse count for " + key + " bits per cell (max_bits_per_cell is " +
+                            std::to_string(t.max_bits_per_cell) + ")");
+      continue;
+    }
+    if (!pulses->require(*count >= 1, key, "a write needs at least one pulse")) continue;
+    pulses->require(*count >= previous, key,
+                    std::to_string(*count) + " pulses for " + key +
+                        " bits per cell is fewer than " + std::to_string(previous) + " for " +
+                        std::to_string(b - 1) +
+                        " (more levels need finer programming steps, never fewer)");
+    t.pulses[static_cast<std::size_t>(b)] = *count;
+    previous = *count;
+  }
+}
+
+}  // namespace
+
+EnvmTechnology EnvmTechnology::parse(const ConfigNode& node) {
+  EnvmTechnology t;
+  t.name = node.get<std::string>("name", "");
+  t.max_bits_per_cell = node.get<int>("max_bits_per_cell", 1);
+  if (!node.require(t.max_bits_per_cell >= 1 && t.max_bits_per_cell <= kMaxBitsPerCell,
+                    "max_bits_per_cell",
+                    "must be 1 to " + std::to_string(kMaxBitsPerCell) + ", got " +
+                        std::to_string(t.max_bits_per_cell))) {
+    t.max_bits_per_cell = 1;
+  }
+
+  parse_area(node, t);
+
+  t.cells_per_access = node.get<std::uint32_t>("cells_per_access");
+  node.require(t.cells_per_access > 0 || !node.has("cells_per_access"), "cells_per_access",
+               "must be positive");
+  t.read_latency = node.get<Time>("read_latency");
+  node.require(t.read_latency.value() > 0 || !node.has("read_latency"), "read_latency",
+               "must be positive");
+  t.read_cycle = node.get<Time>("read_cycle", t.read_latency);
+  node.require(t.read_cycle.value() > 0 || !node.has("read_cycle"), "read_cycle",
+               "must be positive");
+  t.read_energy = node.get<Energy>("read_energy");
+
+  parse_write(node, t);
+
+  t.leakage = node.find<Power>("leakage");
+  t.leakage_per_mib = node.get<Power>("leakage_per_mib", Power(0.0));
+  if (!t.leakage && !node.has("leakage_per_mib")) {
+    node.error("", "missing leakage: give leakage_per_mib (e.g. 3.43mW) or leakage (total)");
+  }
+
+  t.endurance = node.get<double>("endurance");
+  node.require(t.endurance > 0.0 || !node.has("endurance"), "endurance",
+               "must be positive (program cycles per cell)");
+  t.retention_s = parse_retention_s(node);
+
+  if (auto levels = node.optional_child("level_distributions")) {
+    t.levels = LevelDistributions::parse(*levels, t.max_bits_per_cell);
+  }
+  return t;
+}
+
+Time EnvmTechnology::write_time(int bits_per_cell) const {
+  return (pulse_time + verify_time) * pulses[static_cast<std::size_t>(bits_per_cell)];
+}
+
+Energy EnvmTechnology::write_energy(int bits_per_cell) const {
+  return (energy_per_pulse + verify_energy) *
+         static_cast<double>(pulses[static_cast<std::size_t>(bits_per_cell)]);
+}
+
+double EnvmTechnology::area_mm2(Bytes capacity, int bits_per_cell) const {
+  const double b = static_cast<double>(bits_per_cell);
+  const double bytes = static_cast<double>(capacity.value());
+  if (area_per_mib_mm2) return bytes / kBytesPerMiB * *area_per_mib_mm2 / b;
+  const double cells = bytes * 8.0 / b;
+  const double f_mm = node_nm * 1e-6;
+  return cells * cell_area_f2 * f_mm * f_mm / array_efficiency;
+}
+
+Power EnvmTechnology::leakage_of(Bytes capacity) const {
+  if (leakage) return *leakage;
+  return leakage_per_mib * (static_cast<double>(capacity.value()) / kBytesPerMiB);
+}
+
+}  // namespace hmasim
