@@ -26,7 +26,7 @@ json_energy_total() { awk '/"energy_j"/ { inside = 1 } inside && $1 == "\"total\
 
 printf '\n%-8s %-7s %8s %12s %14s %12s %12s %10s\n' memory model requests "end [us]" "bandwidth[GB/s]" \
   "latency[ns]" "energy[nJ]" "power[mW]"
-for memory in $(awk '/^memories:/ { m = 1; next } m && /^  [A-Za-z_][A-Za-z0-9_]*:/ { sub(":", "", $1); print $1 } m && /^[^ #]/ { m = 0 }' "$PLATFORM"); do
+for memory in $(awk '/^memories:/ { m = 1; next } m && /^  [A-Za-z_][A-Za-z0-9_]*:/ { sub(":", "", $1); print $1; next } m && /^[^ #]/ { m = 0 }' "$PLATFORM"); do
   json="$OUT/$memory.json"
   "$HMASIM" replay --platform "$PLATFORM" --memory "$memory" --trace "$TRACE" >"$json.tmp"
   mv "$json.tmp" "$json"
