@@ -16,6 +16,7 @@
 #include "core/tlm_initiator.hpp"
 #include "mem/envm.hpp"
 #include "mem/memory_system.hpp"
+#include "support/memory_bench.hpp"
 
 namespace hmasim {
 namespace {
@@ -23,13 +24,7 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-std::vector<MemorySpec> parse_platform(const std::string& yaml) {
-  ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
-  auto doc = ConfigDocument::load_string(yaml, "test.yaml");
-  std::vector<MemorySpec> specs = parse_memories(doc->root().child("memories"));
-  doc->finish();  // throws ConfigError with every diagnostic
-  return specs;
-}
+using test::parse_platform;
 
 std::vector<Diagnostic> diagnostics_of(const std::string& yaml) {
   try {
@@ -64,32 +59,7 @@ const char* kRoundTechnology =
     " pulse_time: 10ns, verify_time: 5ns, energy_per_pulse: 50pJ, verify_energy: 4pJ,"
     " leakage_per_mib: 2mW, endurance: 1e6}";
 
-// Runs `body` in an SC_THREAD as the initiator of one memory.
-class Driver : public TlmInitiator {
- public:
-  using Body = std::function<void(Driver&)>;
-  SC_HAS_PROCESS(Driver);
-  Driver(const sc_core::sc_module_name& name, MemoryTarget& target, Body body)
-      : TlmInitiator(name, nanoseconds(1000)), body_(std::move(body)) {
-    socket.bind(target.socket);
-    SC_THREAD(run);
-  }
-  Result read(std::uint64_t address, std::vector<std::uint8_t>& data) {
-    return transact(tlm::TLM_READ_COMMAND, address, data.data(),
-                    static_cast<std::uint32_t>(data.size()));
-  }
-  Result write(std::uint64_t address, std::vector<std::uint8_t> data) {
-    return transact(tlm::TLM_WRITE_COMMAND, address, data.data(),
-                    static_cast<std::uint32_t>(data.size()));
-  }
-
- private:
-  void run() {
-    body_(*this);
-    sync();
-  }
-  Body body_;
-};
+using Driver = test::ScriptedInitiator;
 
 Energy action_energy(const MemoryTarget& m, const std::string& action) {
   for (const auto& a : m.ledger().actions(m.component())) {

@@ -12,18 +12,13 @@
 #include "core/energy_ledger.hpp"
 #include "core/tlm_initiator.hpp"
 #include "mem/memory_system.hpp"
+#include "support/memory_bench.hpp"
 #include "mem/sram.hpp"
 
 namespace hmasim {
 namespace {
 
-std::vector<MemorySpec> parse_platform(const std::string& yaml) {
-  ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
-  auto doc = ConfigDocument::load_string(yaml, "test.yaml");
-  std::vector<MemorySpec> specs = parse_memories(doc->root().child("memories"));
-  doc->finish();  // throws ConfigError with every diagnostic
-  return specs;
-}
+using test::parse_platform;
 
 const SramConfig& sram_config(const MemorySpec& spec) {
   return dynamic_cast<const SramConfig&>(*spec.config);
@@ -48,32 +43,7 @@ const char* kSram =
     "    wakeup_time: 10ns\n"
     "    alignment: 8B\n";
 
-// Runs `body` in an SC_THREAD as the initiator of one memory.
-class Driver : public TlmInitiator {
- public:
-  using Body = std::function<void(Driver&)>;
-  SC_HAS_PROCESS(Driver);
-  Driver(const sc_core::sc_module_name& name, MemoryTarget& target, Body body)
-      : TlmInitiator(name, nanoseconds(1000)), body_(std::move(body)) {
-    socket.bind(target.socket);
-    SC_THREAD(run);
-  }
-  Result read(std::uint64_t address, std::vector<std::uint8_t>& data) {
-    return transact(tlm::TLM_READ_COMMAND, address, data.data(),
-                    static_cast<std::uint32_t>(data.size()));
-  }
-  Result write(std::uint64_t address, std::vector<std::uint8_t> data) {
-    return transact(tlm::TLM_WRITE_COMMAND, address, data.data(),
-                    static_cast<std::uint32_t>(data.size()));
-  }
-
- private:
-  void run() {
-    body_(*this);
-    sync();
-  }
-  Body body_;
-};
+using Driver = test::ScriptedInitiator;
 
 const EnergyLedger::ActionRecord* action(const MemoryTarget& m, const std::string& name) {
   for (const auto& a : m.ledger().actions(m.component())) {

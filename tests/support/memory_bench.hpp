@@ -16,6 +16,16 @@
 
 namespace hmasim::test {
 
+// Parses `yaml` (a document with a `memories:` map) and returns its validated memory specs;
+// throws ConfigError with every diagnostic.
+inline std::vector<MemorySpec> parse_platform(const std::string& yaml) {
+  ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
+  auto doc = ConfigDocument::load_string(yaml, "test.yaml");
+  std::vector<MemorySpec> specs = parse_memories(doc->root().child("memories"));
+  doc->finish();
+  return specs;
+}
+
 // Parses `yaml` (a document with a `memories:` map), fails the test on any diagnostic, and builds
 // the memory called `name`.
 inline std::unique_ptr<MemoryTarget> build_memory(const std::string& yaml, EnergyLedger& ledger,
@@ -42,15 +52,26 @@ inline std::unique_ptr<MemoryTarget> build_memory(const std::string& yaml, Energ
 class ScriptedInitiator : public TlmInitiator {
  public:
   SC_HAS_PROCESS(ScriptedInitiator);
-  ScriptedInitiator(const sc_core::sc_module_name& name, std::function<void(ScriptedInitiator&)> body)
+  using Body = std::function<void(ScriptedInitiator&)>;
+  ScriptedInitiator(const sc_core::sc_module_name& name, Body body)
       : TlmInitiator(name, Time(1'000'000)), body_(std::move(body)) {
     SC_THREAD(run);
+  }
+  // Also binds the socket to `target`.
+  ScriptedInitiator(const sc_core::sc_module_name& name, MemoryTarget& target, Body body)
+      : ScriptedInitiator(name, std::move(body)) {
+    socket.bind(target.socket);
   }
   Result read(std::uint64_t address, std::uint32_t length, std::vector<std::uint8_t>* out = nullptr) {
     std::vector<std::uint8_t> buf(length, 0xEE);
     Result r = transact(tlm::TLM_READ_COMMAND, address, buf.data(), length);
     if (out) *out = buf;
     return r;
+  }
+  // Reads data.size() bytes into `data`.
+  Result read(std::uint64_t address, std::vector<std::uint8_t>& data) {
+    return transact(tlm::TLM_READ_COMMAND, address, data.data(),
+                    static_cast<std::uint32_t>(data.size()));
   }
   Result write(std::uint64_t address, std::vector<std::uint8_t> data) {
     return transact(tlm::TLM_WRITE_COMMAND, address, data.data(),
@@ -64,8 +85,11 @@ class ScriptedInitiator : public TlmInitiator {
   }
 
  private:
-  void run() { body_(*this); }
-  std::function<void(ScriptedInitiator&)> body_;
+  void run() {
+    body_(*this);
+    sync();
+  }
+  Body body_;
 };
 
 // Builds the initiator, binds it to `target`, runs the simulation to completion.
