@@ -1,1 +1,11 @@
-# target_sources(hmasim_mem PRIVATE ...) for the lpddr4 model
+# The lpddr4 model: generic address mapping, validated config, command bus, background meter,
+# DRAMPower energy, per-channel back end, and the TLM model with its registration.
+target_sources(hmasim_mem PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR}/address_mapping.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/lpddr4_config.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/lpddr4_command_bus.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/lpddr4_background.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/lpddr4_energy.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/lpddr4_channel.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/lpddr4.cpp
+)

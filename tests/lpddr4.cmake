@@ -1,1 +1,2 @@
-# hmasim_add_test(test_lpddr4 ...) for the lpddr4 model
+# LPDDR4 model: timing, refresh, power-down, energy and config diagnostics.
+hmasim_add_test(test_lpddr4 mem/test_lpddr4.cpp)
