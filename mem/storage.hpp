@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
+#include <vector>
 
 #include "core/units.hpp"
 
@@ -24,19 +24,32 @@ class Storage {
   virtual bool holds_data() const = 0;
 };
 
-// Pages of 4 KiB allocated on first write; bytes never written read as zero.
+// Pages of 1 KiB allocated on first write; bytes never written read as zero. Pages come from
+// zeroed slabs and are found through an open-addressing table: random traffic over gigabytes of
+// address space must cost a hash probe, not an allocation and a page fault per access.
 class SparseStorage final : public Storage {
  public:
-  static constexpr std::size_t kPageBytes = 4096;
+  static constexpr std::size_t kPageBytes = 1024;
   void read(std::uint64_t address, std::uint8_t* dst, std::size_t length) const override;
   void write(std::uint64_t address, const std::uint8_t* src, std::size_t length) override;
-  void clear() override { pages_.clear(); }
-  Bytes resident() const override { return Bytes(pages_.size() * kPageBytes); }
+  void clear() override;
+  Bytes resident() const override { return Bytes(pages_ * kPageBytes); }
   bool holds_data() const override { return true; }
 
  private:
-  using Page = std::array<std::uint8_t, kPageBytes>;
-  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
+  struct Slot {
+    std::uint64_t key = 0;  // page number + 1; 0 marks an empty slot
+    std::uint8_t* page = nullptr;
+  };
+  static constexpr std::size_t kPagesPerSlab = 64;
+  std::uint8_t* find(std::uint64_t page) const;
+  std::uint8_t* find_or_create(std::uint64_t page);
+  void grow();
+
+  std::vector<Slot> slots_;  // power-of-two size, at most half full
+  std::size_t pages_ = 0;
+  std::vector<std::unique_ptr<std::uint8_t[]>> slabs_;
+  std::size_t slab_used_ = kPagesPerSlab;  // pages handed out from the newest slab
 };
 
 // Timing-only mode: writes are dropped, reads return zeros.

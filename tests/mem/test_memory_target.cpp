@@ -2,6 +2,7 @@
 // response (never an abort), bytes really move, and power gating behaves.
 #include <gtest/gtest.h>
 
+#include "mem/storage.hpp"
 #include "support/memory_bench.hpp"
 
 namespace hmasim {
@@ -109,7 +110,7 @@ TEST(MemoryTarget, SparseStorageAllocatesOnlyWrittenPages) {
   ASSERT_TRUE(mem);
   const std::uint8_t byte = 0x5A;
   ASSERT_TRUE(mem->debug_write(7ull << 30, &byte, 1));
-  EXPECT_EQ(mem->storage().resident().value(), 4096u);
+  EXPECT_EQ(mem->storage().resident().value(), SparseStorage::kPageBytes);
 }
 
 TEST(MemoryTarget, AccessWhilePoweredOffIsAnErrorResponse) {
