@@ -316,6 +316,17 @@ struct Convert<Bandwidth> {
   static Bandwidth from(const std::string& s) { return parse_bandwidth(s); }
 };
 
+template <>
+struct Convert<Current> {
+  static constexpr const char* expected = "a current such as 45mA";
+  static Current from(const std::string& s) { return parse_current(s); }
+};
+template <>
+struct Convert<Voltage> {
+  static constexpr const char* expected = "a voltage such as 1.1V";
+  static Voltage from(const std::string& s) { return parse_voltage(s); }
+};
+
 }  // namespace
 
 template <class T>
@@ -327,7 +338,10 @@ std::optional<T> ConfigNode::find(const std::string& key) const {
   try {
     return Convert<T>::from(*text);
   } catch (const QuantityError& e) {
-    error(key, std::string(e.what()) + "; expected " + Convert<T>::expected);
+    // Quantity messages already show valid examples; others get told the expected type.
+    std::string msg = e.what();
+    if (msg.find("expected") == std::string::npos) msg += std::string("; expected ") + Convert<T>::expected;
+    error(key, msg);
     return T{};
   }
 }
@@ -362,6 +376,8 @@ HMASIM_CONFIG_TYPE(Frequency)
 HMASIM_CONFIG_TYPE(Energy)
 HMASIM_CONFIG_TYPE(Power)
 HMASIM_CONFIG_TYPE(Bandwidth)
+HMASIM_CONFIG_TYPE(Current)
+HMASIM_CONFIG_TYPE(Voltage)
 #undef HMASIM_CONFIG_TYPE
 
 namespace {

@@ -55,7 +55,7 @@ class ConfigNode {
   std::optional<ConfigNode> optional_child(const std::string& key) const;
 
   // Scalars. T is one of: std::string, bool, int, std::int64_t, std::uint64_t, std::uint32_t,
-  // double, Bytes, Time, Frequency, Energy, Power, Bandwidth.
+  // double, Bytes, Time, Frequency, Energy, Power, Bandwidth, Current, Voltage.
   template <class T>
   T get(const std::string& key) const;  // required
   template <class T>

@@ -102,6 +102,16 @@ Power parse_power(const std::string& text) {
   return Power(parse_with_units(text, units, "power", "28mW, 1.2W, 300uW"));
 }
 
+Current parse_current(const std::string& text) {
+  static const std::vector<Unit> units = {{"A", 1.0}, {"mA", 1e-3}, {"uA", 1e-6}};
+  return Current(parse_with_units(text, units, "current", "45mA, 0.75mA, 1.2A"));
+}
+
+Voltage parse_voltage(const std::string& text) {
+  static const std::vector<Unit> units = {{"V", 1.0}, {"mV", 1e-3}};
+  return Voltage(parse_with_units(text, units, "voltage", "1.8V, 1100mV"));
+}
+
 namespace {
 std::string format(double v, const char* unit) {
   char buf[64];
@@ -116,5 +126,7 @@ std::string to_string(Energy e) { return format(e.value() * 1e12, "pJ"); }
 std::string to_string(Power p) { return format(p.value() * 1e3, "mW"); }
 std::string to_string(Frequency f) { return format(static_cast<double>(f.value()) * 1e-6, "MHz"); }
 std::string to_string(Bandwidth b) { return format(b.value() * 1e-9, "GB/s"); }
+std::string to_string(Current i) { return format(i.value() * 1e3, "mA"); }
+std::string to_string(Voltage v) { return format(v.value(), "V"); }
 
 }  // namespace hmasim

@@ -61,6 +61,8 @@ struct EnergyTag {};
 struct PowerTag {};
 struct FrequencyTag {};
 struct BandwidthTag {};
+struct CurrentTag {};
+struct VoltageTag {};
 
 // Clock cycles of one clock domain (which domain is the owner's business).
 using Cycles = Quantity<CyclesTag, std::uint64_t>;
@@ -75,6 +77,9 @@ using Power = Quantity<PowerTag, double>;
 using Frequency = Quantity<FrequencyTag, std::uint64_t>;
 // Bytes per second.
 using Bandwidth = Quantity<BandwidthTag, double>;
+// Amperes and volts: supply currents of the IDD method (DRAM) and similar characterisations.
+using Current = Quantity<CurrentTag, double>;
+using Voltage = Quantity<VoltageTag, double>;
 
 constexpr Time picoseconds(std::uint64_t ps) { return Time(ps); }
 constexpr Time nanoseconds(std::uint64_t ns) { return Time(ns * 1000); }
@@ -89,6 +94,8 @@ constexpr Power milliwatts(double mw) { return Power(mw * 1e-3); }
 // Power integrated over a time span.
 constexpr Energy operator*(Power p, Time t) { return Energy(p.value() * to_seconds(t)); }
 constexpr Energy operator*(Time t, Power p) { return p * t; }
+// Power drawn by a current from a supply.
+constexpr Power operator*(Voltage v, Current i) { return Power(v.value() * i.value()); }
 // Average power of an energy spent over a span; zero span gives zero power.
 constexpr Power average_power(Energy e, Time t) {
   return t.value() == 0 ? Power(0.0) : Power(e.value() / to_seconds(t));
@@ -105,5 +112,7 @@ std::string to_string(Energy e);
 std::string to_string(Power p);
 std::string to_string(Frequency f);
 std::string to_string(Bandwidth b);
+std::string to_string(Current i);
+std::string to_string(Voltage v);
 
 }  // namespace hmasim

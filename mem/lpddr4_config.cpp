@@ -19,78 +19,17 @@ unsigned log2_of(std::uint64_t v) {
   return n;
 }
 
-struct ElectricalUnit {
-  const char* suffix;
-  double scale;
-};
-
-// "3.5mA" -> 0.0035 (amperes); "1.1V" -> 1.1 (volts). Same grammar and messages as the shared
-// quantity parser (core/quantity.cpp), which has no electrical units.
-std::optional<double> parse_electrical(const std::string& text,
-                                       const std::vector<ElectricalUnit>& units, const char* what,
-                                       const char* examples, std::string& why) {
-  const char* begin = text.c_str();
-  while (*begin == ' ') ++begin;
-  char* end = nullptr;
-  const double number = std::strtod(begin, &end);
-  auto fail = [&](const std::string& reason) -> std::optional<double> {
-    why = "'" + text + "' is not a valid " + what + " (" + reason + "; expected e.g. " + examples +
-          ")";
-    return std::nullopt;
-  };
-  if (end == begin) return fail("no number");
-  if (!std::isfinite(number)) return fail("not a finite number");
-  std::string unit(end);
-  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
-  while (!unit.empty() && unit.back() == ' ') unit.pop_back();
-  if (unit.empty()) return fail("missing unit");
-  for (const ElectricalUnit& u : units) {
-    if (unit == u.suffix) {
-      if (number < 0) return fail("negative");
-      return number * u.scale;
-    }
-  }
-  return fail("unknown unit '" + unit + "'");
+Voltage read_voltage(const ConfigNode& node, const std::string& key) {
+  const Voltage v = node.get<Voltage>(key);
+  node.require(v.value() > 0.0 || !node.has(key), key, "a supply voltage must be positive");
+  return v;
 }
 
-dram::Current read_current(const ConfigNode& node, const std::string& key) {
-  static const std::vector<ElectricalUnit> units = {{"A", 1.0}, {"mA", 1e-3}, {"uA", 1e-6}};
-  const auto text = node.find<std::string>(key);
-  if (!text) {
-    node.error("", "missing required key '" + key + "' (expected a current such as 45mA)");
-    return dram::Current(0.0);
-  }
-  std::string why;
-  const auto v = parse_electrical(*text, units, "current", "45mA, 0.75mA, 1.2A", why);
-  if (!v) {
-    node.error(key, why);
-    return dram::Current(0.0);
-  }
-  return dram::Current(*v);
-}
-
-dram::Voltage read_voltage(const ConfigNode& node, const std::string& key) {
-  static const std::vector<ElectricalUnit> units = {{"V", 1.0}, {"mV", 1e-3}};
-  const auto text = node.find<std::string>(key);
-  if (!text) {
-    node.error("", "missing required key '" + key + "' (expected a voltage such as 1.1V)");
-    return dram::Voltage(0.0);
-  }
-  std::string why;
-  const auto v = parse_electrical(*text, units, "voltage", "1.8V, 1100mV", why);
-  if (!v) {
-    node.error(key, why);
-    return dram::Voltage(0.0);
-  }
-  node.require(*v > 0.0, key, "a supply voltage must be positive");
-  return dram::Voltage(*v);
-}
-
-dram::Rails<dram::Current> read_rails(const ConfigNode& rails) {
-  dram::Rails<dram::Current> r;
-  r.vdd1 = read_current(rails, "VDD1");
-  r.vdd2 = read_current(rails, "VDD2");
-  r.vddq = read_current(rails, "VDDQ");
+dram::Rails<Current> read_rails(const ConfigNode& rails) {
+  dram::Rails<Current> r;
+  r.vdd1 = rails.get<Current>("VDD1");
+  r.vdd2 = rails.get<Current>("VDD2");
+  r.vddq = rails.get<Current>("VDDQ");
   return r;
 }
 
@@ -164,8 +103,8 @@ Lpddr4Currents parse_currents(const ConfigNode& c) {
   // The DRAMPower increments must not be negative: a current below its baseline is a typo.
   struct Increment {
     const char* key;
-    const dram::Rails<dram::Current>* current;
-    const dram::Rails<dram::Current>* base;
+    const dram::Rails<Current>* current;
+    const dram::Rails<Current>* base;
     const char* base_name;
     const char* command;
   };

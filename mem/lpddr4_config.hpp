@@ -31,8 +31,7 @@
 //     IDD0: {VDD1: 3.5mA, VDD2: 45mA, VDDQ: 0.75mA}
 //     ... IDD2N IDD2P IDD3N IDD3P IDD4R IDD4W IDD5 IDD6, and IDD5PB (optional, unused)
 //
-// Currents and voltages are written with units (A, mA, uA; V, mV): the shared config parser has
-// no electrical units, so this file parses them itself with the same diagnostics.
+// Currents and voltages are written with units (A, mA, uA; V, mV).
 #pragma once
 
 #include <cstdint>
@@ -45,13 +44,6 @@
 namespace hmasim {
 
 namespace dram {
-// Electrical quantities of the IDD method. Local strong types: core/units.hpp has none yet.
-struct CurrentTag {};
-struct VoltageTag {};
-using Current = Quantity<CurrentTag, double>;  // amperes
-using Voltage = Quantity<VoltageTag, double>;  // volts
-constexpr Power operator*(Voltage v, Current i) { return Power(v.value() * i.value()); }
-
 // One value per LPDDR4 supply rail.
 template <class T>
 struct Rails {
@@ -81,9 +73,9 @@ struct Lpddr4Timing {
 };
 
 struct Lpddr4Currents {
-  dram::Rails<dram::Voltage> supply;
-  dram::Rails<dram::Current> IDD0, IDD2N, IDD2P, IDD3N, IDD3P, IDD4R, IDD4W, IDD5, IDD6;
-  dram::Rails<dram::Current> IDD5PB;  // per-bank refresh: accepted, not modelled
+  dram::Rails<Voltage> supply;
+  dram::Rails<Current> IDD0, IDD2N, IDD2P, IDD3N, IDD3P, IDD4R, IDD4W, IDD5, IDD6;
+  dram::Rails<Current> IDD5PB;  // per-bank refresh: accepted, not modelled
 };
 
 enum class PagePolicy { open, closed };

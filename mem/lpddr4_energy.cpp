@@ -15,7 +15,7 @@ Lpddr4Energy Lpddr4Energy::from_config(const Lpddr4Config& c) {
   e.rd = dram::power_of_difference(v, i.IDD4R, i.IDD3N) * span(c.burst_cycles());
   e.wr = dram::power_of_difference(v, i.IDD4W, i.IDD3N) * span(c.burst_cycles());
   e.ref = dram::power_of_difference(v, i.IDD5, i.IDD3N) * span(t.RFCab);
-  auto set = [&](BackgroundState s, const dram::Rails<dram::Current>& idd) {
+  auto set = [&](BackgroundState s, const dram::Rails<Current>& idd) {
     e.background[static_cast<std::size_t>(s)] = dram::power_of(v, idd);
   };
   set(BackgroundState::active_standby, i.IDD3N);
