@@ -24,10 +24,13 @@ hmasim_install() {
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# hmasim_build BUILD_DIR [extra cmake args...]: Release build with all cores.
+# hmasim_build BUILD_DIR [TARGET]: Release build with all cores, tests included (warnings are
+# errors), of TARGET or everything. run.sh and test.sh share one configuration, so neither
+# rebuilds what the other built.
 hmasim_build() {
-  local dir="$1"
-  shift
-  cmake -S "$HMASIM_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@"
-  cmake --build "$dir" -j "$(nproc)"
+  local dir="$1" target=()
+  [[ $# -ge 2 ]] && target=(--target "$2")
+  cmake -S "$HMASIM_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DHMASIM_BUILD_TESTS=ON \
+    -DHMASIM_WERROR=ON
+  cmake --build "$dir" -j "$(nproc)" "${target[@]}"
 }

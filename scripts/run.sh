@@ -14,7 +14,7 @@ TRACE="$HMASIM_ROOT/platforms/traces/demo.stl"
 OUT="$HMASIM_ROOT/out/memory-demo"
 
 hmasim_install
-hmasim_build "$BUILD_DIR" -DHMASIM_BUILD_TESTS=OFF >/dev/null
+hmasim_build "$BUILD_DIR" hmasim >/dev/null
 HMASIM="$BUILD_DIR/app/hmasim"
 
 "$HMASIM" check "$PLATFORM"

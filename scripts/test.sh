@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BUILD_DIR="${HMASIM_BUILD_DIR:-$HMASIM_ROOT/build}"
 hmasim_install
-hmasim_build "$BUILD_DIR" -DHMASIM_BUILD_TESTS=ON -DHMASIM_WERROR=ON
+hmasim_build "$BUILD_DIR"
 cd "$BUILD_DIR"
 # Every test runs in its own process (SystemC elaborates once per process).
 ctest --output-on-failure -j "$(nproc)" --timeout 600

@@ -1,6 +1,7 @@
 // Integration tests: the real hmasim binary on real files.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 #include <string>
 
@@ -12,6 +13,17 @@ using hmasim::test::CliRun;
 using hmasim::test::hmasim;
 
 const std::string kData = std::string(HMASIM_SOURCE_DIR) + "/tests/data/";
+const std::string kPlatforms = std::string(HMASIM_SOURCE_DIR) + "/platforms/";
+
+// The number after `"key": ` in hmasim's JSON (first occurrence).
+double json_number(const std::string& json, const std::string& key) {
+  const auto at = json.find("\"" + key + "\": ");
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no key " << key << " in\n" << json;
+    return -1;
+  }
+  return std::stod(json.substr(at + key.size() + 4));
+}
 
 std::string without_wall_time(const std::string& json) {
   return std::regex_replace(json, std::regex("\"wall_time_s\": [^,\\n]*"), "\"wall_time_s\": X");
@@ -109,6 +121,61 @@ TEST(Cli, ReplayErrorsNameTheLine) {
   const CliRun no_args = hmasim("replay");
   EXPECT_EQ(no_args.status, 2);
   EXPECT_NE(no_args.err.find("is required but missing"), std::string::npos) << no_args.err;
+}
+
+TEST(Cli, EveryShippedPlatformChecks) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(kPlatforms)) {
+    if (e.path().extension() != ".yaml") continue;
+    const CliRun r = hmasim("check " + e.path().string());
+    EXPECT_EQ(r.status, 0) << e.path() << "\n" << r.err;
+    ++n;
+  }
+  EXPECT_GE(n, 2);
+}
+
+// The demo job of scripts/run.sh: the documented trace through every memory model, twice.
+TEST(Cli, DemoTraceRunsDeterministicallyOnEveryModel) {
+  for (const char* memory : {"dram", "sram", "rram", "ctt", "ideal"}) {
+    const std::string args = "replay --platform " + kPlatforms + "memory-demo.yaml --memory " +
+                             memory + " --trace " + kPlatforms + "traces/demo.stl";
+    const CliRun a = hmasim(args);
+    const CliRun b = hmasim(args);
+    ASSERT_EQ(a.status, 0) << memory << "\n" << a.err;
+    EXPECT_EQ(without_wall_time(a.out), without_wall_time(b.out)) << memory;
+    EXPECT_EQ(json_number(a.out, "transactions"), 1024) << memory;
+    EXPECT_EQ(json_number(a.out, "bytes"), 1024 * 64) << memory;
+    EXPECT_LE(json_number(a.out, "bandwidth_bytes_per_s"),
+              json_number(a.out, "peak_bandwidth_bytes_per_s"))
+        << memory;
+    EXPECT_GT(json_number(a.out, "mean_latency_s"), 0) << memory;
+  }
+}
+
+// A sequential read stream on the shipped LPDDR4 platform: what the JEDEC channel gives through
+// the real command line, with consistent energy bookkeeping.
+TEST(Cli, Lpddr4ReplayReportsCommandsAndEnergy) {
+  std::string trace;
+  for (int i = 0; i < 4096; ++i) {
+    char line[40];
+    std::snprintf(line, sizeof line, "0: read 0x%x\n", i * 64);
+    trace += line;
+  }
+  const CliRun r = hmasim(
+      "replay --platform " + kPlatforms + "lpddr4-3200-x16.yaml --memory dram --trace -", trace);
+  ASSERT_EQ(r.status, 0) << r.err;
+  // 256 KiB sequential = 128 rows of 2 KB in one bank: 128 activations, plus one re-activation
+  // after each refresh that closed an open row.
+  EXPECT_GE(json_number(r.out, "ACT"), 128);
+  EXPECT_LE(json_number(r.out, "ACT"), 128 + json_number(r.out, "REF"));
+  EXPECT_GT(json_number(r.out, "REF"), 0);
+  EXPECT_EQ(json_number(r.out, "RD"), 4096 * 2);  // two 32 B bursts per 64 B request
+  const double bw = json_number(r.out, "bandwidth_bytes_per_s");
+  EXPECT_GT(bw, 0.5 * 6.4e9);
+  EXPECT_LE(bw, 6.4e9);
+  EXPECT_GT(json_number(r.out, "background"), 0);
+  EXPECT_NEAR(json_number(r.out, "avg_power_w") * json_number(r.out, "end_time_s"),
+              json_number(r.out, "total"), 1e-12);
 }
 
 }  // namespace
