@@ -22,6 +22,7 @@ class Registry {
     Entry entry;
   };
 
+  Registry() = default;
   // One registry per Entry type, created on first use (safe during static initialisation).
   static Registry& instance() {
     static Registry r;
