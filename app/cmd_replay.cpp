@@ -24,8 +24,8 @@ int cmd_replay(const std::vector<std::string>& args) {
       "cycle or when the memory has accepted the previous one, whichever is later.\n\noptions");
   std::string platform, memory, trace, default_length = "64B";
   std::vector<std::string> overrides;
-  opts.add_options()("help,h", "show this help")(
-      "platform", po::value(&platform)->required(), "platform YAML file")(
+  opts.add_options()("help,h", "show this help")("platform", po::value(&platform)->required(),
+                                                 "platform YAML file")(
       "memory", po::value(&memory)->required(), "name of the memory in the platform's memories:")(
       "trace", po::value(&trace)->required(), "request trace (.stl); '-' reads standard input")(
       "length", po::value(&default_length), "length of requests that give none (default 64B)")(

@@ -14,7 +14,8 @@ PlatformConfig load_platform(const std::string& file, const std::vector<std::str
     p.description = root.get<std::string>("description", "");
     ConfigNode memories = root.child("memories");
     p.memories = parse_memories(memories);
-    if (doc->ok() && p.memories.empty()) root.error("memories", "a platform needs at least one memory");
+    if (doc->ok() && p.memories.empty())
+      root.error("memories", "a platform needs at least one memory");
   }
   doc->finish();
   return p;

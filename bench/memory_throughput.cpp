@@ -49,8 +49,8 @@ class Driver : public TlmInitiator {
     for (std::uint64_t i = 0; i < requests_; ++i) {
       const std::uint64_t addr = (rng() % span) * 64;
       const bool write = rng() % 10 == 0;
-      const Result r = transact(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, addr,
-                                buf.data(), 64);
+      const Result r =
+          transact(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, addr, buf.data(), 64);
       if (r.status != tlm::TLM_OK_RESPONSE) ++errors;
       advance_to(r.accepted);
       end = max(end, r.completed);
@@ -82,8 +82,8 @@ int sc_main(int argc, char* argv[]) {
   std::vector<std::unique_ptr<Driver>> drivers;
   for (const auto& m : memories.all()) {
     sc_core::sc_event* start = drivers.empty() ? nullptr : &drivers.back()->done;
-    drivers.push_back(std::make_unique<Driver>(
-        (std::string("drive_") + m->basename()).c_str(), *m, requests, start));
+    drivers.push_back(std::make_unique<Driver>((std::string("drive_") + m->basename()).c_str(), *m,
+                                               requests, start));
   }
   sc_core::sc_start();
   std::printf("%-8s %-8s %10s %10s %14s %14s\n", "memory", "model", "requests", "wall[s]",
@@ -91,8 +91,8 @@ int sc_main(int argc, char* argv[]) {
   for (std::size_t i = 0; i < drivers.size(); ++i) {
     const auto& d = *drivers[i];
     const auto& m = *memories.all()[i];
-    std::printf("%-8s %-8s %10llu %10.3f %14.0f %14.1f%s\n", m.basename(),
-                m.model_name().c_str(), static_cast<unsigned long long>(requests), d.wall_s,
+    std::printf("%-8s %-8s %10llu %10.3f %14.0f %14.1f%s\n", m.basename(), m.model_name().c_str(),
+                static_cast<unsigned long long>(requests), d.wall_s,
                 static_cast<double>(requests) / d.wall_s, to_seconds(d.end) * 1e6,
                 d.errors ? "  (errors!)" : "");
   }

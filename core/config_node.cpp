@@ -39,7 +39,9 @@ std::string join_diagnostics(const std::vector<Diagnostic>& d) {
 }
 
 // Keys that are documentation or structure, never consumer values.
-bool is_meta_key(const std::string& k) { return k == "source" || k == "preset"; }
+bool is_meta_key(const std::string& k) {
+  return k == "source" || k == "preset";
+}
 
 std::string describe(const YAML::Node& n) {
   switch (n.Type()) {
@@ -167,7 +169,9 @@ bool ConfigNode::require(bool ok, const std::string& key, const std::string& mes
   return ok;
 }
 
-void ConfigNode::ignore_unread_keys() const { doc_->mark_opaque(path_); }
+void ConfigNode::ignore_unread_keys() const {
+  doc_->mark_opaque(path_);
+}
 
 std::optional<std::string> ConfigNode::scalar(const std::string& key, const char* expected,
                                               bool& reported) const {
@@ -181,8 +185,9 @@ std::optional<std::string> ConfigNode::scalar(const std::string& key, const char
     for (const auto& kv : v) {
       const std::string k = kv.first.as<std::string>();
       if (k != "value" && k != "source") {
-        doc_->report(f->layer, kv.first, child_path(key) + "." + k,
-                     "unknown key '" + k + "' (a value may be written {value: X, source: \"...\"})");
+        doc_->report(
+            f->layer, kv.first, child_path(key) + "." + k,
+            "unknown key '" + k + "' (a value may be written {value: X, source: \"...\"})");
       }
     }
     v = v["value"];
@@ -340,7 +345,8 @@ std::optional<T> ConfigNode::find(const std::string& key) const {
   } catch (const QuantityError& e) {
     // Quantity messages already show valid examples; others get told the expected type.
     std::string msg = e.what();
-    if (msg.find("expected") == std::string::npos) msg += std::string("; expected ") + Convert<T>::expected;
+    if (msg.find("expected") == std::string::npos)
+      msg += std::string("; expected ") + Convert<T>::expected;
     error(key, msg);
     return T{};
   }
@@ -359,9 +365,9 @@ T ConfigNode::get(const std::string& key, T fallback) const {
   return fallback;
 }
 
-#define HMASIM_CONFIG_TYPE(T)                                             \
+#define HMASIM_CONFIG_TYPE(T)                                              \
   template std::optional<T> ConfigNode::find<T>(const std::string&) const; \
-  template T ConfigNode::get<T>(const std::string&) const;                \
+  template T ConfigNode::get<T>(const std::string&) const;                 \
   template T ConfigNode::get<T>(const std::string&, T) const;
 HMASIM_CONFIG_TYPE(std::string)
 HMASIM_CONFIG_TYPE(bool)
@@ -406,10 +412,12 @@ std::string ConfigNode::choice(const std::string& key, const std::vector<std::st
 // ---------------------------------------------------------------------------------------------
 // ConfigDocument
 
-void ConfigDocument::set_preset_directory(std::string dir) { preset_directory() = std::move(dir); }
+void ConfigDocument::set_preset_directory(std::string dir) {
+  preset_directory() = std::move(dir);
+}
 
-std::unique_ptr<ConfigDocument> ConfigDocument::load_file(const std::string& file,
-                                                          const std::vector<std::string>& overrides) {
+std::unique_ptr<ConfigDocument> ConfigDocument::load_file(
+    const std::string& file, const std::vector<std::string>& overrides) {
   std::ifstream in(file);
   if (!in) {
     std::unique_ptr<ConfigDocument> doc(new ConfigDocument());
@@ -432,9 +440,9 @@ std::unique_ptr<ConfigDocument> ConfigDocument::load_string(
   try {
     YAML::Node root = YAML::Load(text);
     if (!root.IsMap() && !root.IsNull()) {
-      doc->diagnostics_.push_back({name, root.Mark().line + 1, root.Mark().column + 1, "",
-                                   "expected a map of settings at the top level, got " +
-                                       describe(root)});
+      doc->diagnostics_.push_back(
+          {name, root.Mark().line + 1, root.Mark().column + 1, "",
+           "expected a map of settings at the top level, got " + describe(root)});
     } else {
       doc->root_layers_.push_back({root, source});
       doc->trees_.push_back({root, "", source});
@@ -492,7 +500,9 @@ void ConfigDocument::parse_overrides(const std::vector<std::string>& overrides) 
   trees_.push_back({root, "", source});
 }
 
-ConfigNode ConfigDocument::root() { return ConfigNode(this, "", root_layers_); }
+ConfigNode ConfigDocument::root() {
+  return ConfigNode(this, "", root_layers_);
+}
 
 void ConfigDocument::report(const ConfigNode::Layer* layer, const YAML::Node& at, std::string key,
                             std::string message) {
@@ -529,20 +539,21 @@ std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::L
                                                              const YAML::Node& name_node,
                                                              const std::string& path) {
   if (!name_node.IsScalar()) {
-    report(&from, name_node, path + ".preset", "expected a preset name, got " + describe(name_node));
+    report(&from, name_node, path + ".preset",
+           "expected a preset name, got " + describe(name_node));
     return std::nullopt;
   }
   const std::string name = name_node.Scalar();
   std::vector<fs::path> candidates;
   const bool is_path = name.find('/') != std::string::npos ||
                        (name.size() > 5 && name.substr(name.size() - 5) == ".yaml");
-  const std::string base = from.source && !from.source->command_line ? fs_dir_of(from.source->file)
-                                                                      : std::string(".");
+  const std::string base =
+      from.source && !from.source->command_line ? fs_dir_of(from.source->file) : std::string(".");
   if (is_path) {
     candidates.push_back(fs::path(base) / name);
   } else {
     // presets/ beside the including file, then in each parent directory, then the shipped ones.
-    for (fs::path dir = fs::absolute(base); ; dir = dir.parent_path()) {
+    for (fs::path dir = fs::absolute(base);; dir = dir.parent_path()) {
       candidates.push_back(dir / "presets" / (name + ".yaml"));
       if (dir == dir.parent_path()) break;
     }
@@ -571,8 +582,8 @@ std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::L
       if (!seen) trees_.push_back({root, path, source});
       return ConfigNode::Layer{root, source};
     } catch (const YAML::Exception& e) {
-      diagnostics_.push_back({file, e.mark.line + 1, e.mark.column + 1, "",
-                              "YAML syntax error: " + e.msg});
+      diagnostics_.push_back(
+          {file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg});
       return std::nullopt;
     }
   }

@@ -126,8 +126,8 @@ class ConfigDocument {
   void mark_used(const std::string& path, bool descend);
   void mark_asked(const std::string& parent_path, const std::string& key);
   void mark_opaque(const std::string& path) { used_[path] = false; }
-  std::optional<ConfigNode::Layer> load_preset(const ConfigNode::Layer& from, const YAML::Node& name,
-                                               const std::string& path);
+  std::optional<ConfigNode::Layer> load_preset(const ConfigNode::Layer& from,
+                                               const YAML::Node& name, const std::string& path);
 
   // Where named presets are searched after the including file's `presets/` directories.
   static void set_preset_directory(std::string dir);
@@ -147,7 +147,7 @@ class ConfigDocument {
     std::shared_ptr<const ConfigSource> source;
   };
   std::vector<Tree> trees_;
-  std::map<std::string, bool> used_;  // path -> consumer walked into it as a map
+  std::map<std::string, bool> used_;                    // path -> consumer walked into it as a map
   std::map<std::string, std::set<std::string>> asked_;  // parent path -> keys asked for
   std::vector<Diagnostic> diagnostics_;
   bool finished_ = false;

@@ -4,7 +4,8 @@ namespace hmasim {
 
 EnergyLedger::ComponentId EnergyLedger::add_component(const std::string& name,
                                                       const std::string& static_label) {
-  components_.push_back(Component{name, static_label, {}, Power(0.0), Time(0), Energy(0.0), Time(0)});
+  components_.push_back(
+      Component{name, static_label, {}, Power(0.0), Time(0), Energy(0.0), Time(0)});
   return components_.size() - 1;
 }
 
@@ -31,7 +32,9 @@ void EnergyLedger::set_static_power(ComponentId id, Power p, Time at) {
   c.power = p;
 }
 
-void EnergyLedger::add_static_energy(ComponentId c, Energy e) { components_[c].static_energy += e; }
+void EnergyLedger::add_static_energy(ComponentId c, Energy e) {
+  components_[c].static_energy += e;
+}
 
 void EnergyLedger::close(Time end) {
   for (Component& c : components_) integrate(c, end);

@@ -56,9 +56,16 @@ std::uint64_t to_whole(double v, const std::string& text, const char* what, cons
 
 Bytes parse_bytes(const std::string& text) {
   static const std::vector<Unit> units = {
-      {"B", 1.0},       {"KB", 1e3},  {"kB", 1e3},           {"MB", 1e6},
-      {"GB", 1e9},      {"TB", 1e12}, {"KiB", 1024.0},       {"MiB", 1048576.0},
-      {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"B", 1.0},
+      {"KB", 1e3},
+      {"kB", 1e3},
+      {"MB", 1e6},
+      {"GB", 1e9},
+      {"TB", 1e12},
+      {"KiB", 1024.0},
+      {"MiB", 1048576.0},
+      {"GiB", 1073741824.0},
+      {"TiB", 1099511627776.0},
   };
   const double v = parse_with_units(text, units, "size", "64B, 64KiB, 2MiB, 4GB");
   return Bytes(to_whole(v, text, "size", "bytes"));
@@ -66,9 +73,9 @@ Bytes parse_bytes(const std::string& text) {
 
 Bandwidth parse_bandwidth(const std::string& text) {
   static const std::vector<Unit> units = {
-      {"B/s", 1.0},           {"KB/s", 1e3},  {"kB/s", 1e3},
-      {"MB/s", 1e6},          {"GB/s", 1e9},  {"TB/s", 1e12},
-      {"KiB/s", 1024.0},      {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0},
+      {"B/s", 1.0},      {"KB/s", 1e3},        {"kB/s", 1e3},
+      {"MB/s", 1e6},     {"GB/s", 1e9},        {"TB/s", 1e12},
+      {"KiB/s", 1024.0}, {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0},
   };
   const double v = parse_with_units(text, units, "bandwidth", "25GB/s, 6.4GB/s, 512MiB/s");
   if (v <= 0) throw QuantityError("'" + text + "' is not a valid bandwidth (must be positive)");
@@ -76,8 +83,8 @@ Bandwidth parse_bandwidth(const std::string& text) {
 }
 
 Frequency parse_frequency(const std::string& text) {
-  static const std::vector<Unit> units = {{"Hz", 1.0}, {"kHz", 1e3}, {"KHz", 1e3}, {"MHz", 1e6},
-                                          {"GHz", 1e9}};
+  static const std::vector<Unit> units = {
+      {"Hz", 1.0}, {"kHz", 1e3}, {"KHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}};
   const double v = parse_with_units(text, units, "frequency", "1GHz, 1600MHz");
   const std::uint64_t hz = to_whole(v, text, "frequency", "hertz");
   if (hz == 0) throw QuantityError("'" + text + "' is not a valid frequency (must be positive)");
@@ -85,14 +92,14 @@ Frequency parse_frequency(const std::string& text) {
 }
 
 Time parse_time(const std::string& text) {
-  static const std::vector<Unit> units = {{"s", 1e12},  {"ms", 1e9}, {"us", 1e6},
-                                          {"ns", 1e3}, {"ps", 1.0}};
+  static const std::vector<Unit> units = {
+      {"s", 1e12}, {"ms", 1e9}, {"us", 1e6}, {"ns", 1e3}, {"ps", 1.0}};
   const double v = parse_with_units(text, units, "time", "10ns, 0.625ns, 3.904us, 2ms");
   return Time(to_whole(v, text, "time", "picoseconds"));
 }
 
 Energy parse_energy(const std::string& text) {
-  static const std::vector<Unit> units = {{"J", 1.0},    {"mJ", 1e-3},  {"uJ", 1e-6},
+  static const std::vector<Unit> units = {{"J", 1.0},   {"mJ", 1e-3},  {"uJ", 1e-6},
                                           {"nJ", 1e-9}, {"pJ", 1e-12}, {"fJ", 1e-15}};
   return Energy(parse_with_units(text, units, "energy", "5pJ, 1.35nJ"));
 }
@@ -120,13 +127,29 @@ std::string format(double v, const char* unit) {
 }
 }  // namespace
 
-std::string to_string(Time t) { return format(to_nanoseconds(t), "ns"); }
-std::string to_string(Bytes b) { return std::to_string(b.value()) + "B"; }
-std::string to_string(Energy e) { return format(e.value() * 1e12, "pJ"); }
-std::string to_string(Power p) { return format(p.value() * 1e3, "mW"); }
-std::string to_string(Frequency f) { return format(static_cast<double>(f.value()) * 1e-6, "MHz"); }
-std::string to_string(Bandwidth b) { return format(b.value() * 1e-9, "GB/s"); }
-std::string to_string(Current i) { return format(i.value() * 1e3, "mA"); }
-std::string to_string(Voltage v) { return format(v.value(), "V"); }
+std::string to_string(Time t) {
+  return format(to_nanoseconds(t), "ns");
+}
+std::string to_string(Bytes b) {
+  return std::to_string(b.value()) + "B";
+}
+std::string to_string(Energy e) {
+  return format(e.value() * 1e12, "pJ");
+}
+std::string to_string(Power p) {
+  return format(p.value() * 1e3, "mW");
+}
+std::string to_string(Frequency f) {
+  return format(static_cast<double>(f.value()) * 1e-6, "MHz");
+}
+std::string to_string(Bandwidth b) {
+  return format(b.value() * 1e-9, "GB/s");
+}
+std::string to_string(Current i) {
+  return format(i.value() * 1e3, "mA");
+}
+std::string to_string(Voltage v) {
+  return format(v.value(), "V");
+}
 
 }  // namespace hmasim

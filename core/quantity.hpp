@@ -1,7 +1,7 @@
 // Parsing of size, rate, time, energy and power literals as written in configs and on the command
-// line: "64KiB", "2MiB", "25GB/s", "1GHz", "10ns", "5pJ", "28mW", "45mA", "1.1V". Decimal prefixes are powers of
-// 1000 (KB, MB, GB), binary prefixes powers of 1024 (KiB, MiB, GiB). A number without a unit is an
-// error: a silently assumed unit is the most common calibration mistake.
+// line: "64KiB", "2MiB", "25GB/s", "1GHz", "10ns", "5pJ", "28mW", "45mA", "1.1V". Decimal prefixes
+// are powers of 1000 (KB, MB, GB), binary prefixes powers of 1024 (KiB, MiB, GiB). A number without
+// a unit is an error: a silently assumed unit is the most common calibration mistake.
 #pragma once
 
 #include <stdexcept>

@@ -13,7 +13,11 @@ inline void require_picosecond_resolution() {
     throw std::logic_error("hmasim needs the SystemC time resolution at 1 ps");
   }
 }
-inline Time from_sc_time(const sc_core::sc_time& t) { return Time(t.value()); }
-inline sc_core::sc_time to_sc_time(Time t) { return sc_core::sc_time::from_value(t.value()); }
+inline Time from_sc_time(const sc_core::sc_time& t) {
+  return Time(t.value());
+}
+inline sc_core::sc_time to_sc_time(Time t) {
+  return sc_core::sc_time::from_value(t.value());
+}
 
 }  // namespace hmasim

@@ -11,7 +11,7 @@ namespace hmasim {
 
 class TimingExtension : public tlm::tlm_extension<TimingExtension> {
  public:
-  Time accepted{0};  // absolute simulated time the target took the request
+  Time accepted{0};   // absolute simulated time the target took the request
   Time completed{0};  // absolute simulated time of the response (last data beat)
 
   tlm::tlm_extension_base* clone() const override { return new TimingExtension(*this); }

@@ -3,11 +3,12 @@
 // SC_THREAD and call transact(); local time only moves forward.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
 #include <cstdint>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "core/timing_extension.hpp"
 #include "core/units.hpp"

@@ -9,8 +9,8 @@
 
 namespace hmasim {
 
-// A value of one dimension. Same-dimension arithmetic and comparison only; scaling by a plain number
-// keeps the dimension.
+// A value of one dimension. Same-dimension arithmetic and comparison only; scaling by a plain
+// number keeps the dimension.
 template <class Tag, class Rep>
 class Quantity {
  public:
@@ -81,21 +81,43 @@ using Bandwidth = Quantity<BandwidthTag, double>;
 using Current = Quantity<CurrentTag, double>;
 using Voltage = Quantity<VoltageTag, double>;
 
-constexpr Time picoseconds(std::uint64_t ps) { return Time(ps); }
-constexpr Time nanoseconds(std::uint64_t ns) { return Time(ns * 1000); }
-constexpr double to_seconds(Time t) { return static_cast<double>(t.value()) * 1e-12; }
-constexpr double to_nanoseconds(Time t) { return static_cast<double>(t.value()) * 1e-3; }
+constexpr Time picoseconds(std::uint64_t ps) {
+  return Time(ps);
+}
+constexpr Time nanoseconds(std::uint64_t ns) {
+  return Time(ns * 1000);
+}
+constexpr double to_seconds(Time t) {
+  return static_cast<double>(t.value()) * 1e-12;
+}
+constexpr double to_nanoseconds(Time t) {
+  return static_cast<double>(t.value()) * 1e-3;
+}
 
-constexpr Energy joules(double j) { return Energy(j); }
-constexpr Energy picojoules(double pj) { return Energy(pj * 1e-12); }
-constexpr Power watts(double w) { return Power(w); }
-constexpr Power milliwatts(double mw) { return Power(mw * 1e-3); }
+constexpr Energy joules(double j) {
+  return Energy(j);
+}
+constexpr Energy picojoules(double pj) {
+  return Energy(pj * 1e-12);
+}
+constexpr Power watts(double w) {
+  return Power(w);
+}
+constexpr Power milliwatts(double mw) {
+  return Power(mw * 1e-3);
+}
 
 // Power integrated over a time span.
-constexpr Energy operator*(Power p, Time t) { return Energy(p.value() * to_seconds(t)); }
-constexpr Energy operator*(Time t, Power p) { return p * t; }
+constexpr Energy operator*(Power p, Time t) {
+  return Energy(p.value() * to_seconds(t));
+}
+constexpr Energy operator*(Time t, Power p) {
+  return p * t;
+}
 // Power drawn by a current from a supply.
-constexpr Power operator*(Voltage v, Current i) { return Power(v.value() * i.value()); }
+constexpr Power operator*(Voltage v, Current i) {
+  return Power(v.value() * i.value());
+}
 // Average power of an energy spent over a span; zero span gives zero power.
 constexpr Power average_power(Energy e, Time t) {
   return t.value() == 0 ? Power(0.0) : Power(e.value() / to_seconds(t));

@@ -88,7 +88,8 @@ int AddressMapping::add_field(const std::string& name, std::vector<unsigned> bit
   return clash;
 }
 
-AddressMapping AddressMapping::parse(const ConfigNode& node, const std::vector<std::string>& fields) {
+AddressMapping AddressMapping::parse(const ConfigNode& node,
+                                     const std::vector<std::string>& fields) {
   AddressMapping m;
   for (const std::string& name : fields) {
     std::vector<unsigned> bits;

@@ -16,11 +16,16 @@ struct Later {
 
 const char* to_string(BackgroundState s) {
   switch (s) {
-    case BackgroundState::active_standby: return "active_standby";
-    case BackgroundState::precharge_standby: return "precharge_standby";
-    case BackgroundState::active_power_down: return "active_power_down";
-    case BackgroundState::precharge_power_down: return "precharge_power_down";
-    case BackgroundState::self_refresh: return "self_refresh";
+    case BackgroundState::active_standby:
+      return "active_standby";
+    case BackgroundState::precharge_standby:
+      return "precharge_standby";
+    case BackgroundState::active_power_down:
+      return "active_power_down";
+    case BackgroundState::precharge_power_down:
+      return "precharge_power_down";
+    case BackgroundState::self_refresh:
+      return "self_refresh";
   }
   return "?";
 }
@@ -33,7 +38,7 @@ void BackgroundMeter::push(Cycles at, std::int32_t open_delta, std::int32_t refr
 void BackgroundMeter::integrate_to(std::uint64_t t) {
   if (t <= now_) return;
   const BackgroundState s = open_ > 0 || refreshing_ > 0 ? BackgroundState::active_standby
-                                                        : BackgroundState::precharge_standby;
+                                                         : BackgroundState::precharge_standby;
   cycles_[index(s)] += t - now_;
   now_ = t;
 }

@@ -6,7 +6,9 @@ namespace hmasim {
 
 namespace {
 // a - b, or 0 if b > a (an earliest cycle that lies before time zero).
-Cycles minus_or_zero(Cycles a, Cycles b) { return a > b ? a - b : Cycles(0); }
+Cycles minus_or_zero(Cycles a, Cycles b) {
+  return a > b ? a - b : Cycles(0);
+}
 }  // namespace
 
 Lpddr4Channel::Lpddr4Channel(const Lpddr4Config& config, const Lpddr4Energy& energy,

@@ -133,13 +133,13 @@ class Lpddr4Channel {
   std::uint64_t act_count_ = 0;
   Cycles last_col_{0};
   bool any_col_ = false;
-  Cycles read_ok_{0};    // end of the last write data + tWTR
-  Cycles data_free_{0};  // first free cycle of the data bus
-  Cycles next_due_{0};   // next refresh due time (kNever without refresh)
-  Cycles idle_from_{0};  // everything scheduled so far is over by this cycle
+  Cycles read_ok_{0};            // end of the last write data + tWTR
+  Cycles data_free_{0};          // first free cycle of the data bus
+  Cycles next_due_{0};           // next refresh due time (kNever without refresh)
+  Cycles idle_from_{0};          // everything scheduled so far is over by this cycle
   Cycles request_idle_from_{0};  // same, counting request activity only (power-down timers)
-  Cycles ready_{0};      // no command before this (power-down / self-refresh exit latency)
-  bool powered_ = true;  // false between power_off and power_on: no background, no refresh
+  Cycles ready_{0};              // no command before this (power-down / self-refresh exit latency)
+  bool powered_ = true;          // false between power_off and power_on: no background, no refresh
 
   BackgroundMeter meter_;
   std::array<std::uint64_t, kBackgroundStateCount> charged_cycles_{};

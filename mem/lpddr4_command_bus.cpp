@@ -7,10 +7,10 @@ namespace hmasim {
 Cycles CommandBus::find(Cycles earliest, Cycles length) const {
   std::uint64_t c = earliest.value();
   const std::uint64_t len = length.value();
-  // The first reservation that ends after `earliest`: ends are sorted as the intervals are disjoint.
+  // The first reservation that ends after `earliest`: ends are sorted as the intervals are
+  // disjoint.
   auto it = std::partition_point(intervals_.begin() + static_cast<std::ptrdiff_t>(head_),
-                                 intervals_.end(),
-                                 [c](const Interval& i) { return i.end <= c; });
+                                 intervals_.end(), [c](const Interval& i) { return i.end <= c; });
   for (; it != intervals_.end(); ++it) {
     if (it->start >= c + len) break;  // the gap before this reservation is long enough
     c = std::max(c, it->end);
@@ -25,9 +25,9 @@ void CommandBus::reserve(Cycles at, Cycles length) {
     intervals_.push_back(iv);
     return;
   }
-  auto it = std::upper_bound(intervals_.begin() + static_cast<std::ptrdiff_t>(head_),
-                             intervals_.end(), iv.start,
-                             [](std::uint64_t s, const Interval& i) { return s < i.start; });
+  auto it =
+      std::upper_bound(intervals_.begin() + static_cast<std::ptrdiff_t>(head_), intervals_.end(),
+                       iv.start, [](std::uint64_t s, const Interval& i) { return s < i.start; });
   intervals_.insert(it, iv);
 }
 

@@ -8,7 +8,9 @@ namespace hmasim {
 
 namespace {
 
-bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool is_power_of_two(std::uint64_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 unsigned log2_of(std::uint64_t v) {
   unsigned n = 0;
@@ -109,8 +111,8 @@ Lpddr4Currents parse_currents(const ConfigNode& c) {
     const char* command;
   };
   const Increment increments[] = {
-      {"IDD0", &x.IDD0, &x.IDD3N, "IDD3N", "ACT"},   {"IDD0", &x.IDD0, &x.IDD2N, "IDD2N", "PRE"},
-      {"IDD4R", &x.IDD4R, &x.IDD3N, "IDD3N", "RD"},  {"IDD4W", &x.IDD4W, &x.IDD3N, "IDD3N", "WR"},
+      {"IDD0", &x.IDD0, &x.IDD3N, "IDD3N", "ACT"},  {"IDD0", &x.IDD0, &x.IDD2N, "IDD2N", "PRE"},
+      {"IDD4R", &x.IDD4R, &x.IDD3N, "IDD3N", "RD"}, {"IDD4W", &x.IDD4W, &x.IDD3N, "IDD3N", "WR"},
       {"IDD5", &x.IDD5, &x.IDD3N, "IDD3N", "REF"},
   };
   for (const Increment& i : increments) {
@@ -178,9 +180,9 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& inst
   c.queue_depth = node.get<std::uint32_t>("queue_depth", 32);
   node.require(c.queue_depth >= 1 && c.queue_depth <= 65536, "queue_depth",
                "must be between 1 and 65536 requests");
-  c.page_policy =
-      node.choice("page_policy", {"open", "closed"}, "open") == "open" ? PagePolicy::open
-                                                                       : PagePolicy::closed;
+  c.page_policy = node.choice("page_policy", {"open", "closed"}, "open") == "open"
+                      ? PagePolicy::open
+                      : PagePolicy::closed;
   c.refresh = node.choice("refresh", {"all_bank", "none"}, "all_bank") == "all_bank"
                   ? RefreshPolicy::all_bank
                   : RefreshPolicy::none;
@@ -191,8 +193,9 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& inst
     const auto sr = pd->find<std::uint64_t>("self_refresh_idle_cycles");
     if (c.power_down.enabled) {
       if (!idle) {
-        pd->error("", "missing required key 'idle_cycles' (idle cycles of tCK before power-down "
-                      "entry) while power-down is enabled");
+        pd->error("",
+                  "missing required key 'idle_cycles' (idle cycles of tCK before power-down "
+                  "entry) while power-down is enabled");
       } else if (*idle == 0) {
         pd->error("idle_cycles", "must be at least 1");
       }
@@ -222,20 +225,21 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& inst
   // Everything below cross-checks values that must each be valid first.
   if (node.document().diagnostics().size() != errors_before) return c;
 
-  const std::uint64_t per_channel = std::uint64_t{c.banks} * c.rows * c.columns * (c.width_bits / 8);
+  const std::uint64_t per_channel =
+      std::uint64_t{c.banks} * c.rows * c.columns * (c.width_bits / 8);
   const std::uint64_t product = per_channel * c.channels;
   if (product != c.common.capacity.value()) {
     node.error("capacity", "capacity " + to_string(c.common.capacity) + " does not match " +
                                std::to_string(c.channels) + " channels x " +
                                std::to_string(c.banks) + " banks x " + std::to_string(c.rows) +
                                " rows x " + std::to_string(c.columns) + " columns x " +
-                               std::to_string(c.width_bits / 8) + " B = " +
-                               std::to_string(product) + "B");
+                               std::to_string(c.width_bits / 8) +
+                               " B = " + std::to_string(product) + "B");
     return c;
   }
-  const std::uint64_t expected_width[kFieldCount] = {
-      log2_of(c.width_bits / 8), log2_of(c.columns), log2_of(c.rows), log2_of(c.banks),
-      log2_of(c.channels)};
+  const std::uint64_t expected_width[kFieldCount] = {log2_of(c.width_bits / 8), log2_of(c.columns),
+                                                     log2_of(c.rows), log2_of(c.banks),
+                                                     log2_of(c.channels)};
   const char* counted[kFieldCount] = {"bytes per column (width_bits / 8)", "columns", "rows",
                                       "banks", "channels"};
   const std::uint64_t counts[kFieldCount] = {c.width_bits / 8, c.columns, c.rows, c.banks,
@@ -243,10 +247,9 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& inst
   bool widths_ok = true;
   for (std::size_t f = 0; f < kFieldCount; ++f) {
     if (c.mapping.width(f) != expected_width[f]) {
-      map_node.error(c.mapping.name(f),
-                     "has " + std::to_string(c.mapping.width(f)) + " bits, expected " +
-                         std::to_string(expected_width[f]) + " for " + std::to_string(counts[f]) +
-                         " " + counted[f]);
+      map_node.error(c.mapping.name(f), "has " + std::to_string(c.mapping.width(f)) +
+                                            " bits, expected " + std::to_string(expected_width[f]) +
+                                            " for " + std::to_string(counts[f]) + " " + counted[f]);
       widths_ok = false;
     }
   }
@@ -268,12 +271,11 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& inst
     burst_ok = burst_ok && c.mapping.bits(kColumn)[i] == byte_bits + i;
   }
   if (!burst_ok) {
-    map_node.error("", "the " + std::to_string(byte_bits) + " byte bits and then the lowest " +
-                           std::to_string(burst_column_bits) +
-                           " column bits must be address bits 0-" +
-                           std::to_string(byte_bits + burst_column_bits - 1) +
-                           " in order, so that one " + to_string(c.burst_bytes()) +
-                           " burst is one aligned address range");
+    map_node.error(
+        "", "the " + std::to_string(byte_bits) + " byte bits and then the lowest " +
+                std::to_string(burst_column_bits) + " column bits must be address bits 0-" +
+                std::to_string(byte_bits + burst_column_bits - 1) + " in order, so that one " +
+                to_string(c.burst_bytes()) + " burst is one aligned address range");
   }
   return c;
 }

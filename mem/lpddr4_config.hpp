@@ -13,10 +13,10 @@
 //   banks: 8
 //   rows: 65536
 //   columns: 1024
-//   page_policy: open            # open | closed (auto-precharge after the last access of a request)
-//   refresh: all_bank            # all_bank | none
-//   queue_depth: 32              # requests the controller holds before the initiator must wait
-//   power_down:                  # optional; off by default
+//   page_policy: open            # open | closed (auto-precharge after the last access of a
+//   request) refresh: all_bank            # all_bank | none queue_depth: 32              # requests
+//   the controller holds before the initiator must wait power_down:                  # optional;
+//   off by default
 //     enabled: true
 //     idle_cycles: 64            # idle tCK before power-down entry (precharge or active PD)
 //     self_refresh_idle_cycles: 100000   # optional: idle tCK before self-refresh entry

@@ -13,7 +13,7 @@ struct MemoryCommonConfig {
   std::string model;     // registered model name
   Bytes capacity{0};
   Frequency clock{1'000'000'000};
-  Bytes alignment{1};    // requests must start at a multiple of this (else address error)
+  Bytes alignment{1};      // requests must start at a multiple of this (else address error)
   bool store_data = true;  // false: timing-only, no backing storage
 };
 

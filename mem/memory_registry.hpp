@@ -48,8 +48,8 @@ struct MemoryRegistrar {
 
 #define HMASIM_CONCAT_INNER(a, b) a##b
 #define HMASIM_CONCAT(a, b) HMASIM_CONCAT_INNER(a, b)
-#define HMASIM_REGISTER_MEMORY(Model, Config, name, description)                      \
-  static const ::hmasim::MemoryRegistrar<Model, Config> HMASIM_CONCAT(hmasim_memory_, \
-                                                                      __LINE__)(name, description)
+#define HMASIM_REGISTER_MEMORY(Model, Config, name, description)                                 \
+  static const ::hmasim::MemoryRegistrar<Model, Config> HMASIM_CONCAT(hmasim_memory_, __LINE__)( \
+      name, description)
 
 }  // namespace hmasim

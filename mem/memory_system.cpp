@@ -24,8 +24,8 @@ std::vector<MemorySpec> parse_memories(const ConfigNode& memories) {
     }
     const auto* item = registry.find(model);
     if (!item) {
-      block.error("model", "unknown memory model '" + model + "' (registered: " +
-                               registry.names() + ")");
+      block.error("model",
+                  "unknown memory model '" + model + "' (registered: " + registry.names() + ")");
       block.ignore_unread_keys();
       continue;
     }

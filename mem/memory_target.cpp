@@ -15,9 +15,8 @@ MemoryTarget::MemoryTarget(const sc_core::sc_module_name& name, const MemoryComm
       common_(common),
       clock_(common.clock),
       ledger_(ledger),
-      component_(ledger.add_component(common.instance.empty() ? std::string(basename())
-                                                              : common.instance,
-                                       static_label)) {
+      component_(ledger.add_component(
+          common.instance.empty() ? std::string(basename()) : common.instance, static_label)) {
   require_picosecond_resolution();
   if (common_.store_data) {
     storage_ = std::make_unique<SparseStorage>();
@@ -108,7 +107,8 @@ unsigned MemoryTarget::transport_dbg(tlm::tlm_generic_payload& trans) {
   return static_cast<unsigned>(len);
 }
 
-bool MemoryTarget::debug_write(std::uint64_t address, const std::uint8_t* data, std::size_t length) {
+bool MemoryTarget::debug_write(std::uint64_t address, const std::uint8_t* data,
+                               std::size_t length) {
   if (address > common_.capacity.value() || length > common_.capacity.value() - address) {
     return false;
   }

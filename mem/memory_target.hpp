@@ -8,13 +8,14 @@
 // the completion delay, keeps statistics and charges the energy ledger component of the instance.
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "core/clock.hpp"
 #include "core/energy_ledger.hpp"
@@ -29,11 +30,11 @@ struct MemoryStats {
   std::uint64_t writes = 0;
   std::uint64_t bytes_read = 0;
   std::uint64_t bytes_written = 0;
-  std::uint64_t errors = 0;        // transactions answered with an error response
-  std::uint64_t busy_cycles = 0;   // cycles a model's resources were occupied (model-defined)
+  std::uint64_t errors = 0;          // transactions answered with an error response
+  std::uint64_t busy_cycles = 0;     // cycles a model's resources were occupied (model-defined)
   std::uint64_t latency_cycles = 0;  // sum over transactions of (done - accepted)
   std::uint64_t max_latency_cycles = 0;
-  Cycles last_done{0};             // completion cycle of the latest-finishing transaction
+  Cycles last_done{0};  // completion cycle of the latest-finishing transaction
 };
 
 class MemoryTarget : public sc_core::sc_module {

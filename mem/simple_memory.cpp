@@ -32,7 +32,8 @@ SimpleMemory::SimpleMemory(const sc_core::sc_module_name& name, const SimpleMemo
 SimpleMemory::Outcome SimpleMemory::serve(const Request& r) {
   // Cycles the data path needs for this request at the configured bandwidth (at least one).
   const double seconds = static_cast<double>(r.length) / config_.bandwidth.value();
-  const double cycles = std::ceil(seconds * static_cast<double>(clock().frequency().value()) - 1e-9);
+  const double cycles =
+      std::ceil(seconds * static_cast<double>(clock().frequency().value()) - 1e-9);
   const Cycles occupancy(std::max<std::uint64_t>(1, static_cast<std::uint64_t>(cycles)));
   const Cycles start = max(r.arrival, path_free_);
   path_free_ = start + occupancy;

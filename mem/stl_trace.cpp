@@ -11,7 +11,9 @@ StlTraceReader::StlTraceReader(std::istream& in, std::string name, std::uint32_t
     : in_(in), name_(std::move(name)), default_length_(default_length) {}
 
 void StlTraceReader::fail(const std::string& why) const {
-  throw TraceError(name_ + ":" + std::to_string(line_) + ": " + why + " (expected '<cycle>: [(<length>)] read|write 0x<address> [0x<data>]', got '" + text_ + "')");
+  throw TraceError(name_ + ":" + std::to_string(line_) + ": " + why +
+                   " (expected '<cycle>: [(<length>)] read|write 0x<address> [0x<data>]', got '" +
+                   text_ + "')");
 }
 
 namespace {

@@ -7,13 +7,20 @@ namespace hmasim {
 namespace {
 const char* status_name(tlm::tlm_response_status s) {
   switch (s) {
-    case tlm::TLM_ADDRESS_ERROR_RESPONSE: return "TLM_ADDRESS_ERROR_RESPONSE (address out of range or unaligned)";
-    case tlm::TLM_BURST_ERROR_RESPONSE: return "TLM_BURST_ERROR_RESPONSE";
-    case tlm::TLM_COMMAND_ERROR_RESPONSE: return "TLM_COMMAND_ERROR_RESPONSE";
-    case tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE: return "TLM_BYTE_ENABLE_ERROR_RESPONSE";
-    case tlm::TLM_GENERIC_ERROR_RESPONSE: return "TLM_GENERIC_ERROR_RESPONSE (memory powered off?)";
-    case tlm::TLM_INCOMPLETE_RESPONSE: return "TLM_INCOMPLETE_RESPONSE (target did not answer)";
-    default: return "TLM_OK_RESPONSE";
+    case tlm::TLM_ADDRESS_ERROR_RESPONSE:
+      return "TLM_ADDRESS_ERROR_RESPONSE (address out of range or unaligned)";
+    case tlm::TLM_BURST_ERROR_RESPONSE:
+      return "TLM_BURST_ERROR_RESPONSE";
+    case tlm::TLM_COMMAND_ERROR_RESPONSE:
+      return "TLM_COMMAND_ERROR_RESPONSE";
+    case tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE:
+      return "TLM_BYTE_ENABLE_ERROR_RESPONSE";
+    case tlm::TLM_GENERIC_ERROR_RESPONSE:
+      return "TLM_GENERIC_ERROR_RESPONSE (memory powered off?)";
+    case tlm::TLM_INCOMPLETE_RESPONSE:
+      return "TLM_INCOMPLETE_RESPONSE (target did not answer)";
+    default:
+      return "TLM_OK_RESPONSE";
   }
 }
 }  // namespace
@@ -39,9 +46,9 @@ void TraceReplayer::run() {
       if (r.status != tlm::TLM_OK_RESPONSE) {
         char addr[32];
         std::snprintf(addr, sizeof addr, "0x%llx", static_cast<unsigned long long>(req.address));
-        summary_.error = reader_.name() + ":" + std::to_string(req.line) + ": " + (req.write ? "write" : "read") +
-                         " of " + std::to_string(req.length) + " B at " + addr + " failed: " +
-                         status_name(r.status);
+        summary_.error = reader_.name() + ":" + std::to_string(req.line) + ": " +
+                         (req.write ? "write" : "read") + " of " + std::to_string(req.length) +
+                         " B at " + addr + " failed: " + status_name(r.status);
         break;
       }
       accepted_prev = r.accepted;

@@ -18,9 +18,9 @@ class TraceReplayer : public TlmInitiator {
     std::uint64_t reads = 0;
     std::uint64_t writes = 0;
     std::uint64_t bytes = 0;
-    Time end_time{0};              // last response
+    Time end_time{0};               // last response
     long double latency_sum_s = 0;  // sum of (response - issue)
-    std::string error;             // empty on success
+    std::string error;              // empty on success
   };
 
   SC_HAS_PROCESS(TraceReplayer);

@@ -9,8 +9,9 @@
 namespace {
 void fail_on_report(const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
   if (report.get_severity() >= sc_core::SC_WARNING) {
-    ADD_FAILURE() << "SystemC " << (report.get_severity() == sc_core::SC_WARNING ? "warning" : "error")
-                  << ": " << report.get_msg_type() << ": " << report.get_msg();
+    ADD_FAILURE() << "SystemC "
+                  << (report.get_severity() == sc_core::SC_WARNING ? "warning" : "error") << ": "
+                  << report.get_msg_type() << ": " << report.get_msg();
   }
   // Keep the default handling for info messages and for stopping on fatal errors.
   if (report.get_severity() == sc_core::SC_FATAL) {

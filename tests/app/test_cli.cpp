@@ -64,7 +64,8 @@ TEST(Cli, CheckAcceptsGoodAndReportsEveryErrorOfBad) {
   const CliRun missing = hmasim("check /nonexistent.yaml");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("/nonexistent.yaml: cannot open file"), std::string::npos);
-  const CliRun bad_set = hmasim("check --set memories.ideal.bandwidth=-3GB/s " + kData + "ideal-memory.yaml");
+  const CliRun bad_set =
+      hmasim("check --set memories.ideal.bandwidth=-3GB/s " + kData + "ideal-memory.yaml");
   EXPECT_EQ(bad_set.status, 2);
   EXPECT_NE(bad_set.err.find("--set: memories.ideal.bandwidth: '-3GB/s'"), std::string::npos)
       << bad_set.err;
@@ -72,8 +73,8 @@ TEST(Cli, CheckAcceptsGoodAndReportsEveryErrorOfBad) {
 
 TEST(Cli, ReplayPrintsStatisticsJson) {
   const std::string trace = "0: read 0x0\n0: read 0x40\n100: (32) write 0x80\n";
-  const CliRun r = hmasim("replay --platform " + kData + "ideal-memory.yaml --memory ideal --trace -",
-                       trace);
+  const CliRun r =
+      hmasim("replay --platform " + kData + "ideal-memory.yaml --memory ideal --trace -", trace);
   ASSERT_EQ(r.status, 0) << r.err;
   for (const char* key : {"\"transactions\": 3", "\"bytes\": 160", "\"end_time_s\"",
                           "\"bandwidth_bytes_per_s\"", "\"mean_latency_s\"", "\"commands\"",
@@ -92,7 +93,8 @@ TEST(Cli, ReplayIsDeterministic) {
                   (i * 7919) % 16384 * 64);
     trace += line;
   }
-  const std::string args = "replay --platform " + kData + "ideal-memory.yaml --memory ideal --trace -";
+  const std::string args =
+      "replay --platform " + kData + "ideal-memory.yaml --memory ideal --trace -";
   const CliRun a = hmasim(args, trace);
   const CliRun b = hmasim(args, trace);
   ASSERT_EQ(a.status, 0) << a.err;
@@ -100,20 +102,23 @@ TEST(Cli, ReplayIsDeterministic) {
 }
 
 TEST(Cli, ReplayErrorsNameTheLine) {
-  const std::string args = "replay --platform " + kData + "ideal-memory.yaml --memory ideal --trace -";
+  const std::string args =
+      "replay --platform " + kData + "ideal-memory.yaml --memory ideal --trace -";
   const CliRun malformed = hmasim(args, "0: read 0x0\n1: raed 0x40\n");
   EXPECT_EQ(malformed.status, 2);
-  EXPECT_NE(malformed.err.find(":2: expected 'read' or 'write'"), std::string::npos) << malformed.err;
+  EXPECT_NE(malformed.err.find(":2: expected 'read' or 'write'"), std::string::npos)
+      << malformed.err;
   EXPECT_EQ(malformed.out, "") << "no half result on failure";
 
   const CliRun out_of_range = hmasim(args, "0: read 0x0\n1: read 0x100000\n");
   EXPECT_EQ(out_of_range.status, 2);
-  EXPECT_NE(out_of_range.err.find("<stdin>:2: read of 64 B at 0x100000 failed: TLM_ADDRESS_ERROR_RESPONSE"),
+  EXPECT_NE(out_of_range.err.find(
+                "<stdin>:2: read of 64 B at 0x100000 failed: TLM_ADDRESS_ERROR_RESPONSE"),
             std::string::npos)
       << out_of_range.err;
 
-  const CliRun no_memory = hmasim("replay --platform " + kData + "ideal-memory.yaml --memory dram --trace -",
-                               "0: read 0x0\n");
+  const CliRun no_memory = hmasim(
+      "replay --platform " + kData + "ideal-memory.yaml --memory dram --trace -", "0: read 0x0\n");
   EXPECT_EQ(no_memory.status, 2);
   EXPECT_NE(no_memory.err.find("has no memory 'dram' (it has: ideal)"), std::string::npos)
       << no_memory.err;

@@ -23,7 +23,8 @@ memories:
 )";
 
 // Parses a platform-like text with a `memories:` section and returns the diagnostics.
-std::vector<Diagnostic> diagnose(const std::string& text, const std::vector<std::string>& sets = {}) {
+std::vector<Diagnostic> diagnose(const std::string& text,
+                                 const std::vector<std::string>& sets = {}) {
   auto doc = ConfigDocument::load_string(text, "test.yaml", sets);
   if (doc->parsed()) {
     ConfigNode root = doc->root();
@@ -51,7 +52,9 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   return s.replace(at, from.size(), to);
 }
 
-TEST(Config, GoodFileHasNoDiagnostics) { EXPECT_TRUE(diagnose(kGood).empty()); }
+TEST(Config, GoodFileHasNoDiagnostics) {
+  EXPECT_TRUE(diagnose(kGood).empty());
+}
 
 TEST(Config, ValueWithSourceIsRead) {
   auto doc = ConfigDocument::load_string(kGood, "test.yaml");
@@ -84,15 +87,17 @@ TEST(Config, TypoKeyIsUnknownWithLineAndExpectedKeys) {
 
 TEST(Config, WrongTypeSaysWhatWasExpected) {
   const auto s = one(diagnose(replace(kGood, "latency: 10ns", "latency: [10ns]")));
-  EXPECT_NE(s.find("test.yaml:6:14: memories.ideal.latency: expected a time such as 10ns, got a list"),
-            std::string::npos)
+  EXPECT_NE(
+      s.find("test.yaml:6:14: memories.ideal.latency: expected a time such as 10ns, got a list"),
+      std::string::npos)
       << s;
 }
 
 TEST(Config, NegativeSizeIsAnError) {
   const auto s = one(diagnose(replace(kGood, "capacity: 1MiB", "capacity: -1MiB")));
-  EXPECT_NE(s.find("test.yaml:5:15: memories.ideal.capacity: '-1MiB' is not a valid size (negative"),
-            std::string::npos)
+  EXPECT_NE(
+      s.find("test.yaml:5:15: memories.ideal.capacity: '-1MiB' is not a valid size (negative"),
+      std::string::npos)
       << s;
 }
 
@@ -124,9 +129,11 @@ TEST(Config, UnknownModelListsRegisteredOnes) {
 }
 
 TEST(Config, CapacityNotMultipleOfAlignment) {
-  const auto s = one(diagnose(replace(kGood, "capacity: 1MiB", "capacity: 1000B\n    alignment: 64B")));
-  EXPECT_NE(s.find("memories.ideal.capacity: capacity 1000B is not a multiple of the alignment 64B"),
-            std::string::npos)
+  const auto s =
+      one(diagnose(replace(kGood, "capacity: 1MiB", "capacity: 1000B\n    alignment: 64B")));
+  EXPECT_NE(
+      s.find("memories.ideal.capacity: capacity 1000B is not a multiple of the alignment 64B"),
+      std::string::npos)
       << s;
 }
 
@@ -176,7 +183,8 @@ TEST(Config, OverridesReplaceValuesAndAreValidated) {
 
 TEST(Config, PresetSuppliesDefaultsAndReportsItsOwnUnknownKeys) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("hmasim-preset-test-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("hmasim-preset-test-" + std::to_string(::getpid()));
   fs::create_directories(dir / "presets");
   std::ofstream(dir / "presets" / "fast.yaml") << "latency: 5ns\nbandwidth: 32GB/s\n";
   std::ofstream(dir / "presets" / "typo.yaml") << "latency: 5ns\nbandwith: 32GB/s\n";
@@ -188,7 +196,7 @@ TEST(Config, PresetSuppliesDefaultsAndReportsItsOwnUnknownKeys) {
     auto mem = doc->root().child("memories").child("m");
     auto specs = parse_memories(doc->root().child("memories"));
     doc->finish();
-    EXPECT_EQ(mem.get<Time>("latency").value(), 7000u);  // the file wins over its preset
+    EXPECT_EQ(mem.get<Time>("latency").value(), 7000u);        // the file wins over its preset
     EXPECT_EQ(mem.get<Bandwidth>("bandwidth").value(), 32e9);  // the preset fills the gap
   }
   std::ofstream(platform) << "memories:\n  m:\n    model: simple\n    capacity: 1KiB\n"

@@ -26,7 +26,7 @@ TEST(EnergyLedger, IntegratesStaticPowerOverStates) {
   const auto a = ledger.add_component("a");
   const auto b = ledger.add_component("b", "background");
   ledger.set_static_power(a, milliwatts(10), Time(0));
-  ledger.set_static_power(a, Power(0.0), nanoseconds(100));    // gated
+  ledger.set_static_power(a, Power(0.0), nanoseconds(100));      // gated
   ledger.set_static_power(a, milliwatts(10), nanoseconds(300));  // on again
   ledger.add_static_energy(b, picojoules(3.0));
   ledger.close(nanoseconds(400));

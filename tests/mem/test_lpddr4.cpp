@@ -40,7 +40,8 @@ const char* kInterleavedMapping =
 
 // A platform text with one lpddr4 memory per entry of `memories` (name -> extra lines), each on
 // the shipped lpddr4-3200 preset with 1 GiB and, unless the lines give one, the shipped mapping.
-std::string platform_yaml(const std::vector<std::pair<std::string, std::vector<std::string>>>& memories) {
+std::string platform_yaml(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& memories) {
   std::string y = "memories:\n";
   for (const auto& [name, lines] : memories) {
     y += "  " + name + ":\n    preset: lpddr4-3200\n    model: lpddr4\n";
@@ -125,8 +126,8 @@ class ScriptInitiator : public TlmInitiator {
     for (const Access& a : script_) {
       advance_to(max(clock_.time_of(Cycles(a.cycle)), gate));
       buffer.assign(a.length, 0x5a);
-      const Result r = transact(a.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND,
-                                a.address, buffer.data(), a.length);
+      const Result r = transact(a.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, a.address,
+                                buffer.data(), a.length);
       EXPECT_EQ(r.status, tlm::TLM_OK_RESPONSE);
       results.push_back(r);
       gate = pipelined_ ? r.accepted : r.completed;
@@ -162,7 +163,8 @@ struct LogCheck {
   std::uint64_t rrd_binding = 0;  // consecutive ACTs exactly tRRD apart
   std::uint64_t faw_binding = 0;  // ACT exactly tFAW after the ACT four back
   void fail(const std::string& what, Cycles at) {
-    if (violations.size() < 20) violations.push_back(what + " at cycle " + std::to_string(at.value()));
+    if (violations.size() < 20)
+      violations.push_back(what + " at cycle " + std::to_string(at.value()));
   }
   std::string text() const {
     std::string s;
@@ -337,9 +339,9 @@ std::uint64_t action_count(const EnergyLedger& l, EnergyLedger::ComponentId c,
 // Pure helpers (no simulation)
 
 TEST(Lpddr4AddressMapping, ExtractsAndComposesScatteredFields) {
-  const AddressMapping m = AddressMapping::from_bits(
-      {"byte", "column", "row", "bank", "channel"},
-      {{0}, {1, 2, 3, 4, 9, 10}, {11, 12, 13}, {5, 7, 6}, {8}});
+  const AddressMapping m =
+      AddressMapping::from_bits({"byte", "column", "row", "bank", "channel"},
+                                {{0}, {1, 2, 3, 4, 9, 10}, {11, 12, 13}, {5, 7, 6}, {8}});
   EXPECT_TRUE(m.is_dense());
   EXPECT_EQ(m.width(1), 6u);
   std::mt19937_64 rng(7);
@@ -356,8 +358,8 @@ TEST(Lpddr4AddressMapping, ExtractsAndComposesScatteredFields) {
 
 TEST(Lpddr4CommandBus, PlacesCommandsIntoTheFirstGapLongEnough) {
   CommandBus bus;
-  bus.reserve(Cycles(10), Cycles(4));   // [10, 14)
-  bus.reserve(Cycles(16), Cycles(4));   // [16, 20)
+  bus.reserve(Cycles(10), Cycles(4));  // [10, 14)
+  bus.reserve(Cycles(16), Cycles(4));  // [16, 20)
   EXPECT_EQ(bus.find(Cycles(0), Cycles(4)), Cycles(0));
   EXPECT_EQ(bus.find(Cycles(8), Cycles(4)), Cycles(20));  // [14, 16) is too short
   EXPECT_EQ(bus.find(Cycles(8), Cycles(2)), Cycles(8));
@@ -372,8 +374,8 @@ TEST(Lpddr4CommandBus, PlacesCommandsIntoTheFirstGapLongEnough) {
 // 1. Sequential read stream: bandwidth against the 6.4 GB/s peak.
 
 TEST(Lpddr4, SequentialReadsReachNinetyPercentOfPeakWithBankInterleaving) {
-  const auto specs = parse_platform(
-      platform_yaml({{"interleaved", {kInterleavedMapping}}, {"shipped", {}}}));
+  const auto specs =
+      parse_platform(platform_yaml({{"interleaved", {kInterleavedMapping}}, {"shipped", {}}}));
   EnergyLedger ledger;
   Lpddr4 interleaved("interleaved", as_lpddr4(specs[0]), ledger);
   Lpddr4 shipped("shipped", as_lpddr4(specs[1]), ledger);
@@ -381,7 +383,8 @@ TEST(Lpddr4, SequentialReadsReachNinetyPercentOfPeakWithBankInterleaving) {
   // enough for ~160 refreshes, so the refresh overhead is part of the figure.
   const std::size_t n = 65536;
   std::ostringstream trace;
-  for (std::size_t i = 0; i < n; ++i) trace << "0: read 0x" << std::hex << i * 64 << std::dec << "\n";
+  for (std::size_t i = 0; i < n; ++i)
+    trace << "0: read 0x" << std::hex << i * 64 << std::dec << "\n";
   std::istringstream in_a(trace.str()), in_b(trace.str());
   StlTraceReader reader_a(in_a, "a", 64), reader_b(in_b, "b", 64);
   TraceReplayer replay_a("replay_a", reader_a, interleaved.clock());
@@ -427,7 +430,8 @@ TEST(Lpddr4, TwoChannelsServeOneStreamInParallel) {
   Lpddr4 dram("dram", c, ledger);
   dram.enable_command_log();
   std::ostringstream trace;
-  for (std::size_t i = 0; i < 32768; ++i) trace << "0: read 0x" << std::hex << i * 128 << std::dec << "\n";
+  for (std::size_t i = 0; i < 32768; ++i)
+    trace << "0: read 0x" << std::hex << i * 128 << std::dec << "\n";
   std::istringstream in(trace.str());
   StlTraceReader reader(in, "t", 128);
   TraceReplayer replay("replay", reader, dram.clock());
@@ -460,11 +464,12 @@ TEST(Lpddr4, RowHitMissAndClosedBankLatenciesAreExact) {
   Lpddr4 dram("dram", c, ledger);
   dram.enable_command_log();
   // One burst each, far enough apart that every earlier constraint has expired.
-  ScriptInitiator init("init", {{0, false, address_of(c, 0, 0, 0), 32},
-                                {1000, false, address_of(c, 0, 0, 16), 32},
-                                {2000, false, address_of(c, 0, 1, 0), 32},
-                                {3000, true, address_of(c, 3, 5, 32), 32},
-                                {4000, true, address_of(c, 3, 5, 48), 32}},
+  ScriptInitiator init("init",
+                       {{0, false, address_of(c, 0, 0, 0), 32},
+                        {1000, false, address_of(c, 0, 0, 16), 32},
+                        {2000, false, address_of(c, 0, 1, 0), 32},
+                        {3000, true, address_of(c, 3, 5, 32), 32},
+                        {4000, true, address_of(c, 3, 5, 48), 32}},
                        dram.clock(), false);
   init.socket.bind(dram.socket);
   sc_core::sc_start();
@@ -533,8 +538,8 @@ TEST(Lpddr4, RefreshesEveryTrefiAndBlocksBanksForTrfc) {
   // REF k is due at k x tREFI. It may wait for open banks to close: at most tRAS (the last ACT)
   // or the write recovery of the last write, then tRPab; or tRC after the last ACT; plus a few
   // command-bus slots.
-  const Cycles bound = max(t.RCpb, max(t.RAS, max(t.RTP, t.WL + c.burst_cycles() + t.WR)) + t.RPab) +
-                       Cycles(8);
+  const Cycles bound =
+      max(t.RCpb, max(t.RAS, max(t.RTP, t.WL + c.burst_cycles() + t.WR)) + t.RPab) + Cycles(8);
   for (std::size_t k = 0; k < refs.size(); ++k) {
     const Cycles due = t.REFI * (k + 1);
     EXPECT_GE(refs[k].cycle, due) << "REF " << k;
@@ -617,8 +622,8 @@ TEST(Lpddr4, PowerOffLosesContentsAndStopsTheBackground) {
 TEST(Lpddr4, ActivatesRespectTrrdAndTfaw) {
   // The JEDEC part has tFAW = 4 x tRRD, so tFAW never binds; a second memory with a longer tFAW
   // shows the window is enforced when it matters.
-  const auto specs = parse_platform(
-      platform_yaml({{"jedec", {}}, {"wide_faw", {"timing: {FAW: 100}"}}}));
+  const auto specs =
+      parse_platform(platform_yaml({{"jedec", {}}, {"wide_faw", {"timing: {FAW: 100}"}}}));
   EnergyLedger ledger;
   Lpddr4 jedec("jedec", as_lpddr4(specs[0]), ledger);
   Lpddr4 wide("wide_faw", as_lpddr4(specs[1]), ledger);
@@ -667,11 +672,12 @@ TEST(Lpddr4, EnergyMatchesIddFormulaForAKnownSequence) {
   Lpddr4 dram("dram", c, ledger);
   dram.enable_command_log();
   // ACT+WR, RD, RD, WR in one row; then PRE+ACT+RD for another row of the same bank.
-  ScriptInitiator init("init", {{0, true, address_of(c, 2, 7, 0), 32},
-                                {200, false, address_of(c, 2, 7, 16), 32},
-                                {400, false, address_of(c, 2, 7, 32), 32},
-                                {600, true, address_of(c, 2, 7, 48), 32},
-                                {800, false, address_of(c, 2, 9, 0), 32}},
+  ScriptInitiator init("init",
+                       {{0, true, address_of(c, 2, 7, 0), 32},
+                        {200, false, address_of(c, 2, 7, 16), 32},
+                        {400, false, address_of(c, 2, 7, 32), 32},
+                        {600, true, address_of(c, 2, 7, 48), 32},
+                        {800, false, address_of(c, 2, 9, 0), 32}},
                        dram.clock(), false);
   init.socket.bind(dram.socket);
   sc_core::sc_start();
@@ -803,7 +809,8 @@ TEST(Lpddr4, ClosedPagePrechargesAfterEachAccess) {
   // Repeated accesses to one row: with an open page they would all hit.
   std::vector<Access> script;
   for (int i = 0; i < 200; ++i) {
-    script.push_back({static_cast<std::uint64_t>(i) * 20, i % 4 == 0, address_of(c, i % 2, 4, 0), 64});
+    script.push_back(
+        {static_cast<std::uint64_t>(i) * 20, i % 4 == 0, address_of(c, i % 2, 4, 0), 64});
   }
   ScriptInitiator init("init", script, dram.clock(), true);
   init.socket.bind(dram.socket);
@@ -830,9 +837,9 @@ TEST(Lpddr4, ClosedPagePrechargesAfterEachAccess) {
 
 TEST(Lpddr4, PowerDownSpanAndExitLatencyAreExact) {
   const std::uint64_t idle = 64;
-  const auto specs = parse_platform(dram_yaml(
-      {"page_policy: closed", "refresh: none",
-       "power_down: {enabled: true, idle_cycles: " + std::to_string(idle) + "}"}));
+  const auto specs = parse_platform(
+      dram_yaml({"page_policy: closed", "refresh: none",
+                 "power_down: {enabled: true, idle_cycles: " + std::to_string(idle) + "}"}));
   const Lpddr4Config& c = as_lpddr4(specs[0]);
   EnergyLedger ledger;
   Lpddr4 dram("dram", c, ledger);
@@ -870,9 +877,8 @@ TEST(Lpddr4, PowerDownSpanAndExitLatencyAreExact) {
 TEST(Lpddr4, SelfRefreshAfterTheLongerIdleThreshold) {
   const std::uint64_t idle = 100, sr_idle = 20000;
   const auto specs = parse_platform(dram_yaml(
-      {"page_policy: closed",
-       "power_down: {enabled: true, idle_cycles: " + std::to_string(idle) +
-           ", self_refresh_idle_cycles: " + std::to_string(sr_idle) + "}"}));
+      {"page_policy: closed", "power_down: {enabled: true, idle_cycles: " + std::to_string(idle) +
+                                  ", self_refresh_idle_cycles: " + std::to_string(sr_idle) + "}"}));
   const Lpddr4Config& c = as_lpddr4(specs[0]);
   EnergyLedger ledger;
   Lpddr4 dram("dram", c, ledger);
@@ -893,7 +899,8 @@ TEST(Lpddr4, SelfRefreshAfterTheLongerIdleThreshold) {
   // Self-refresh entry: power-down exit at quiet + sr_idle, tXP, then SRE.
   EXPECT_EQ(sre[0].cycle, quiet + Cycles(sr_idle) + t.XP);
   EXPECT_EQ(srx[0].cycle, Cycles(second_at));
-  EXPECT_EQ(dram.background_cycles(BackgroundState::self_refresh), Cycles(second_at) - sre[0].cycle);
+  EXPECT_EQ(dram.background_cycles(BackgroundState::self_refresh),
+            Cycles(second_at) - sre[0].cycle);
   // Only the refreshes due before self-refresh entry are issued, none during it; each wakes the
   // power-down for tXP + tRFCab.
   const std::uint64_t refs_before = (quiet.value() + sr_idle) / t.REFI.value();
@@ -914,7 +921,8 @@ TEST(Lpddr4, SelfRefreshAfterTheLongerIdleThreshold) {
 TEST(Lpddr4, PowerDownReducesBackgroundEnergy) {
   const auto specs = parse_platform(platform_yaml(
       {{"always_on", {}},
-       {"power_down", {"power_down: {enabled: true, idle_cycles: 32, self_refresh_idle_cycles: 50000}"}}}));
+       {"power_down",
+        {"power_down: {enabled: true, idle_cycles: 32, self_refresh_idle_cycles: 50000}"}}}));
   EnergyLedger ledger;
   Lpddr4 on("always_on", as_lpddr4(specs[0]), ledger);
   Lpddr4 pd("power_down", as_lpddr4(specs[1]), ledger);
@@ -923,7 +931,8 @@ TEST(Lpddr4, PowerDownReducesBackgroundEnergy) {
   std::mt19937_64 rng(9);
   std::uint64_t cycle = 0;
   for (int burst = 0; burst < 60; ++burst) {
-    for (int i = 0; i < 20; ++i) script.push_back({cycle + i * 10, i % 3 == 0, (rng() % (1 << 24)) * 64, 64});
+    for (int i = 0; i < 20; ++i)
+      script.push_back({cycle + i * 10, i % 3 == 0, (rng() % (1 << 24)) * 64, 64});
     cycle += 2000 + (rng() % 2 == 0 ? 0 : rng() % 200000);
   }
   ScriptInitiator a("a", script, on.clock(), true);
@@ -955,7 +964,8 @@ std::string fingerprint(const Lpddr4& m, const EnergyLedger& ledger) {
   os << s.reads << ' ' << s.writes << ' ' << s.busy_cycles << ' ' << s.latency_cycles << ' '
      << s.max_latency_cycles << ' ' << s.last_done.value() << '\n';
   for (const auto& [k, v] : m.command_counts()) os << k << '=' << v << ' ';
-  for (const auto& a : ledger.actions(m.component())) os << a.name << ':' << a.energy.value() << ' ';
+  for (const auto& a : ledger.actions(m.component()))
+    os << a.name << ':' << a.energy.value() << ' ';
   os << ledger.static_energy(m.component()).value() << '\n';
   for (const auto& r : m.command_log()) {
     os << r.cycle.value() << to_string(r.command) << r.bank << '/' << r.row << ' ';
@@ -1014,8 +1024,9 @@ TEST(Lpddr4Config, ShippedPlatformIsValid) {
 }
 
 TEST(Lpddr4Config, MappingBitOverlapIsReported) {
-  const auto d = diagnostics_of(dram_yaml({
-      "address_mapping: {byte: [0], column: [\"1-10\"], row: [\"11-26\"], bank: [\"26-28\"], channel: []}"}));
+  const auto d =
+      diagnostics_of(dram_yaml({"address_mapping: {byte: [0], column: [\"1-10\"], row: "
+                                "[\"11-26\"], bank: [\"26-28\"], channel: []}"}));
   const Diagnostic x = diagnostic_at(d, "memories.dram.address_mapping.bank");
   EXPECT_EQ(x.message, "address bit 26 is used by both 'row' and 'bank'");
   EXPECT_EQ(x.file, "test.yaml");
@@ -1042,11 +1053,9 @@ TEST(Lpddr4Config, CapacityInconsistentWithGeometryIsReported) {
 }
 
 TEST(Lpddr4Config, OutOfRangeTimingAndMalformedValuesAreReported) {
-  const auto d = diagnostics_of(dram_yaml({
-      "timing: {RCD: 0, REFI: 400}",
-      "currents: {IDD0: {VDD1: 3.5mA, VDD2: 45, VDDQ: 0.75mA}}",
-      "power_down: {enabled: true}",
-      "queue_depth: 0"}));
+  const auto d = diagnostics_of(dram_yaml(
+      {"timing: {RCD: 0, REFI: 400}", "currents: {IDD0: {VDD1: 3.5mA, VDD2: 45, VDDQ: 0.75mA}}",
+       "power_down: {enabled: true}", "queue_depth: 0"}));
   EXPECT_EQ(diagnostic_at(d, "memories.dram.timing.RCD").message,
             "must be at least 4 cycles of tCK (an ACT holds the command bus for 4 cycles)");
   EXPECT_EQ(diagnostic_at(d, "memories.dram.timing.REFI").message,
@@ -1060,8 +1069,9 @@ TEST(Lpddr4Config, OutOfRangeTimingAndMalformedValuesAreReported) {
 }
 
 TEST(Lpddr4Config, MappingWidthsMustMatchTheGeometry) {
-  const auto d = diagnostics_of(dram_yaml({
-      "address_mapping: {byte: [0], column: [\"1-9\"], row: [\"10-25\"], bank: [\"26-29\"], channel: []}"}));
+  const auto d =
+      diagnostics_of(dram_yaml({"address_mapping: {byte: [0], column: [\"1-9\"], row: [\"10-25\"], "
+                                "bank: [\"26-29\"], channel: []}"}));
   EXPECT_EQ(diagnostic_at(d, "memories.dram.address_mapping.column").message,
             "has 9 bits, expected 10 for 1024 columns");
   EXPECT_EQ(diagnostic_at(d, "memories.dram.address_mapping.bank").message,

@@ -22,9 +22,9 @@ TEST(MemoryTarget, ErrorResponsesForBadRequests) {
   auto mem = test::build_memory(kMemory, ledger);
   ASSERT_TRUE(mem);
   test::run_script(*mem, [&](test::ScriptedInitiator& init) {
-    EXPECT_EQ(init.read(4096, 8).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // past the end
+    EXPECT_EQ(init.read(4096, 8).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);   // past the end
     EXPECT_EQ(init.read(4088, 16).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // straddles the end
-    EXPECT_EQ(init.read(4, 8).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // unaligned
+    EXPECT_EQ(init.read(4, 8).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);      // unaligned
     EXPECT_EQ(init.read(4088, 8).status, tlm::TLM_OK_RESPONSE);
 
     std::vector<unsigned char> data(16), enables(16, 0xFF);

@@ -12,8 +12,8 @@
 #include "core/energy_ledger.hpp"
 #include "core/tlm_initiator.hpp"
 #include "mem/memory_system.hpp"
-#include "support/memory_bench.hpp"
 #include "mem/sram.hpp"
+#include "support/memory_bench.hpp"
 
 namespace hmasim {
 namespace {

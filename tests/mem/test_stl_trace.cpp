@@ -48,14 +48,16 @@ TEST(StlTrace, ParsesDramsysForm) {
 }
 
 TEST(StlTrace, MalformedLinesNameTheLine) {
-  EXPECT_NE(error_of("0: read 0x0\nxyz\n").find("t.stl:2: missing cycle number"), std::string::npos);
+  EXPECT_NE(error_of("0: read 0x0\nxyz\n").find("t.stl:2: missing cycle number"),
+            std::string::npos);
   EXPECT_NE(error_of("0 read 0x0\n").find("t.stl:1: missing ':'"), std::string::npos);
   EXPECT_NE(error_of("0: fetch 0x0\n").find("expected 'read' or 'write'"), std::string::npos);
   EXPECT_NE(error_of("0: read 100\n").find("address must be hex with 0x"), std::string::npos);
   EXPECT_NE(error_of("0: read 0xZZ\n").find("bad hex address"), std::string::npos);
   EXPECT_NE(error_of("0: (0) read 0x0\n").find("length must be between"), std::string::npos);
   EXPECT_NE(error_of("0: read 0x0 0x00\n").find("read requests carry no data"), std::string::npos);
-  EXPECT_NE(error_of("0: (2) write 0x0 0x001122\n").find("data has 6 hex digits"), std::string::npos);
+  EXPECT_NE(error_of("0: (2) write 0x0 0x001122\n").find("data has 6 hex digits"),
+            std::string::npos);
   EXPECT_NE(error_of("5: read 0x0\n4: read 0x0\n").find("t.stl:2: cycle 4 is earlier"),
             std::string::npos);
   // The message quotes the line as written.

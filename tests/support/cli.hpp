@@ -24,7 +24,8 @@ inline CliRun hmasim(const std::string& args, const std::string& stdin_text = ""
   static int counter = 0;
   const std::string base = ::testing::TempDir() + "hmasim_cli_" + std::to_string(::getpid()) + "_" +
                            std::to_string(counter++);
-  std::string cmd = std::string(HMASIM_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err";
+  std::string cmd =
+      std::string(HMASIM_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err";
   if (!stdin_text.empty()) {
     std::ofstream(base + ".in") << stdin_text;
     cmd += " <" + base + ".in";

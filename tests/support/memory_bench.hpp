@@ -62,7 +62,8 @@ class ScriptedInitiator : public TlmInitiator {
       : ScriptedInitiator(name, std::move(body)) {
     socket.bind(target.socket);
   }
-  Result read(std::uint64_t address, std::uint32_t length, std::vector<std::uint8_t>* out = nullptr) {
+  Result read(std::uint64_t address, std::uint32_t length,
+              std::vector<std::uint8_t>* out = nullptr) {
     std::vector<std::uint8_t> buf(length, 0xEE);
     Result r = transact(tlm::TLM_READ_COMMAND, address, buf.data(), length);
     if (out) *out = buf;
