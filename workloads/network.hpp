@@ -1,0 +1,51 @@
+// A network description (workload YAML, docs/workload-format.md): parsed into plain structs
+// (stage one), then validated (stage two): every layer's input and output shapes, MACs, weights and
+// parameters are derived, and inconsistencies (unknown or later producers, duplicate names,
+// mismatched element-wise inputs, kernels larger than the padded input, channels not divisible by
+// groups, ...) are diagnostics naming the file, line, column and key (`layers[3].k`). Every error
+// of a file is collected before ConfigError is thrown.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config_node.hpp"
+#include "workloads/layer.hpp"
+
+namespace hmasim {
+
+struct Network {
+  std::string file;
+  std::string name;
+  std::string source;          // where the shapes come from (paper, library, importer)
+  std::optional<Shape> input;  // absent when every layer states its own input shape
+  std::uint32_t precision = 8;
+  std::vector<Layer> layers;
+
+  // The layer called `name`, or nullptr.
+  const Layer* find(const std::string& name) const;
+};
+
+// Stage one: reads the document's root into a Network whose layers carry only declared values
+// (defaults applied). Problems are diagnostics of the document; nothing is thrown.
+Network parse_network(const ConfigNode& root);
+
+// Stage two: derives shapes, MACs and counts in place. Each problem is passed to `report` with the
+// layer index and the key it concerns (empty: the layer as a whole). Returns true if none.
+using LayerErrorSink =
+    std::function<void(std::size_t layer, const std::string& key, const std::string& message)>;
+bool resolve_network(Network& net, const LayerErrorSink& report);
+
+// Both stages on a file (with `--set key.path=value` overrides) or on text; throws ConfigError
+// listing every problem, including unknown keys.
+Network load_network(const std::string& file, const std::vector<std::string>& overrides = {});
+Network load_network_text(const std::string& text, const std::string& name);
+
+// True if `file` parses as a YAML map with a top-level `layers:` key: how `hmasim check` tells a
+// workload from a platform. Unreadable files are not workloads (the platform loader reports them).
+bool is_network_file(const std::string& file);
+
+}  // namespace hmasim
