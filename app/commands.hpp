@@ -10,5 +10,7 @@ namespace hmasim {
 int cmd_models(const std::vector<std::string>& args);
 int cmd_check(const std::vector<std::string>& args);
 int cmd_replay(const std::vector<std::string>& args);
+int cmd_import(const std::vector<std::string>& args);
+int cmd_run(const std::vector<std::string>& args);
 
 }  // namespace hmasim

@@ -23,7 +23,9 @@ const char* kUsage =
     "commands:\n"
     "  models    list the registered models\n"
     "  check     validate config files (exit 0, or print every error and exit 2)\n"
-    "  replay    drive one memory of a platform with a request trace, print JSON statistics\n";
+    "  replay    drive one memory of a platform with a request trace, print JSON statistics\n"
+    "  import    convert a SCALE-Sim topology CSV into a workload YAML\n"
+    "  run       run a network on an accelerator platform: summary.json, layers.csv\n";
 
 }  // namespace
 
@@ -48,6 +50,8 @@ int sc_main(int argc, char* argv[]) {
     if (command == "models") return hmasim::cmd_models(args);
     if (command == "check") return hmasim::cmd_check(args);
     if (command == "replay") return hmasim::cmd_replay(args);
+    if (command == "import") return hmasim::cmd_import(args);
+    if (command == "run") return hmasim::cmd_run(args);
   } catch (const std::exception& e) {
     std::cerr << "hmasim " << command << ": error: " << e.what() << "\n";
     return 1;

@@ -14,8 +14,14 @@ PlatformConfig load_platform(const std::string& file, const std::vector<std::str
     p.description = root.get<std::string>("description", "");
     ConfigNode memories = root.child("memories");
     p.memories = parse_memories(memories);
-    if (doc->ok() && p.memories.empty())
+    if (doc->ok() && p.memories.empty()) {
       root.error("memories", "a platform needs at least one memory");
+    }
+    if (root.has("accelerator")) {
+      std::vector<std::string> names;
+      for (const auto& m : p.memories) names.push_back(m.name);
+      p.accelerator = parse_accelerator(root, names);
+    }
   }
   doc->finish();
   return p;

@@ -1,4 +1,4 @@
-// A platform file: its name, description and memories (the accelerator joins in a later issue).
+// A platform file: its name, description, memories and, optionally, the accelerator.
 // Parsed and validated in one pass; every problem is a diagnostic of the document.
 #pragma once
 
@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "core/config_node.hpp"
+#include <optional>
+
+#include "hw/accelerator_config.hpp"
 #include "mem/memory_system.hpp"
 
 namespace hmasim {
@@ -16,6 +19,8 @@ struct PlatformConfig {
   std::string name;
   std::string description;
   std::vector<MemorySpec> memories;
+  // Absent for memory-only platforms (replay); present when the file has `accelerator:`.
+  std::optional<AcceleratorConfig> accelerator;
 };
 
 // Loads `file` with `--set` overrides; throws ConfigError listing every problem.

@@ -1,0 +1,93 @@
+#include "app/run_report_builder.hpp"
+
+#include "core/clock.hpp"
+
+namespace hmasim {
+
+RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
+                           const std::string& platform, const std::string& workload,
+                           const RunOptions& options) {
+  RunReport r;
+  const AcceleratorConfig& cfg = acc.config();
+  const Clock clock(cfg.clock);
+  const Time end = acc.end_time();
+  const double seconds = to_seconds(end);
+  const double frames = options.frames;
+  const double mac_slots = static_cast<double>(cfg.mac.atomic_c) * cfg.mac.atomic_k;
+
+  r.platform = platform;
+  r.workload = workload;
+  r.seed = options.seed;
+  r.frames = options.frames;
+  for (const Layer& l : acc.network().layers) {
+    r.macs += l.macs;
+    r.params += l.params;
+  }
+  const std::uint64_t total_cycles = clock.cycle_at_or_after(end).value();
+  r.cycles = options.frames ? total_cycles / options.frames : 0;
+  r.clock_hz = static_cast<double>(cfg.clock.value());
+  r.latency_s = seconds / frames;
+  r.fps_max = seconds > 0 ? frames / seconds : 0;
+  r.mac_utilization =
+      total_cycles ? static_cast<double>(r.macs) * frames / (static_cast<double>(total_cycles) * mac_slots)
+                   : 0;
+  r.energy_per_frame_j = ledger.total().value() / frames;
+  r.avg_power_w = average_power(ledger.total(), end).value();
+
+  // Memory components carry their transfer statistics; the datapath's come from its actions.
+  for (EnergyLedger::ComponentId c = 0; c < ledger.component_count(); ++c) {
+    ComponentReport cr;
+    cr.name = ledger.name(c);
+    cr.dynamic_j = ledger.dynamic_energy(c).value();
+    cr.static_j = ledger.static_energy(c).value();
+    for (const MemoryTarget* m : acc.memories()) {
+      if (m->component() != c) continue;
+      cr.reads = m->stats().reads;
+      cr.writes = m->stats().writes;
+      cr.bytes_read = m->stats().bytes_read;
+      cr.bytes_written = m->stats().bytes_written;
+    }
+    for (const auto& a : ledger.actions(c)) {
+      if (a.name == "read_byte") cr.bytes_read = a.count;
+      if (a.name == "write_byte") cr.bytes_written = a.count;
+    }
+    r.components.push_back(cr);
+  }
+  r.area_mm2 = cfg.area_mm2;
+  const Placement& place = acc.placement();
+  for (std::size_t i = 0; i < acc.memories().size(); ++i) {
+    const MemoryTarget& m = *acc.memories()[i];
+    MemoryReport mr;
+    mr.name = m.basename();
+    mr.model = m.model_name();
+    mr.capacity_bytes = m.capacity().value();
+    mr.area_mm2 = m.area_mm2();
+    mr.bandwidth_bytes_per_s =
+        bandwidth_of(Bytes(m.stats().bytes_read + m.stats().bytes_written), end).value();
+    mr.weight_bytes = place.weight_bytes_per_memory[i];
+    mr.activation_peak_bytes = place.activation_peak_per_memory[i];
+    r.area_mm2 += mr.area_mm2;
+    r.memories.push_back(mr);
+  }
+  for (const LayerRecord& rec : acc.records()) {
+    const Layer& l = acc.network().layers[rec.layer];
+    LayerReport lr;
+    lr.frame = rec.frame;
+    lr.name = l.name;
+    lr.type = to_string(l.type);
+    lr.macs = l.macs;
+    lr.start_cycle = clock.cycle_at_or_after(rec.start).value();
+    lr.cycles = rec.cycles.value();
+    lr.busy_cycles = rec.busy_cycles.value();
+    lr.memory_bound = rec.memory_bound();
+    lr.tiles = rec.tiles;
+    lr.mac_utilization =
+        rec.cycles.value() ? static_cast<double>(l.macs) / (rec.cycles.value() * mac_slots) : 0;
+    lr.bytes_per_memory = rec.bytes_per_memory;
+    lr.energy_j = rec.energy.value();
+    r.layers.push_back(lr);
+  }
+  return r;
+}
+
+}  // namespace hmasim

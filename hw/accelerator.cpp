@@ -1,0 +1,71 @@
+#include "hw/accelerator.hpp"
+
+#include "core/clock.hpp"
+#include "workloads/dense_encoding.hpp"
+#include "workloads/weight_generator.hpp"
+
+namespace hmasim {
+
+Accelerator::Accelerator(const sc_core::sc_module_name& name,
+                         const std::vector<MemorySpec>& memories, const AcceleratorConfig& config,
+                         const Network& network, const RunOptions& options, EnergyLedger& ledger)
+    : sc_core::sc_module(name),
+      config_(config),
+      network_(network),
+      options_(options),
+      ledger_(ledger),
+      memory_system_(memories, ledger) {
+  std::vector<Interconnect::Link> links;
+  std::vector<MemoryInfo> infos;
+  for (const LinkConfig& l : config_.links) {
+    MemoryTarget* m = memory_system_.find(l.memory);
+    linked_.push_back(m);
+    links.push_back({l.memory, l.bandwidth, l.latency});
+    infos.push_back({l.memory, m->capacity().value()});
+  }
+  interconnect_ = std::make_unique<Interconnect>("interconnect", links);
+  for (std::size_t i = 0; i < linked_.size(); ++i) interconnect_->port(i).bind(linked_[i]->socket);
+  dma_ = std::make_unique<DmaEngine>("dma", config_.dma, Clock(config_.clock));
+  dma_->socket.bind(interconnect_->target);
+
+  std::vector<std::uint64_t> weight_bytes;
+  for (const Layer& l : network_.layers) {
+    weight_bytes.push_back(l.has_weights() ? dense_nvdla_bytes(l) : 0);
+  }
+  placement_ = place_network(network_, weight_bytes, config_.placement, infos);
+  programs_ = prepare_layers(network_.layers, placement_, config_.cbuf, config_.mac.atomic_k);
+  program_weights(options_.seed);
+  sequencer_ = std::make_unique<LayerSequencer>(config_, *dma_, linked_, ledger_);
+  SC_THREAD(run);
+}
+
+void Accelerator::program_weights(std::uint64_t seed) {
+  const NvdlaAtoms atoms{config_.mac.atomic_c, config_.mac.atomic_k};
+  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
+    const Layer& l = network_.layers[i];
+    if (!l.has_weights()) continue;
+    const std::vector<std::int8_t> encoded = encode_dense_nvdla(l, generate_weights(l, seed), atoms);
+    const Region& r = placement_.weights[i];
+    linked_[r.memory]->debug_write(r.offset, reinterpret_cast<const std::uint8_t*>(encoded.data()),
+                                   encoded.size());
+  }
+}
+
+void Accelerator::run() {
+  Time t(0);
+  try {
+    for (std::uint32_t f = 0; f < options_.frames; ++f) {
+      for (std::size_t i = 0; i < programs_.size(); ++i) {
+        records_.push_back(sequencer_->run(programs_[i], t, f, i));
+        t = records_.back().end;
+      }
+    }
+    dma_->sync();
+    finished_ = true;
+  } catch (const std::exception& e) {
+    error_ = e.what();
+  }
+  end_ = t;  // the thread ends here; with nothing else scheduled, sc_start() returns
+}
+
+}  // namespace hmasim

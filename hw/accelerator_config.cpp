@@ -1,0 +1,117 @@
+#include "hw/accelerator_config.hpp"
+
+#include <algorithm>
+
+namespace hmasim {
+
+const LinkConfig* AcceleratorConfig::link(const std::string& memory) const {
+  for (const auto& l : links) {
+    if (l.memory == memory) return &l;
+  }
+  return nullptr;
+}
+
+namespace {
+
+bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+std::uint32_t positive(const ConfigNode& n, const std::string& key, std::uint32_t fallback) {
+  const auto v = n.get<std::uint32_t>(key, fallback);
+  n.require(v > 0, key, "must be at least 1");
+  return v;
+}
+
+std::string memory_name(const ConfigNode& n, const std::string& key, bool required,
+                        const std::vector<std::string>& memories) {
+  const std::string v = required ? n.get<std::string>(key) : n.get<std::string>(key, "");
+  if (!v.empty() && std::find(memories.begin(), memories.end(), v) == memories.end()) {
+    std::string names;
+    for (const auto& m : memories) names += (names.empty() ? "" : ", ") + m;
+    n.error(key, "no memory named '" + v + "' (the platform has: " + names + ")");
+  }
+  return v;
+}
+
+}  // namespace
+
+AcceleratorConfig parse_accelerator(const ConfigNode& root,
+                                    const std::vector<std::string>& memories) {
+  AcceleratorConfig a;
+  const ConfigNode acc = root.child("accelerator");
+  a.clock = acc.get<Frequency>("clock", a.clock);
+  a.area_mm2 = acc.get<double>("area_mm2", 0.0);
+  acc.require(a.area_mm2 >= 0, "area_mm2", "must not be negative");
+
+  const ConfigNode mac = acc.child("mac");
+  a.mac.atomic_c = mac.get<std::uint32_t>("atomic_c");
+  a.mac.atomic_k = mac.get<std::uint32_t>("atomic_k");
+  mac.require(a.mac.atomic_c > 0 || !mac.has("atomic_c"), "atomic_c", "must be at least 1");
+  mac.require(a.mac.atomic_k > 0 || !mac.has("atomic_k"), "atomic_k", "must be at least 1");
+  a.mac.stripe_max_ops = positive(mac, "stripe_max_ops", 32);
+  a.mac.stripe_min_cycles = mac.get<std::uint32_t>("stripe_min_cycles", 16);
+  a.mac.pipeline_fill = Cycles(mac.get<std::uint32_t>("pipeline_fill", 0));
+  a.mac.energy_per_mac = mac.get<Energy>("energy_per_mac");
+  a.mac.leakage = mac.get<Power>("leakage", Power(0.0));
+
+  const ConfigNode cbuf = acc.child("cbuf");
+  a.cbuf.size = cbuf.get<Bytes>("size");
+  a.cbuf.banks = positive(cbuf, "banks", 1);
+  if (a.cbuf.size.value() > 0) {
+    cbuf.require(a.cbuf.size.value() % a.cbuf.banks == 0, "size",
+                 "size " + to_string(a.cbuf.size) + " is not a multiple of " +
+                     std::to_string(a.cbuf.banks) + " banks");
+  } else if (cbuf.has("size")) {
+    cbuf.error("size", "must be positive");
+  }
+  a.cbuf.read_energy_per_byte = cbuf.get<Energy>("read_energy_per_byte", Energy(0.0));
+  a.cbuf.write_energy_per_byte = cbuf.get<Energy>("write_energy_per_byte", Energy(0.0));
+  a.cbuf.leakage = cbuf.get<Power>("leakage", Power(0.0));
+
+  if (auto dma = acc.optional_child("dma")) {
+    a.dma.max_outstanding = positive(*dma, "max_outstanding", 256);
+    a.dma.max_request = dma->get<Bytes>("max_request", Bytes(256));
+    a.dma.min_request = dma->get<Bytes>("min_request", Bytes(32));
+    dma->require(is_power_of_two(a.dma.max_request.value()), "max_request",
+                 "must be a power of two");
+    dma->require(is_power_of_two(a.dma.min_request.value()) &&
+                     a.dma.min_request <= a.dma.max_request,
+                 "min_request", "must be a power of two no larger than max_request");
+  }
+  if (auto post = acc.optional_child("post")) {
+    a.post.outputs_per_cycle = positive(*post, "outputs_per_cycle", 16);
+    a.post.energy_per_output = post->get<Energy>("energy_per_output", Energy(0.0));
+    a.post.leakage = post->get<Power>("leakage", Power(0.0));
+  }
+
+  const ConfigNode links = root.child("interconnect");
+  for (const std::string& m : links.keys()) {
+    const ConfigNode l = links.child(m);
+    if (std::find(memories.begin(), memories.end(), m) == memories.end()) {
+      links.error(m, "no memory named '" + m + "' to link to");
+      l.ignore_unread_keys();
+      continue;
+    }
+    LinkConfig link;
+    link.memory = m;
+    link.bandwidth = l.get<Bandwidth>("bandwidth");
+    link.latency = l.get<Time>("latency", Time(0));
+    a.links.push_back(link);
+  }
+
+  // Every memory hangs off the interconnect: an unlinked memory would be an unbound TLM target.
+  for (const std::string& m : memories) {
+    if (!a.link(m)) {
+      links.error("", "memory '" + m + "' has no link (every memory of an accelerator platform "
+                      "needs one: interconnect: {" + m + ": {bandwidth: ...}})");
+    }
+  }
+
+  const ConfigNode place = root.child("placement");
+  a.placement.weights = memory_name(place, "weights", true, memories);
+  a.placement.activations = memory_name(place, "activations", true, memories);
+  a.placement.activation_overflow = memory_name(place, "activation_overflow", false, memories);
+  a.placement.weight_overflow = memory_name(place, "weight_overflow", false, memories);
+  return a;
+}
+
+}  // namespace hmasim

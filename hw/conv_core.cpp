@@ -1,0 +1,41 @@
+#include "hw/conv_core.hpp"
+
+#include <algorithm>
+
+namespace hmasim {
+
+namespace {
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+}  // namespace
+
+Cycles ConvCore::stripe_cycles(std::uint64_t positions) const {
+  const std::uint64_t m = config_.stripe_max_ops;
+  const std::uint64_t min = config_.stripe_min_cycles;
+  const std::uint64_t full = positions / m;
+  const std::uint64_t rest = positions % m;
+  return Cycles(full * std::max(m, min) + (rest ? std::max(rest, min) : 0));
+}
+
+ConvCore::Timing ConvCore::compute(const ConvWork& w, std::uint64_t positions,
+                                   std::uint64_t kernels) const {
+  const std::uint64_t ac = config_.atomic_c;
+  const std::uint64_t ak = config_.atomic_k;
+  // Passes of the array over the tile's positions: one per (kernel group, channel op, r, s).
+  std::uint64_t passes = 0;
+  if (w.depthwise) {
+    passes = ceil_div(kernels, std::min(ac, ak)) * w.r * w.s;
+  } else {
+    const std::uint64_t per_group = ceil_div(kernels, w.groups);
+    passes = w.groups * ceil_div(per_group, ak) * ceil_div(w.channels, ac) * w.r * w.s;
+  }
+  const std::uint64_t stripes_per_pass = ceil_div(positions, config_.stripe_max_ops);
+  Timing t;
+  t.cycles = Cycles(passes * stripe_cycles(positions).value());
+  t.atomic_ops = passes * positions;
+  t.stripes = passes * stripes_per_pass;
+  t.feature_read_bytes = t.atomic_ops * ac * w.bytes_per_element;
+  t.weight_read_bytes = t.stripes * ac * ak * w.bytes_per_element;
+  return t;
+}
+
+}  // namespace hmasim

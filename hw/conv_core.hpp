@@ -1,0 +1,42 @@
+// The convolution core (CSC + CMAC + CACC): one atomic operation per cycle, i.e. 1x1xAtomicC
+// input features times AtomicK kernels. Direct convolution proceeds in stripes: up to
+// stripe_max_ops atomic operations (output positions) share one set of weights, and a stripe
+// costs at least stripe_min_cycles (the time to load its weights into the MAC array). For each
+// kernel group of AtomicK kernels, each channel operation of AtomicC channels and each (r, s) of
+// the kernel, the tile's output positions are cut into stripes. So:
+//   - fully-connected layers (one output position) run at 1/stripe_min_cycles of the array, as
+//     NVDLA does without batching;
+//   - depthwise convolution (one channel per kernel) maps min(AtomicC, AtomicK) channels to one
+//     atomic operation with a diagonal weight block: utilisation about 1/AtomicK;
+//   - zero weights are multiplied like any other (NVDLA does not skip them).
+#pragma once
+
+#include "core/units.hpp"
+#include "hw/accelerator_config.hpp"
+#include "hw/conv_work.hpp"
+
+namespace hmasim {
+
+class ConvCore {
+ public:
+  struct Timing {
+    Cycles cycles{0};
+    std::uint64_t atomic_ops = 0;
+    std::uint64_t stripes = 0;
+    std::uint64_t feature_read_bytes = 0;  // from the CBUF into the array
+    std::uint64_t weight_read_bytes = 0;
+  };
+
+  explicit ConvCore(const MacArrayConfig& config) : config_(config) {}
+
+  // Computing `positions` output positions of `kernels` of the layer's kernels.
+  Timing compute(const ConvWork& work, std::uint64_t positions, std::uint64_t kernels) const;
+  // Cycles of one (kernel group, channel operation, r, s) pass over `positions` positions.
+  Cycles stripe_cycles(std::uint64_t positions) const;
+  const MacArrayConfig& config() const { return config_; }
+
+ private:
+  MacArrayConfig config_;
+};
+
+}  // namespace hmasim

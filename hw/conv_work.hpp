@@ -1,0 +1,38 @@
+// A layer as the NVDLA convolution pipeline sees it. conv, dwconv, fc and matmul all map to a
+// direct convolution: an input map (h x w x c, stored row after row, HWC), `kernels` kernels of
+// r x s x channels weights in `groups` groups, producing out_h x out_w x kernels outputs.
+//   fc:     the whole input is one r=h, s=w window; one output position
+//   matmul: [m x k] * [k x n] is an m x 1 map of k channels and n 1x1 kernels
+#pragma once
+
+#include <cstdint>
+
+#include "workloads/layer.hpp"
+
+namespace hmasim {
+
+struct ConvWork {
+  std::uint64_t in_h = 0, in_w = 0, in_c = 0;
+  std::uint64_t out_h = 0, out_w = 0;
+  std::uint64_t kernels = 0;   // all groups
+  std::uint64_t groups = 1;
+  std::uint64_t channels = 0;  // per group, i.e. per kernel
+  std::uint64_t r = 1, s = 1;
+  std::uint64_t stride = 1, padding = 0;
+  bool depthwise = false;
+  std::uint64_t bytes_per_element = 1;
+
+  std::uint64_t in_row_bytes() const { return in_w * in_c * bytes_per_element; }
+  std::uint64_t out_row_bytes(std::uint64_t kernel_count) const {
+    return out_w * kernel_count * bytes_per_element;
+  }
+  std::uint64_t kernel_bytes() const { return channels * r * s * bytes_per_element; }
+  // Input rows [first, end) that output rows [o0, o1) read (padding rows are not fetched).
+  void input_rows(std::uint64_t o0, std::uint64_t o1, std::uint64_t& first,
+                  std::uint64_t& end) const;
+};
+
+// The layer's work; `layer` must have weights (conv, dwconv, fc, matmul).
+ConvWork conv_work(const Layer& layer);
+
+}  // namespace hmasim

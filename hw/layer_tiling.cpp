@@ -1,0 +1,163 @@
+#include "hw/layer_tiling.hpp"
+
+#include <algorithm>
+
+namespace hmasim {
+
+namespace {
+
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+
+struct Geometry {
+  const ConvWork& w;
+  std::uint64_t row_bytes;  // one input row of every input
+  // Most output rows whose input rows fit in `bytes` (0 if not even one).
+  std::uint64_t out_rows_fitting(std::uint64_t bytes) const {
+    std::uint64_t lo = 0, hi = w.out_h;
+    while (lo < hi) {  // largest o with input_bytes(o) <= bytes
+      const std::uint64_t mid = (lo + hi + 1) / 2;
+      std::uint64_t first = 0, end = 0;
+      w.input_rows(0, mid, first, end);
+      // The worst tile is an interior one: (mid - 1) * stride + r rows, capped by the map.
+      const std::uint64_t rows = std::min(w.in_h, (mid - 1) * w.stride + w.r);
+      if (rows * row_bytes <= bytes) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+  RowRange in_rows(RowRange out) const {
+    RowRange r;
+    w.input_rows(out.begin, out.end, r.begin, r.end);
+    return r;
+  }
+  std::vector<RowRange> row_tiles(std::uint64_t rows_per_tile) const {
+    std::vector<RowRange> out;
+    for (std::uint64_t o = 0; o < w.out_h; o += rows_per_tile) {
+      out.push_back({o, std::min(w.out_h, o + rows_per_tile)});
+    }
+    return out;
+  }
+  std::uint64_t fetched_feature_bytes(const std::vector<RowRange>& tiles) const {
+    std::uint64_t b = 0;
+    for (const auto& t : tiles) b += in_rows(t).size() * row_bytes;
+    return b;
+  }
+};
+
+}  // namespace
+
+TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t atomic_k,
+                    unsigned inputs, bool weights) {
+  const std::uint64_t bank = cbuf.bank_size().value();
+  const std::uint64_t nb = cbuf.banks;
+  const auto banks_for = [&](std::uint64_t bytes) { return ceil_div(bytes, bank); };
+  const Geometry g{w, w.in_row_bytes() * inputs};
+  const std::uint64_t feature_bytes = w.in_h * g.row_bytes;
+  const std::uint64_t weight_bytes = weights ? w.kernels * w.kernel_bytes() : 0;
+  const RowRange all_out{0, w.out_h};
+  const RowRange all_in{0, w.in_h};
+  const RowRange all_k{0, w.kernels};
+  TilePlan plan;
+
+  // 1. Everything fits.
+  if (banks_for(weight_bytes) + banks_for(feature_bytes) <= nb) {
+    plan.strategy = "single tile";
+    plan.weight_share = Bytes(banks_for(weight_bytes) * bank);
+    plan.feature_share = Bytes((nb - banks_for(weight_bytes)) * bank);
+    plan.tiles.push_back({all_in, weights ? all_k : RowRange{}, all_out, all_k});
+    return plan;
+  }
+  // 2. Weights resident, features in row tiles (double-buffered).
+  const std::uint64_t wb = banks_for(weight_bytes);
+  if (wb < nb) {
+    const std::uint64_t share = (nb - wb) * bank;
+    const std::uint64_t rows = g.out_rows_fitting(share / 2);
+    if (rows > 0) {
+      plan.strategy = "weights resident, features tiled along H";
+      plan.weight_share = Bytes(wb * bank);
+      plan.feature_share = Bytes(share);
+      bool first = true;
+      for (const RowRange& o : g.row_tiles(rows)) {
+        plan.tiles.push_back({g.in_rows(o), first && weights ? all_k : RowRange{}, o, all_k});
+        first = false;
+      }
+      return plan;
+    }
+  }
+  if (!weights) {
+    throw TilingError("one output row needs " + std::to_string(std::min(w.in_h, w.r) * g.row_bytes) +
+                      " B of input rows, more than half the CBUF (" +
+                      std::to_string(nb * bank / 2) + " B)");
+  }
+  // 3. Weights streamed in kernel groups (multiples of AtomicK when at least that many fit).
+  const auto kernels_fitting = [&](std::uint64_t bytes) {
+    std::uint64_t k = std::min<std::uint64_t>(w.kernels, bytes / w.kernel_bytes());
+    if (k >= atomic_k) k = k / atomic_k * atomic_k;
+    return k;
+  };
+  const auto kernel_groups = [&](std::uint64_t per_group) {
+    std::vector<RowRange> out;
+    for (std::uint64_t k = 0; k < w.kernels; k += per_group) {
+      out.push_back({k, std::min(w.kernels, k + per_group)});
+    }
+    return out;
+  };
+  // 3a. Features resident beside streamed kernel groups.
+  const std::uint64_t fb = banks_for(feature_bytes);
+  if (fb < nb) {
+    const std::uint64_t per_group = kernels_fitting((nb - fb) * bank / 2);
+    if (per_group > 0) {
+      plan.strategy = "features resident, weights streamed by kernel group";
+      plan.feature_share = Bytes(fb * bank);
+      plan.weight_share = Bytes((nb - fb) * bank);
+      bool first = true;
+      for (const RowRange& k : kernel_groups(per_group)) {
+        plan.tiles.push_back({first ? all_in : RowRange{}, k, all_out, k});
+        first = false;
+      }
+      return plan;
+    }
+  }
+  // 3b. Both tiled: half the banks each, the cheaper loop order.
+  const std::uint64_t half = std::max<std::uint64_t>(1, nb / 2);
+  const std::uint64_t per_group = kernels_fitting(half * bank / 2);
+  const std::uint64_t rows = g.out_rows_fitting((nb - half) * bank / 2);
+  if (per_group == 0 || rows == 0) {
+    throw TilingError("one kernel (" + std::to_string(w.kernel_bytes()) +
+                      " B) and one output row of input (" +
+                      std::to_string(std::min(w.in_h, w.r) * g.row_bytes) +
+                      " B) do not fit in a quarter of the CBUF each (" +
+                      std::to_string(nb * bank / 4) + " B)");
+  }
+  plan.weight_share = Bytes(half * bank);
+  plan.feature_share = Bytes((nb - half) * bank);
+  const auto groups = kernel_groups(per_group);
+  const auto row_tiles = g.row_tiles(rows);
+  const std::uint64_t weights_outer = groups.size() * g.fetched_feature_bytes(row_tiles) + weight_bytes;
+  const std::uint64_t features_outer = row_tiles.size() * weight_bytes + g.fetched_feature_bytes(row_tiles);
+  if (weights_outer <= features_outer) {
+    plan.strategy = "both tiled, kernel groups outer (features refetched)";
+    for (const RowRange& k : groups) {
+      bool first = true;
+      for (const RowRange& o : row_tiles) {
+        plan.tiles.push_back({g.in_rows(o), first ? k : RowRange{}, o, k});
+        first = false;
+      }
+    }
+  } else {
+    plan.strategy = "both tiled, row tiles outer (weights refetched)";
+    for (const RowRange& o : row_tiles) {
+      bool first = true;
+      for (const RowRange& k : groups) {
+        plan.tiles.push_back({first ? g.in_rows(o) : RowRange{}, k, o, k});
+        first = false;
+      }
+    }
+  }
+  return plan;
+}
+
+}  // namespace hmasim

@@ -1,0 +1,158 @@
+// `hmasim run` end to end: the real binary on the shipped platforms and networks.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "support/cli.hpp"
+
+namespace {
+
+using hmasim::test::CliRun;
+using hmasim::test::hmasim;
+namespace fs = std::filesystem;
+
+const std::string kRoot = HMASIM_SOURCE_DIR;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+double json_number(const std::string& json, const std::string& key) {
+  const auto at = json.find("\"" + key + "\": ");
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no key " << key;
+    return -1;
+  }
+  return std::stod(json.substr(at + key.size() + 4));
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path d = fs::path(::testing::TempDir()) / ("hmasim_run_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  return d;
+}
+
+// Runs a network and returns (summary.json, layers.csv).
+std::pair<std::string, std::string> run(const std::string& platform, const std::string& workload,
+                                        const std::string& extra, const fs::path& out) {
+  const CliRun r = hmasim("run --platform " + kRoot + "/platforms/" + platform + " --workload " +
+                          kRoot + "/workloads/networks/" + workload + " --out " + out.string() +
+                          " " + extra);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return {slurp(out / "summary.json"), slurp(out / "layers.csv")};
+}
+
+std::vector<std::vector<std::string>> csv_rows(const std::string& csv) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(csv);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream l(line);
+    std::string cell;
+    while (std::getline(l, cell, ',')) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+// ResNet-50 on both NVDLA platforms: every summary key, one row per layer, utilisation <= 1.
+TEST(RunCli, Resnet50OnBothNvdlaPlatforms) {
+  for (const char* platform : {"nvdla1024-lpddr4.yaml", "nvdla64-lpddr4.yaml"}) {
+    const auto [summary, layers] = run(platform, "resnet50.yaml", "", fresh_dir("r50"));
+    for (const char* key :
+         {"platform", "workload", "seed", "frames", "macs", "params", "cycles", "latency_s",
+          "fps_max", "mac_utilization", "energy_per_frame_j", "avg_power_w", "components",
+          "memories", "capacity_bytes", "area_mm2", "bandwidth_bytes_per_s", "dynamic_j",
+          "static_j", "bytes_read", "bytes_written", "wall_time_s"}) {
+      EXPECT_NE(summary.find("\"" + std::string(key) + "\""), std::string::npos) << key;
+    }
+    EXPECT_EQ(json_number(summary, "macs"), 4089184256.0);  // the workload's own count
+    EXPECT_GT(json_number(summary, "fps_max"), 0);
+    EXPECT_LE(json_number(summary, "mac_utilization"), 1.0);
+    EXPECT_NEAR(json_number(summary, "fps_max") * json_number(summary, "latency_s"), 1.0, 1e-9);
+    const auto rows = csv_rows(layers);
+    ASSERT_GT(rows.size(), 1u);
+    const auto& header = rows[0];
+    const auto col = std::find(header.begin(), header.end(), "mac_utilization") - header.begin();
+    std::size_t conv_rows = 0;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      EXPECT_LE(std::stod(rows[i][col]), 1.0) << rows[i][1];
+      conv_rows += rows[i][2] == "conv";
+    }
+    EXPECT_EQ(conv_rows, 53u);  // 49 convolutions in the blocks, 4 downsamples... and conv1
+  }
+}
+
+TEST(RunCli, SameInputsGiveIdenticalOutputs) {
+  const auto a = run("nvdla1024-lpddr4.yaml", "vgg12-cifar10.yaml", "--seed 7 --frames 2", fresh_dir("a"));
+  const auto b = run("nvdla1024-lpddr4.yaml", "vgg12-cifar10.yaml", "--seed 7 --frames 2", fresh_dir("b"));
+  const std::regex wall("\"wall_time_s\": [^\\n]*");
+  EXPECT_EQ(std::regex_replace(a.first, wall, ""), std::regex_replace(b.first, wall, ""));
+  EXPECT_EQ(a.second, b.second);
+  EXPECT_EQ(json_number(a.first, "frames"), 2);
+}
+
+TEST(RunCli, LowerDramBandwidthNeverRaisesFps) {
+  double previous = 1e300;
+  for (const char* bw : {"25GB/s", "12GB/s", "6GB/s", "3GB/s", "1GB/s"}) {
+    const auto r = run("nvdla-ideal.yaml", "alexnet.yaml",
+                       std::string("--set memories.dram.bandwidth=") + bw, fresh_dir("bw"));
+    const double fps = json_number(r.first, "fps_max");
+    EXPECT_LE(fps, previous) << bw;
+    previous = fps;
+  }
+}
+
+TEST(RunCli, SmallCbufForcesTilingAndMoreDramTraffic) {
+  // Activations in DRAM too, so every refetch shows up there.
+  const std::string common = "--set placement.activations=dram ";
+  const auto big = run("nvdla-ideal.yaml", "vgg16.yaml", common + "--set accelerator.cbuf.size=64MiB", fresh_dir("big"));
+  const auto small = run("nvdla-ideal.yaml", "vgg16.yaml", common + "--set accelerator.cbuf.size=256KiB", fresh_dir("small"));
+  const double big_bytes = json_number(big.first.substr(big.first.find("\"dram\"")), "bytes_read");
+  const double small_bytes = json_number(small.first.substr(small.first.find("\"dram\"")), "bytes_read");
+  EXPECT_GT(small_bytes, big_bytes * 1.05);
+  std::uint64_t big_tiles = 0, small_tiles = 0;
+  for (const auto& row : csv_rows(big.second)) big_tiles += row[0] == "frame" ? 0 : std::stoull(row[8]);
+  for (const auto& row : csv_rows(small.second)) small_tiles += row[0] == "frame" ? 0 : std::stoull(row[8]);
+  EXPECT_GT(small_tiles, big_tiles);
+}
+
+TEST(RunCli, BadInputsAreClearErrorsWithNoOutput) {
+  const fs::path out = fresh_dir("bad");
+  const CliRun nofit = hmasim("run --platform " + kRoot + "/platforms/nvdla1024-lpddr4.yaml --workload " +
+                              kRoot + "/workloads/networks/resnet50.yaml --set placement.weights=sram --out " +
+                              out.string());
+  EXPECT_EQ(nofit.status, 2);
+  EXPECT_NE(nofit.err.find("placed in 'sram' need"), std::string::npos) << nofit.err;
+  EXPECT_NE(nofit.err.find("short by"), std::string::npos) << nofit.err;
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+
+  const CliRun memory_only = hmasim("run --platform " + kRoot + "/platforms/lpddr4-3200-x16.yaml --workload " +
+                                    kRoot + "/workloads/networks/lenet5.yaml --out " + out.string());
+  EXPECT_EQ(memory_only.status, 2);
+  EXPECT_NE(memory_only.err.find("no accelerator section"), std::string::npos) << memory_only.err;
+
+  const CliRun typo = hmasim("run --platform " + kRoot + "/platforms/nvdla-ideal.yaml --workload " +
+                             kRoot + "/workloads/networks/lenet5.yaml --set accelerator.mac.atomic_q=4 --out " +
+                             out.string());
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_NE(typo.err.find("--set: accelerator.mac.atomic_q: unknown key"), std::string::npos) << typo.err;
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+}
+
+TEST(RunCli, DocumentedIdealOverridesApply) {
+  const auto r = run("nvdla-ideal.yaml", "lenet5.yaml",
+                     "--set accelerator.mac.atomic_c=8 --set accelerator.mac.atomic_k=8 "
+                     "--set accelerator.cbuf.size=128KiB --set memories.dram.bandwidth=15GB/s",
+                     fresh_dir("ideal"));
+  const auto base = run("nvdla-ideal.yaml", "lenet5.yaml", "", fresh_dir("ideal_base"));
+  // A 16x smaller MAC array cannot be faster.
+  EXPECT_LT(json_number(r.first, "fps_max"), json_number(base.first, "fps_max"));
+}
+
+}  // namespace

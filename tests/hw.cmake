@@ -1,0 +1,10 @@
+# The accelerator: unit tests of its parts and simulations of small networks.
+hmasim_add_test(test_hw
+  hw/test_conv_core.cpp
+  hw/test_layer_tiling.cpp
+  hw/test_dma_engine.cpp
+  hw/test_placement.cpp
+  hw/test_accelerator.cpp
+)
+# `hmasim run` end to end on the shipped platforms and networks.
+hmasim_add_test(test_run_cli app/test_run_cli.cpp)

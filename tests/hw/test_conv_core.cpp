@@ -1,0 +1,77 @@
+// The convolution core's cycle counts, checked against counts worked out here from NVDLA's rules
+// (one atomic operation per cycle, stripes of at most 32 operations costing at least 16 cycles).
+#include <gtest/gtest.h>
+
+#include "hw/conv_core.hpp"
+
+namespace hmasim {
+namespace {
+
+MacArrayConfig nvdla(std::uint32_t atoms) {
+  MacArrayConfig c;
+  c.atomic_c = atoms;
+  c.atomic_k = atoms;
+  c.stripe_max_ops = 32;
+  c.stripe_min_cycles = 16;
+  return c;
+}
+
+ConvWork conv(std::uint64_t hw, std::uint64_t c, std::uint64_t k, std::uint64_t r) {
+  ConvWork w;
+  w.in_h = w.in_w = w.out_h = w.out_w = hw;
+  w.in_c = w.channels = c;
+  w.kernels = k;
+  w.r = w.s = r;
+  w.padding = r / 2;
+  return w;
+}
+
+TEST(ConvCore, StripesCostAtLeastTheWeightLoad) {
+  const ConvCore core(nvdla(32));
+  EXPECT_EQ(core.stripe_cycles(32).value(), 32u);
+  EXPECT_EQ(core.stripe_cycles(64).value(), 64u);
+  EXPECT_EQ(core.stripe_cycles(1).value(), 16u);    // a lone output position waits for weights
+  EXPECT_EQ(core.stripe_cycles(40).value(), 48u);   // 32 + max(8, 16)
+  EXPECT_EQ(core.stripe_cycles(784).value(), 784u);  // 24 x 32 + 16
+}
+
+TEST(ConvCore, DirectConvolutionCountsAtomicOperations) {
+  const ConvCore core(nvdla(32));
+  // 28x28 outputs, 64 -> 64 channels, 3x3: 2 kernel groups x 2 channel ops x 9 (r, s) passes.
+  const auto t = core.compute(conv(28, 64, 64, 3), 28 * 28, 64);
+  EXPECT_EQ(t.atomic_ops, 2u * 2 * 9 * 784);
+  EXPECT_EQ(t.cycles.value(), 2u * 2 * 9 * 784);
+  // 33 channels need a second, nearly empty channel operation: the array is not used fully.
+  const auto odd = core.compute(conv(28, 33, 64, 3), 28 * 28, 64);
+  EXPECT_EQ(odd.cycles.value(), 2u * 2 * 9 * 784);
+}
+
+TEST(ConvCore, FullyConnectedRunsAtOneSixteenth) {
+  const ConvCore core(nvdla(32));
+  ConvWork fc;
+  fc.in_h = fc.in_w = 1;
+  fc.in_c = fc.channels = 4096;
+  fc.kernels = 4096;
+  fc.out_h = fc.out_w = 1;
+  const auto t = core.compute(fc, 1, 4096);
+  const std::uint64_t passes = (4096 / 32) * (4096 / 32);
+  EXPECT_EQ(t.cycles.value(), passes * 16);
+  const double utilisation = 4096.0 * 4096 / (t.cycles.value() * 32.0 * 32);
+  EXPECT_DOUBLE_EQ(utilisation, 1.0 / 16);
+}
+
+TEST(ConvCore, DepthwiseUsesOneDiagonalBlockPerAtomicOperation) {
+  const ConvCore core(nvdla(32));
+  ConvWork dw = conv(14, 1, 96, 3);
+  dw.in_c = 96;
+  dw.groups = 96;
+  dw.depthwise = true;
+  const auto t = core.compute(dw, 14 * 14, 96);
+  // 96 channels in blocks of 32: 3 blocks x 9 (r, s) passes over 196 positions.
+  EXPECT_EQ(t.cycles.value(), 3u * 9 * (6 * 32 + 16));
+  const double utilisation = 96.0 * 196 * 9 / (t.cycles.value() * 32.0 * 32);
+  EXPECT_LT(utilisation, 1.0 / 32 + 1e-12);
+}
+
+}  // namespace
+}  // namespace hmasim

@@ -1,0 +1,87 @@
+#include <gtest/gtest.h>
+
+#include "hw/layer_tiling.hpp"
+
+namespace hmasim {
+namespace {
+
+CbufConfig cbuf(std::uint64_t kib, std::uint32_t banks) {
+  CbufConfig c;
+  c.size = Bytes(kib * 1024);
+  c.banks = banks;
+  return c;
+}
+
+ConvWork conv(std::uint64_t hw, std::uint64_t c, std::uint64_t k, std::uint64_t r) {
+  ConvWork w;
+  w.in_h = w.in_w = w.out_h = w.out_w = hw;
+  w.in_c = w.channels = c;
+  w.kernels = k;
+  w.r = w.s = r;
+  w.padding = r / 2;
+  return w;
+}
+
+// Every output row and kernel is computed exactly once, and every weight byte is fetched.
+void expect_complete(const ConvWork& w, const TilePlan& p) {
+  std::vector<std::vector<int>> done(w.out_h, std::vector<int>(w.kernels, 0));
+  std::vector<int> loaded(w.kernels, 0);
+  for (const Tile& t : p.tiles) {
+    for (auto o = t.out_rows.begin; o < t.out_rows.end; ++o) {
+      for (auto k = t.kernels.begin; k < t.kernels.end; ++k) ++done[o][k];
+    }
+    for (auto k = t.load_kernels.begin; k < t.load_kernels.end; ++k) ++loaded[k];
+  }
+  for (const auto& row : done) {
+    for (int n : row) ASSERT_EQ(n, 1);
+  }
+  for (int n : loaded) ASSERT_GE(n, 1);
+}
+
+TEST(LayerTiling, SmallLayerIsOneTile) {
+  const ConvWork w = conv(28, 64, 64, 3);  // 50 KB of features, 36 KB of weights
+  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 1, true);
+  ASSERT_EQ(p.tiles.size(), 1u);
+  expect_complete(w, p);
+}
+
+TEST(LayerTiling, LargeFeaturesAreSplitAlongHWithOverlapRows) {
+  const ConvWork w = conv(112, 64, 64, 3);  // 784 KB of features
+  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 1, true);
+  ASSERT_GT(p.tiles.size(), 1u);
+  expect_complete(w, p);
+  // Weights resident: fetched by the first tile only.
+  EXPECT_FALSE(p.tiles[0].load_kernels.empty());
+  EXPECT_TRUE(p.tiles[1].load_kernels.empty());
+  // Neighbouring tiles fetch the R - stride = 2 overlap rows twice.
+  EXPECT_EQ(p.tiles[0].feature_rows.end - p.tiles[1].feature_rows.begin, 2u);
+  // Half the feature share per tile (double buffering).
+  EXPECT_LE(p.tiles[1].feature_rows.size() * w.in_row_bytes(), p.feature_share.value() / 2);
+}
+
+TEST(LayerTiling, LargeWeightsAreStreamedInKernelGroups) {
+  // 256 kernels of 1152 B (128 channels, 3x3): 288 KiB of weights, 25 KB of features.
+  ConvWork w = conv(7, 128, 256, 3);
+  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 1, true);
+  ASSERT_GT(p.tiles.size(), 1u);
+  expect_complete(w, p);
+  for (const Tile& t : p.tiles) {
+    EXPECT_EQ(t.kernels.size() % 32, 0u);  // whole kernel groups of AtomicK
+    EXPECT_LE(t.load_kernels.size() * w.kernel_bytes(), p.weight_share.value() / 2);
+  }
+  EXPECT_TRUE(p.tiles[1].feature_rows.empty());  // features resident
+  // Kernels so large that not even AtomicK of them fit half the share: partial groups (the array
+  // then runs partly empty) rather than no double buffering.
+  const ConvWork big = conv(7, 512, 512, 3);
+  const TilePlan q = plan_tiles(big, cbuf(256, 16), 32, 1, true);
+  expect_complete(big, q);
+  EXPECT_LT(q.tiles[0].kernels.size(), 32u);
+}
+
+TEST(LayerTiling, TooSmallBufferIsAnError) {
+  const ConvWork w = conv(7, 4096, 64, 3);  // one kernel: 36 KB
+  EXPECT_THROW(plan_tiles(w, cbuf(64, 16), 32, 1, true), TilingError);
+}
+
+}  // namespace
+}  // namespace hmasim

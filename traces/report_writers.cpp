@@ -1,0 +1,87 @@
+#include "traces/report_writers.hpp"
+
+#include <cstdio>
+
+#include "core/file_output.hpp"
+#include "core/json_writer.hpp"
+
+namespace hmasim {
+
+std::string summary_json(const RunReport& r) {
+  JsonWriter j;
+  j.begin_object();
+  j.value("platform", r.platform);
+  j.value("workload", r.workload);
+  j.value("seed", r.seed);
+  j.value("frames", static_cast<std::uint64_t>(r.frames));
+  j.value("macs", r.macs);
+  j.value("params", r.params);
+  j.value("cycles", r.cycles);
+  j.value("clock_hz", r.clock_hz);
+  j.value("latency_s", r.latency_s);
+  j.value("fps_max", r.fps_max);
+  j.value("mac_utilization", r.mac_utilization);
+  j.value("energy_per_frame_j", r.energy_per_frame_j);
+  j.value("avg_power_w", r.avg_power_w);
+  j.begin_object("components");
+  for (const auto& c : r.components) {
+    j.begin_object(c.name);
+    j.value("dynamic_j", c.dynamic_j);
+    j.value("static_j", c.static_j);
+    j.value("reads", c.reads);
+    j.value("writes", c.writes);
+    j.value("bytes_read", c.bytes_read);
+    j.value("bytes_written", c.bytes_written);
+    j.end_object();
+  }
+  j.end_object();
+  j.begin_object("memories");
+  for (const auto& m : r.memories) {
+    j.begin_object(m.name);
+    j.value("model", m.model);
+    j.value("capacity_bytes", m.capacity_bytes);
+    j.value("area_mm2", m.area_mm2);
+    j.value("bandwidth_bytes_per_s", m.bandwidth_bytes_per_s);
+    j.value("weight_bytes", m.weight_bytes);
+    j.value("activation_peak_bytes", m.activation_peak_bytes);
+    j.end_object();
+  }
+  j.end_object();
+  j.value("area_mm2", r.area_mm2);
+  j.value("wall_time_s", r.wall_time_s);
+  j.end_object();
+  return j.str();
+}
+
+namespace {
+// Layer names come from files: quote them when they hold a separator or a quote.
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+}  // namespace
+
+std::string layers_csv(const RunReport& r) {
+  std::string out = "frame,layer,type,macs,start_cycle,cycles,busy_cycles,bound,tiles,mac_utilization";
+  for (const auto& m : r.memories) out += ",bytes_" + csv_field(m.name);
+  out += ",energy_j\n";
+  for (const auto& l : r.layers) {
+    out += std::to_string(l.frame) + "," + csv_field(l.name) + "," + l.type + "," +
+           std::to_string(l.macs) + "," + std::to_string(l.start_cycle) + "," +
+           std::to_string(l.cycles) + "," + std::to_string(l.busy_cycles) + "," +
+           (l.memory_bound ? "memory" : "compute") + "," + std::to_string(l.tiles) + "," +
+           JsonWriter::number(l.mac_utilization);
+    for (std::uint64_t b : l.bytes_per_memory) out += "," + std::to_string(b);
+    out += "," + JsonWriter::number(l.energy_j) + "\n";
+  }
+  return out;
+}
+
+void write_run_directory(const RunReport& report, const std::string& dir) {
+  write_file_atomically(dir + "/summary.json", summary_json(report));
+  write_file_atomically(dir + "/layers.csv", layers_csv(report));
+}
+
+}  // namespace hmasim

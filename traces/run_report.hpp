@@ -1,0 +1,67 @@
+// The results of one `hmasim run`, as plain values in SI units: what the report writers print.
+// Filled by the command line from the simulated platform; the writers know nothing of SystemC.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hmasim {
+
+struct ComponentReport {
+  std::string name;
+  double dynamic_j = 0;
+  double static_j = 0;
+  std::uint64_t reads = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_written = 0;
+};
+
+struct MemoryReport {
+  std::string name;
+  std::string model;
+  std::uint64_t capacity_bytes = 0;
+  double area_mm2 = 0;
+  double bandwidth_bytes_per_s = 0;  // achieved over the run
+  std::uint64_t weight_bytes = 0;        // placed weights
+  std::uint64_t activation_peak_bytes = 0;
+};
+
+struct LayerReport {
+  std::uint32_t frame = 0;
+  std::string name;
+  std::string type;
+  std::uint64_t macs = 0;
+  std::uint64_t start_cycle = 0;
+  std::uint64_t cycles = 0;
+  std::uint64_t busy_cycles = 0;
+  bool memory_bound = false;
+  std::uint64_t tiles = 0;
+  double mac_utilization = 0;
+  std::vector<std::uint64_t> bytes_per_memory;  // aligned with RunReport::memories
+  double energy_j = 0;
+};
+
+struct RunReport {
+  std::string platform;
+  std::string workload;
+  std::uint64_t seed = 0;
+  std::uint32_t frames = 0;
+  std::uint64_t macs = 0;    // per frame
+  std::uint64_t params = 0;
+  std::uint64_t cycles = 0;  // per frame (mean), accelerator cycles
+  double clock_hz = 0;
+  double latency_s = 0;      // per frame (mean)
+  double fps_max = 0;
+  double mac_utilization = 0;
+  double energy_per_frame_j = 0;
+  double avg_power_w = 0;    // at fps_max
+  double area_mm2 = 0;
+  double wall_time_s = 0;
+  std::vector<ComponentReport> components;
+  std::vector<MemoryReport> memories;
+  std::vector<LayerReport> layers;
+};
+
+}  // namespace hmasim
