@@ -1,5 +1,10 @@
 #include "hw/accelerator.hpp"
 
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
 #include "core/clock.hpp"
 #include "workloads/dense_encoding.hpp"
 #include "workloads/weight_generator.hpp"
@@ -40,14 +45,38 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
 }
 
 void Accelerator::program_weights(std::uint64_t seed) {
+  // Each layer's weights depend only on (seed, layer index), so layers are generated and encoded
+  // on all host cores; the bytes are then written in layer order.
   const NvdlaAtoms atoms{config_.mac.atomic_c, config_.mac.atomic_k};
-  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-    const Layer& l = network_.layers[i];
-    if (!l.has_weights()) continue;
-    const std::vector<std::int8_t> encoded = encode_dense_nvdla(l, generate_weights(l, seed), atoms);
+  const std::size_t n = network_.layers.size();
+  std::vector<std::vector<std::int8_t>> encoded(n);
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  const auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) {
+      const Layer& l = network_.layers[i];
+      if (!l.has_weights()) continue;
+      try {
+        encoded[i] = encode_dense_nvdla(l, generate_weights(l, seed), atoms);
+      } catch (...) {
+        std::lock_guard<std::mutex> guard(failure_lock);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  const unsigned workers = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (encoded[i].empty()) continue;
     const Region& r = placement_.weights[i];
-    linked_[r.memory]->debug_write(r.offset, reinterpret_cast<const std::uint8_t*>(encoded.data()),
-                                   encoded.size());
+    linked_[r.memory]->debug_write(r.offset,
+                                   reinterpret_cast<const std::uint8_t*>(encoded[i].data()),
+                                   encoded[i].size());
   }
 }
 

@@ -1,40 +1,14 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds hmasim (Release) and runs the main job on the default platform.
-#
-# Until the accelerator exists the main job is the memory demo: the documented request trace
-# platforms/traces/demo.stl is replayed through every memory of platforms/memory-demo.yaml
-# (LPDDR4 DRAM, SRAM, MLC RRAM, MLC CTT, ideal), and a table of latency, bandwidth and energy is
-# printed. Each memory's full statistics are written as JSON to out/memory-demo/<memory>.json.
+# Installs what is missing, builds hmasim (Release) and runs the main job: one frame of ResNet-50
+# on NVDLA-1024 with its weights in LPDDR4 (platforms/nvdla1024-lpddr4.yaml). Prints the headline
+# figures; summary.json and layers.csv are in out/nvdla1024-lpddr4-resnet50/.
+# (scripts/memory_demo.sh replays a request trace through every memory model.)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BUILD_DIR="${HMASIM_BUILD_DIR:-$HMASIM_ROOT/build}"
-PLATFORM="$HMASIM_ROOT/platforms/memory-demo.yaml"
-TRACE="$HMASIM_ROOT/platforms/traces/demo.stl"
-OUT="$HMASIM_ROOT/out/memory-demo"
-
 hmasim_install
 hmasim_build "$BUILD_DIR" hmasim >/dev/null
-HMASIM="$BUILD_DIR/app/hmasim"
-
-"$HMASIM" check "$PLATFORM"
-mkdir -p "$OUT"
-
-# Reads a number from hmasim's JSON (one "key": value per line).
-json_value() { awk -v k="\"$2\":" '$1 == k { gsub(",", "", $2); print $2; exit }' "$1"; }
-json_energy_total() { awk '/"energy_j"/ { inside = 1 } inside && $1 == "\"total\":" { gsub(",", "", $2); print $2; exit }' "$1"; }
-
-printf '\n%-8s %-7s %8s %12s %14s %12s %12s %10s\n' memory model requests "end [us]" "bandwidth[GB/s]" \
-  "latency[ns]" "energy[nJ]" "power[mW]"
-for memory in $(awk '/^memories:/ { m = 1; next } m && /^  [A-Za-z_][A-Za-z0-9_]*:/ { sub(":", "", $1); print $1; next } m && /^[^ #]/ { m = 0 }' "$PLATFORM"); do
-  json="$OUT/$memory.json"
-  "$HMASIM" replay --platform "$PLATFORM" --memory "$memory" --trace "$TRACE" >"$json.tmp"
-  mv "$json.tmp" "$json"
-  awk -v m="$memory" -v model="$(json_value "$json" model | tr -d '"')" \
-    -v n="$(json_value "$json" transactions)" -v t="$(json_value "$json" end_time_s)" \
-    -v bw="$(json_value "$json" bandwidth_bytes_per_s)" -v lat="$(json_value "$json" mean_latency_s)" \
-    -v e="$(json_energy_total "$json")" -v p="$(json_value "$json" avg_power_w)" \
-    'BEGIN { printf "%-8s %-7s %8d %12.3f %14.3f %12.1f %12.2f %10.2f\n", m, model, n, t * 1e6, bw / 1e9, lat * 1e9, e * 1e9, p * 1e3 }'
-done
-echo
-echo "hmasim: results in $OUT/ (one JSON per memory); trace: $TRACE"
+cd "$HMASIM_ROOT"
+"$BUILD_DIR/app/hmasim" run --platform platforms/nvdla1024-lpddr4.yaml \
+  --workload workloads/networks/resnet50.yaml --out out/nvdla1024-lpddr4-resnet50
