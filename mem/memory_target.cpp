@@ -69,6 +69,7 @@ void MemoryTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
       unsigned char* data = trans.get_data_ptr();
       if (req.command == tlm::TLM_READ_COMMAND) {
         storage_->read(req.address, data, req.length);
+        on_read_data(req.address, data, req.length);
         ++stats_.reads;
         stats_.bytes_read += req.length;
       } else {

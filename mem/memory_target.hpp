@@ -90,6 +90,10 @@ class MemoryTarget : public sc_core::sc_module {
 
   // Timing and energy of one checked, in-range request. Data movement is the base's job.
   virtual Outcome serve(const Request& request) = 0;
+  // Called with the bytes a read returns, after they came out of the backing storage: a model
+  // whose cells can be misread (MLC eNVM faults) corrupts them here. Not called by debug_read.
+  virtual void on_read_data(std::uint64_t /*address*/, std::uint8_t* /*data*/,
+                            std::uint32_t /*length*/) {}
   // Model hooks for power gating and end of run. Called with the time of the event.
   virtual void on_power_off(Time /*at*/) {}
   virtual void on_power_on(Time /*at*/) {}
