@@ -24,8 +24,8 @@ int cmd_run(const std::vector<std::string>& args) {
   std::string platform_file, workload_file, out_dir;
   std::vector<std::string> overrides;
   RunOptions options;
-  opts.add_options()("help,h", "show this help")(
-      "platform", po::value(&platform_file)->required(), "platform YAML file")(
+  opts.add_options()("help,h", "show this help")("platform", po::value(&platform_file)->required(),
+                                                 "platform YAML file")(
       "workload", po::value(&workload_file)->required(), "network YAML file")(
       "out", po::value(&out_dir), "output directory")(
       "seed", po::value(&options.seed)->default_value(1), "seed of weight generation")(
@@ -98,12 +98,13 @@ int cmd_run(const std::vector<std::string>& args) {
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   write_run_directory(report, out_dir);
-  std::printf("%s on %s: %llu cycles/frame, %.3f ms/frame, %.1f fps, %.3f mJ/frame, %.1f mW, "
-              "MAC utilisation %.1f%%, %.2f mm^2 (wall %.2f s)\nresults: %s/\n",
-              network.name.c_str(), platform.name.c_str(),
-              static_cast<unsigned long long>(report.cycles), report.latency_s * 1e3,
-              report.fps_max, report.energy_per_frame_j * 1e3, report.avg_power_w * 1e3,
-              report.mac_utilization * 100, report.area_mm2, report.wall_time_s, out_dir.c_str());
+  std::printf(
+      "%s on %s: %llu cycles/frame, %.3f ms/frame, %.1f fps, %.3f mJ/frame, %.1f mW, "
+      "MAC utilisation %.1f%%, %.2f mm^2 (wall %.2f s)\nresults: %s/\n",
+      network.name.c_str(), platform.name.c_str(), static_cast<unsigned long long>(report.cycles),
+      report.latency_s * 1e3, report.fps_max, report.energy_per_frame_j * 1e3,
+      report.avg_power_w * 1e3, report.mac_utilization * 100, report.area_mm2, report.wall_time_s,
+      out_dir.c_str());
   return 0;
 }
 

@@ -3,12 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config_node.hpp"
-#include <optional>
-
 #include "hw/accelerator_config.hpp"
 #include "mem/memory_system.hpp"
 

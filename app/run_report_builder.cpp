@@ -28,9 +28,9 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
   r.clock_hz = static_cast<double>(cfg.clock.value());
   r.latency_s = seconds / frames;
   r.fps_max = seconds > 0 ? frames / seconds : 0;
-  r.mac_utilization =
-      total_cycles ? static_cast<double>(r.macs) * frames / (static_cast<double>(total_cycles) * mac_slots)
-                   : 0;
+  r.mac_utilization = total_cycles ? static_cast<double>(r.macs) * frames /
+                                         (static_cast<double>(total_cycles) * mac_slots)
+                                   : 0;
   r.energy_per_frame_j = ledger.total().value() / frames;
   r.avg_power_w = average_power(ledger.total(), end).value();
 

@@ -74,9 +74,8 @@ void Accelerator::program_weights(std::uint64_t seed) {
   for (std::size_t i = 0; i < n; ++i) {
     if (encoded[i].empty()) continue;
     const Region& r = placement_.weights[i];
-    linked_[r.memory]->debug_write(r.offset,
-                                   reinterpret_cast<const std::uint8_t*>(encoded[i].data()),
-                                   encoded[i].size());
+    linked_[r.memory]->debug_write(
+        r.offset, reinterpret_cast<const std::uint8_t*>(encoded[i].data()), encoded[i].size());
   }
 }
 

@@ -13,7 +13,9 @@ const LinkConfig* AcceleratorConfig::link(const std::string& memory) const {
 
 namespace {
 
-bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool is_power_of_two(std::uint64_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 std::uint32_t positive(const ConfigNode& n, const std::string& key, std::uint32_t fallback) {
   const auto v = n.get<std::uint32_t>(key, fallback);
@@ -73,9 +75,9 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
     a.dma.min_request = dma->get<Bytes>("min_request", Bytes(32));
     dma->require(is_power_of_two(a.dma.max_request.value()), "max_request",
                  "must be a power of two");
-    dma->require(is_power_of_two(a.dma.min_request.value()) &&
-                     a.dma.min_request <= a.dma.max_request,
-                 "min_request", "must be a power of two no larger than max_request");
+    dma->require(
+        is_power_of_two(a.dma.min_request.value()) && a.dma.min_request <= a.dma.max_request,
+        "min_request", "must be a power of two no larger than max_request");
   }
   if (auto post = acc.optional_child("post")) {
     a.post.outputs_per_cycle = positive(*post, "outputs_per_cycle", 16);
@@ -101,8 +103,10 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   // Every memory hangs off the interconnect: an unlinked memory would be an unbound TLM target.
   for (const std::string& m : memories) {
     if (!a.link(m)) {
-      links.error("", "memory '" + m + "' has no link (every memory of an accelerator platform "
-                      "needs one: interconnect: {" + m + ": {bandwidth: ...}})");
+      links.error("", "memory '" + m +
+                          "' has no link (every memory of an accelerator platform "
+                          "needs one: interconnect: {" +
+                          m + ": {bandwidth: ...}})");
     }
   }
 

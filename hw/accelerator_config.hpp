@@ -96,6 +96,7 @@ struct AcceleratorConfig {
 // Reads `accelerator`, `interconnect` and `placement` from the platform root. `memories` are the
 // names of the platform's memories (links and placement must name them). Diagnostics go to the
 // document; nothing is thrown.
-AcceleratorConfig parse_accelerator(const ConfigNode& root, const std::vector<std::string>& memories);
+AcceleratorConfig parse_accelerator(const ConfigNode& root,
+                                    const std::vector<std::string>& memories);
 
 }  // namespace hmasim

@@ -5,7 +5,9 @@
 namespace hmasim {
 
 namespace {
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
+  return (a + b - 1) / b;
+}
 }  // namespace
 
 Cycles ConvCore::stripe_cycles(std::uint64_t positions) const {

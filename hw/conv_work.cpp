@@ -6,11 +6,13 @@ namespace hmasim {
 
 void ConvWork::input_rows(std::uint64_t o0, std::uint64_t o1, std::uint64_t& first,
                           std::uint64_t& end) const {
-  const std::int64_t lo = static_cast<std::int64_t>(o0 * stride) - static_cast<std::int64_t>(padding);
-  const std::int64_t hi = static_cast<std::int64_t>((o1 - 1) * stride + r) -
-                          static_cast<std::int64_t>(padding);
+  const std::int64_t lo =
+      static_cast<std::int64_t>(o0 * stride) - static_cast<std::int64_t>(padding);
+  const std::int64_t hi =
+      static_cast<std::int64_t>((o1 - 1) * stride + r) - static_cast<std::int64_t>(padding);
   first = static_cast<std::uint64_t>(std::max<std::int64_t>(0, lo));
-  end = static_cast<std::uint64_t>(std::clamp<std::int64_t>(hi, 0, static_cast<std::int64_t>(in_h)));
+  end =
+      static_cast<std::uint64_t>(std::clamp<std::int64_t>(hi, 0, static_cast<std::int64_t>(in_h)));
   if (end < first) end = first;
 }
 

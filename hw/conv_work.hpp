@@ -14,7 +14,7 @@ namespace hmasim {
 struct ConvWork {
   std::uint64_t in_h = 0, in_w = 0, in_c = 0;
   std::uint64_t out_h = 0, out_w = 0;
-  std::uint64_t kernels = 0;   // all groups
+  std::uint64_t kernels = 0;  // all groups
   std::uint64_t groups = 1;
   std::uint64_t channels = 0;  // per group, i.e. per kernel
   std::uint64_t r = 1, s = 1;

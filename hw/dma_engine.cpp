@@ -42,8 +42,8 @@ Time DmaEngine::issue(Channel channel, const Request& request, Time ready) {
                             request.address, buffer_.data(), request.length);
   if (r.status != tlm::TLM_OK_RESPONSE) {
     ++stats_[channel].errors;
-    const std::string what = r.status == tlm::TLM_ADDRESS_ERROR_RESPONSE ? "an address error"
-                                                                          : "an error response";
+    const std::string what =
+        r.status == tlm::TLM_ADDRESS_ERROR_RESPONSE ? "an address error" : "an error response";
     throw std::runtime_error(std::string(name()) + ": " + (channel == kRead ? "read" : "write") +
                              " of " + std::to_string(request.length) + " B failed with " + what);
   }

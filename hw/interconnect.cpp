@@ -30,8 +30,8 @@ void Interconnect::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   const Link& l = links_[link];
   const Time arrival = from_sc_time(sc_core::sc_time_stamp() + delay);
   const Time start = max(arrival, link_free_[link]);
-  const double transfer_ps = std::ceil(static_cast<double>(trans.get_data_length()) /
-                                       l.bandwidth.value() * 1e12);
+  const double transfer_ps =
+      std::ceil(static_cast<double>(trans.get_data_length()) / l.bandwidth.value() * 1e12);
   const Time occupancy(static_cast<std::uint64_t>(transfer_ps));
   link_free_[link] = start + occupancy;
   stats_[link].requests += 1;

@@ -8,7 +8,9 @@
 namespace hmasim {
 
 namespace {
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
+  return (a + b - 1) / b;
+}
 
 std::uint64_t memory_bytes(const MemoryTarget& m) {
   return m.stats().bytes_read + m.stats().bytes_written;
@@ -79,7 +81,8 @@ void LayerSequencer::tile_reads(const LayerProgram& p, const Tile& t,
       const Region& r = p.input_regions[i];
       const std::uint64_t row = w.in_row_bytes();
       const std::uint64_t first = t.feature_rows.begin * row;
-      const std::uint64_t bytes = std::min(r.bytes, t.feature_rows.end * row) - std::min(r.bytes, first);
+      const std::uint64_t bytes =
+          std::min(r.bytes, t.feature_rows.end * row) - std::min(r.bytes, first);
       dma_.split(address(r, first), bytes, out);
     }
   }
@@ -87,8 +90,9 @@ void LayerSequencer::tile_reads(const LayerProgram& p, const Tile& t,
     const std::uint64_t kb = w.kernel_bytes();
     const std::uint64_t first = t.load_kernels.begin * kb;
     // The last group also fetches the encoding's padding.
-    const std::uint64_t end =
-        t.load_kernels.end == w.kernels ? p.weights.bytes : std::min(p.weights.bytes, t.load_kernels.end * kb);
+    const std::uint64_t end = t.load_kernels.end == w.kernels
+                                  ? p.weights.bytes
+                                  : std::min(p.weights.bytes, t.load_kernels.end * kb);
     dma_.split(address(p.weights, first), end - std::min(end, first), out);
   }
 }
@@ -175,9 +179,11 @@ LayerRecord LayerSequencer::run(const LayerProgram& p, Time start, std::uint32_t
     const bool can_read = tile < n;
     const bool can_write = !writes.empty();
     const Time t_read = can_read ? dma_.next_issue(DmaEngine::kRead, read_ready(tile)) : Time(0);
-    const Time t_write = can_write ? dma_.next_issue(DmaEngine::kWrite, writes.front().ready) : Time(0);
+    const Time t_write =
+        can_write ? dma_.next_issue(DmaEngine::kWrite, writes.front().ready) : Time(0);
     if (can_read && (!can_write || t_read <= t_write)) {
-      data_ready = max(data_ready, dma_.issue(DmaEngine::kRead, reads[next_read++], read_ready(tile)));
+      data_ready =
+          max(data_ready, dma_.issue(DmaEngine::kRead, reads[next_read++], read_ready(tile)));
       if (next_read == reads.size()) {
         finish_tile(tile++);
         reads_built = false;

@@ -27,14 +27,14 @@ struct LayerRecord {
   std::size_t layer = 0;
   Time start{0};
   Time end{0};
-  Cycles cycles{0};          // accelerator cycles from start to end
-  Cycles busy_cycles{0};     // cycles the compute unit worked (tiles plus pipeline fill)
-  Time compute_start{0};     // the first tile's computation starts (its data has arrived)
-  Time compute_end{0};       // the last tile's computation ends
+  Cycles cycles{0};       // accelerator cycles from start to end
+  Cycles busy_cycles{0};  // cycles the compute unit worked (tiles plus pipeline fill)
+  Time compute_start{0};  // the first tile's computation starts (its data has arrived)
+  Time compute_end{0};    // the last tile's computation ends
   std::uint64_t tiles = 0;
   std::uint64_t atomic_ops = 0;
   std::vector<std::uint64_t> bytes_per_memory;  // read + written, per linked memory
-  Energy energy{0.0};  // all components, static included up to `end`
+  Energy energy{0.0};                           // all components, static included up to `end`
   bool memory_bound() const { return 2 * busy_cycles.value() < cycles.value(); }
 };
 
@@ -57,7 +57,8 @@ class LayerSequencer {
   };
   TileTiming compute(const LayerProgram& p, const Tile& t) const;
   void tile_reads(const LayerProgram& p, const Tile& t, std::vector<DmaEngine::Request>& out) const;
-  void tile_writes(const LayerProgram& p, const Tile& t, std::vector<DmaEngine::Request>& out) const;
+  void tile_writes(const LayerProgram& p, const Tile& t,
+                   std::vector<DmaEngine::Request>& out) const;
   std::uint64_t address(const Region& r, std::uint64_t offset) const;
 
   const AcceleratorConfig& config_;

@@ -6,7 +6,9 @@ namespace hmasim {
 
 namespace {
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
+  return (a + b - 1) / b;
+}
 
 struct Geometry {
   const ConvWork& w;
@@ -88,9 +90,9 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
     }
   }
   if (!weights) {
-    throw TilingError("one output row needs " + std::to_string(std::min(w.in_h, w.r) * g.row_bytes) +
-                      " B of input rows, more than half the CBUF (" +
-                      std::to_string(nb * bank / 2) + " B)");
+    throw TilingError(
+        "one output row needs " + std::to_string(std::min(w.in_h, w.r) * g.row_bytes) +
+        " B of input rows, more than half the CBUF (" + std::to_string(nb * bank / 2) + " B)");
   }
   // 3. Weights streamed in kernel groups (multiples of AtomicK when at least that many fit).
   const auto kernels_fitting = [&](std::uint64_t bytes) {
@@ -126,18 +128,19 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
   const std::uint64_t per_group = kernels_fitting(half * bank / 2);
   const std::uint64_t rows = g.out_rows_fitting((nb - half) * bank / 2);
   if (per_group == 0 || rows == 0) {
-    throw TilingError("one kernel (" + std::to_string(w.kernel_bytes()) +
-                      " B) and one output row of input (" +
-                      std::to_string(std::min(w.in_h, w.r) * g.row_bytes) +
-                      " B) do not fit in a quarter of the CBUF each (" +
-                      std::to_string(nb * bank / 4) + " B)");
+    throw TilingError(
+        "one kernel (" + std::to_string(w.kernel_bytes()) + " B) and one output row of input (" +
+        std::to_string(std::min(w.in_h, w.r) * g.row_bytes) +
+        " B) do not fit in a quarter of the CBUF each (" + std::to_string(nb * bank / 4) + " B)");
   }
   plan.weight_share = Bytes(half * bank);
   plan.feature_share = Bytes((nb - half) * bank);
   const auto groups = kernel_groups(per_group);
   const auto row_tiles = g.row_tiles(rows);
-  const std::uint64_t weights_outer = groups.size() * g.fetched_feature_bytes(row_tiles) + weight_bytes;
-  const std::uint64_t features_outer = row_tiles.size() * weight_bytes + g.fetched_feature_bytes(row_tiles);
+  const std::uint64_t weights_outer =
+      groups.size() * g.fetched_feature_bytes(row_tiles) + weight_bytes;
+  const std::uint64_t features_outer =
+      row_tiles.size() * weight_bytes + g.fetched_feature_bytes(row_tiles);
   if (weights_outer <= features_outer) {
     plan.strategy = "both tiled, kernel groups outer (features refetched)";
     for (const RowRange& k : groups) {

@@ -9,14 +9,14 @@ namespace hmasim {
 namespace {
 
 constexpr std::uint64_t kAlign = 256;  // DMA requests never cross 256 B: start regions there
-std::uint64_t align_up(std::uint64_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+std::uint64_t align_up(std::uint64_t v) {
+  return (v + kAlign - 1) / kAlign * kAlign;
+}
 
 // First-fit allocator over [0, capacity) with explicit frees.
 class RegionAllocator {
  public:
-  explicit RegionAllocator(std::uint64_t capacity) : capacity_(capacity) {
-    free_[0] = capacity;
-  }
+  explicit RegionAllocator(std::uint64_t capacity) : capacity_(capacity) { free_[0] = capacity; }
   std::optional<std::uint64_t> allocate(std::uint64_t bytes) {
     bytes = align_up(std::max<std::uint64_t>(bytes, 1));
     for (auto it = free_.begin(); it != free_.end(); ++it) {
@@ -174,7 +174,8 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
       if (s != kNetworkInput) {
         p.inputs[i].push_back(p.outputs[static_cast<std::size_t>(s)]);
       } else if (l.declared_input && i > 0) {
-        own.push_back(allocate(map_bytes(l.in[k], l.precision), "the input of layer '" + l.name + "'"));
+        own.push_back(
+            allocate(map_bytes(l.in[k], l.precision), "the input of layer '" + l.name + "'"));
         p.inputs[i].push_back(own.back());
       } else {
         p.inputs[i].push_back(p.input);

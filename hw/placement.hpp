@@ -27,9 +27,9 @@ struct Region {
 };
 
 struct Placement {
-  std::vector<Region> weights;  // per layer (bytes 0 for layers without weights)
-  Region input;                 // the network input map
-  std::vector<Region> outputs;  // per layer output map
+  std::vector<Region> weights;              // per layer (bytes 0 for layers without weights)
+  Region input;                             // the network input map
+  std::vector<Region> outputs;              // per layer output map
   std::vector<std::vector<Region>> inputs;  // per layer, where each of its inputs is read
   std::vector<std::uint64_t> weight_bytes_per_memory;
   std::vector<std::uint64_t> activation_peak_per_memory;  // high-water mark of the allocator

@@ -64,7 +64,8 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 std::string layers_csv(const RunReport& r) {
-  std::string out = "frame,layer,type,macs,start_cycle,cycles,busy_cycles,bound,tiles,mac_utilization";
+  std::string out =
+      "frame,layer,type,macs,start_cycle,cycles,busy_cycles,bound,tiles,mac_utilization";
   for (const auto& m : r.memories) out += ",bytes_" + csv_field(m.name);
   out += ",energy_j\n";
   for (const auto& l : r.layers) {

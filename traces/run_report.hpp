@@ -24,7 +24,7 @@ struct MemoryReport {
   std::uint64_t capacity_bytes = 0;
   double area_mm2 = 0;
   double bandwidth_bytes_per_s = 0;  // achieved over the run
-  std::uint64_t weight_bytes = 0;        // placed weights
+  std::uint64_t weight_bytes = 0;    // placed weights
   std::uint64_t activation_peak_bytes = 0;
 };
 
@@ -48,15 +48,15 @@ struct RunReport {
   std::string workload;
   std::uint64_t seed = 0;
   std::uint32_t frames = 0;
-  std::uint64_t macs = 0;    // per frame
+  std::uint64_t macs = 0;  // per frame
   std::uint64_t params = 0;
   std::uint64_t cycles = 0;  // per frame (mean), accelerator cycles
   double clock_hz = 0;
-  double latency_s = 0;      // per frame (mean)
+  double latency_s = 0;  // per frame (mean)
   double fps_max = 0;
   double mac_utilization = 0;
   double energy_per_frame_j = 0;
-  double avg_power_w = 0;    // at fps_max
+  double avg_power_w = 0;  // at fps_max
   double area_mm2 = 0;
   double wall_time_s = 0;
   std::vector<ComponentReport> components;

@@ -31,7 +31,8 @@ double json_number(const std::string& json, const std::string& key) {
 }
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::path(::testing::TempDir()) / ("hmasim_run_" + name + "_" + std::to_string(::getpid()));
+  const fs::path d =
+      fs::path(::testing::TempDir()) / ("hmasim_run_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   return d;
 }
@@ -39,9 +40,9 @@ fs::path fresh_dir(const std::string& name) {
 // Runs a network and returns (summary.json, layers.csv).
 std::pair<std::string, std::string> run(const std::string& platform, const std::string& workload,
                                         const std::string& extra, const fs::path& out) {
-  const CliRun r = hmasim("run --platform " + kRoot + "/platforms/" + platform + " --workload " +
-                          kRoot + "/workloads/networks/" + workload + " --out " + out.string() +
-                          " " + extra);
+  const CliRun r =
+      hmasim("run --platform " + kRoot + "/platforms/" + platform + " --workload " + kRoot +
+             "/workloads/networks/" + workload + " --out " + out.string() + " " + extra);
   EXPECT_EQ(r.status, 0) << r.err;
   return {slurp(out / "summary.json"), slurp(out / "layers.csv")};
 }
@@ -64,11 +65,28 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& csv) {
 TEST(RunCli, Resnet50OnBothNvdlaPlatforms) {
   for (const char* platform : {"nvdla1024-lpddr4.yaml", "nvdla64-lpddr4.yaml"}) {
     const auto [summary, layers] = run(platform, "resnet50.yaml", "", fresh_dir("r50"));
-    for (const char* key :
-         {"platform", "workload", "seed", "frames", "macs", "params", "cycles", "latency_s",
-          "fps_max", "mac_utilization", "energy_per_frame_j", "avg_power_w", "components",
-          "memories", "capacity_bytes", "area_mm2", "bandwidth_bytes_per_s", "dynamic_j",
-          "static_j", "bytes_read", "bytes_written", "wall_time_s"}) {
+    for (const char* key : {"platform",
+                            "workload",
+                            "seed",
+                            "frames",
+                            "macs",
+                            "params",
+                            "cycles",
+                            "latency_s",
+                            "fps_max",
+                            "mac_utilization",
+                            "energy_per_frame_j",
+                            "avg_power_w",
+                            "components",
+                            "memories",
+                            "capacity_bytes",
+                            "area_mm2",
+                            "bandwidth_bytes_per_s",
+                            "dynamic_j",
+                            "static_j",
+                            "bytes_read",
+                            "bytes_written",
+                            "wall_time_s"}) {
       EXPECT_NE(summary.find("\"" + std::string(key) + "\""), std::string::npos) << key;
     }
     EXPECT_EQ(json_number(summary, "macs"), 4089184256.0);  // the workload's own count
@@ -89,8 +107,10 @@ TEST(RunCli, Resnet50OnBothNvdlaPlatforms) {
 }
 
 TEST(RunCli, SameInputsGiveIdenticalOutputs) {
-  const auto a = run("nvdla1024-lpddr4.yaml", "vgg12-cifar10.yaml", "--seed 7 --frames 2", fresh_dir("a"));
-  const auto b = run("nvdla1024-lpddr4.yaml", "vgg12-cifar10.yaml", "--seed 7 --frames 2", fresh_dir("b"));
+  const auto a =
+      run("nvdla1024-lpddr4.yaml", "vgg12-cifar10.yaml", "--seed 7 --frames 2", fresh_dir("a"));
+  const auto b =
+      run("nvdla1024-lpddr4.yaml", "vgg12-cifar10.yaml", "--seed 7 --frames 2", fresh_dir("b"));
   const std::regex wall("\"wall_time_s\": [^\\n]*");
   EXPECT_EQ(std::regex_replace(a.first, wall, ""), std::regex_replace(b.first, wall, ""));
   EXPECT_EQ(a.second, b.second);
@@ -111,37 +131,44 @@ TEST(RunCli, LowerDramBandwidthNeverRaisesFps) {
 TEST(RunCli, SmallCbufForcesTilingAndMoreDramTraffic) {
   // Activations in DRAM too, so every refetch shows up there.
   const std::string common = "--set placement.activations=dram ";
-  const auto big = run("nvdla-ideal.yaml", "vgg16.yaml", common + "--set accelerator.cbuf.size=64MiB", fresh_dir("big"));
-  const auto small = run("nvdla-ideal.yaml", "vgg16.yaml", common + "--set accelerator.cbuf.size=256KiB", fresh_dir("small"));
+  const auto big = run("nvdla-ideal.yaml", "vgg16.yaml",
+                       common + "--set accelerator.cbuf.size=64MiB", fresh_dir("big"));
+  const auto small = run("nvdla-ideal.yaml", "vgg16.yaml",
+                         common + "--set accelerator.cbuf.size=256KiB", fresh_dir("small"));
   const double big_bytes = json_number(big.first.substr(big.first.find("\"dram\"")), "bytes_read");
-  const double small_bytes = json_number(small.first.substr(small.first.find("\"dram\"")), "bytes_read");
+  const double small_bytes =
+      json_number(small.first.substr(small.first.find("\"dram\"")), "bytes_read");
   EXPECT_GT(small_bytes, big_bytes * 1.05);
   std::uint64_t big_tiles = 0, small_tiles = 0;
-  for (const auto& row : csv_rows(big.second)) big_tiles += row[0] == "frame" ? 0 : std::stoull(row[8]);
-  for (const auto& row : csv_rows(small.second)) small_tiles += row[0] == "frame" ? 0 : std::stoull(row[8]);
+  for (const auto& row : csv_rows(big.second))
+    big_tiles += row[0] == "frame" ? 0 : std::stoull(row[8]);
+  for (const auto& row : csv_rows(small.second))
+    small_tiles += row[0] == "frame" ? 0 : std::stoull(row[8]);
   EXPECT_GT(small_tiles, big_tiles);
 }
 
 TEST(RunCli, BadInputsAreClearErrorsWithNoOutput) {
   const fs::path out = fresh_dir("bad");
-  const CliRun nofit = hmasim("run --platform " + kRoot + "/platforms/nvdla1024-lpddr4.yaml --workload " +
-                              kRoot + "/workloads/networks/resnet50.yaml --set placement.weights=sram --out " +
-                              out.string());
+  const CliRun nofit = hmasim(
+      "run --platform " + kRoot + "/platforms/nvdla1024-lpddr4.yaml --workload " + kRoot +
+      "/workloads/networks/resnet50.yaml --set placement.weights=sram --out " + out.string());
   EXPECT_EQ(nofit.status, 2);
   EXPECT_NE(nofit.err.find("placed in 'sram' need"), std::string::npos) << nofit.err;
   EXPECT_NE(nofit.err.find("short by"), std::string::npos) << nofit.err;
   EXPECT_FALSE(fs::exists(out / "summary.json"));
 
-  const CliRun memory_only = hmasim("run --platform " + kRoot + "/platforms/lpddr4-3200-x16.yaml --workload " +
-                                    kRoot + "/workloads/networks/lenet5.yaml --out " + out.string());
+  const CliRun memory_only =
+      hmasim("run --platform " + kRoot + "/platforms/lpddr4-3200-x16.yaml --workload " + kRoot +
+             "/workloads/networks/lenet5.yaml --out " + out.string());
   EXPECT_EQ(memory_only.status, 2);
   EXPECT_NE(memory_only.err.find("no accelerator section"), std::string::npos) << memory_only.err;
 
-  const CliRun typo = hmasim("run --platform " + kRoot + "/platforms/nvdla-ideal.yaml --workload " +
-                             kRoot + "/workloads/networks/lenet5.yaml --set accelerator.mac.atomic_q=4 --out " +
-                             out.string());
+  const CliRun typo = hmasim(
+      "run --platform " + kRoot + "/platforms/nvdla-ideal.yaml --workload " + kRoot +
+      "/workloads/networks/lenet5.yaml --set accelerator.mac.atomic_q=4 --out " + out.string());
   EXPECT_EQ(typo.status, 2);
-  EXPECT_NE(typo.err.find("--set: accelerator.mac.atomic_q: unknown key"), std::string::npos) << typo.err;
+  EXPECT_NE(typo.err.find("--set: accelerator.mac.atomic_q: unknown key"), std::string::npos)
+      << typo.err;
   EXPECT_FALSE(fs::exists(out / "summary.json"));
 }
 

@@ -42,7 +42,8 @@ layers:
   const std::uint64_t positions = 28 * 28;
   const std::uint64_t full = positions / mac.stripe_max_ops;
   const std::uint64_t rest = positions % mac.stripe_max_ops;
-  const std::uint64_t stripe = full * mac.stripe_max_ops + std::max<std::uint64_t>(rest, mac.stripe_min_cycles);
+  const std::uint64_t stripe =
+      full * mac.stripe_max_ops + std::max<std::uint64_t>(rest, mac.stripe_min_cycles);
   const std::uint64_t passes = (64 / mac.atomic_k) * (64 / mac.atomic_c) * 9;
   const std::uint64_t expected = passes * stripe + mac.pipeline_fill.value();
   EXPECT_EQ(r.tiles, 1u);

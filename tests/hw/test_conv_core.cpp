@@ -30,8 +30,8 @@ TEST(ConvCore, StripesCostAtLeastTheWeightLoad) {
   const ConvCore core(nvdla(32));
   EXPECT_EQ(core.stripe_cycles(32).value(), 32u);
   EXPECT_EQ(core.stripe_cycles(64).value(), 64u);
-  EXPECT_EQ(core.stripe_cycles(1).value(), 16u);    // a lone output position waits for weights
-  EXPECT_EQ(core.stripe_cycles(40).value(), 48u);   // 32 + max(8, 16)
+  EXPECT_EQ(core.stripe_cycles(1).value(), 16u);     // a lone output position waits for weights
+  EXPECT_EQ(core.stripe_cycles(40).value(), 48u);    // 32 + max(8, 16)
   EXPECT_EQ(core.stripe_cycles(784).value(), 784u);  // 24 x 32 + 16
 }
 

@@ -54,8 +54,9 @@ TEST(Placement, WeightsThatDoNotFitNameTheMemoryAndShortfall) {
     EXPECT_NE(s.find("short by 2816 B"), std::string::npos) << s;
   }
   cfg.weight_overflow = "dram";
-  const Placement p = place_network(net, weights_of(net), PlacementConfig{"sram", "dram", "", "dram"},
-                                    {{"dram", 1 << 20}, {"sram", 4096}});
+  const Placement p =
+      place_network(net, weights_of(net), PlacementConfig{"sram", "dram", "", "dram"},
+                    {{"dram", 1 << 20}, {"sram", 4096}});
   EXPECT_EQ(p.weights[0].memory, 1u);
   EXPECT_EQ(p.weights[3].memory, 0u);  // spilled
 }
@@ -65,8 +66,9 @@ TEST(Placement, ActivationsOverflowOrFail) {
   EXPECT_THROW(place_network(net, weights_of(net), PlacementConfig{"dram", "sram", "", ""},
                              {{"dram", 1 << 20}, {"sram", 20 << 10}}),
                PlacementError);
-  const Placement p = place_network(net, weights_of(net), PlacementConfig{"dram", "sram", "dram", ""},
-                                    {{"dram", 1 << 20}, {"sram", 20 << 10}});
+  const Placement p =
+      place_network(net, weights_of(net), PlacementConfig{"dram", "sram", "dram", ""},
+                    {{"dram", 1 << 20}, {"sram", 20 << 10}});
   bool spilled = false;
   for (const Region& r : p.outputs) spilled = spilled || r.memory == 0;
   EXPECT_TRUE(spilled);
