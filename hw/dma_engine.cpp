@@ -34,12 +34,12 @@ Time DmaEngine::next_issue(Channel channel, Time ready) const {
   return clock_.time_of(clock_.cycle_at_or_after(t));
 }
 
-Time DmaEngine::issue(Channel channel, const Request& request, Time ready) {
+Time DmaEngine::issue(Channel channel, const Request& request, Time ready, std::uint8_t* data) {
   ChannelState& c = channels_[channel];
   const Time at = next_issue(channel, ready);
   advance_to(at);
   const Result r = transact(channel == kRead ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND,
-                            request.address, buffer_.data(), request.length);
+                            request.address, data ? data : buffer_.data(), request.length);
   if (r.status != tlm::TLM_OK_RESPONSE) {
     ++stats_[channel].errors;
     const std::string what =

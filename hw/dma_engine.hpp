@@ -37,9 +37,10 @@ class DmaEngine : public TlmInitiator {
   // When `channel` could issue its next request if it was ready at `ready`.
   Time next_issue(Channel channel, Time ready) const;
   // Issues one request at next_issue(channel, ready) and returns its completion time. Must be
-  // called in non-decreasing issue-time order across both channels. Throws on an error response
-  // (a platform bug: the sequencer only issues in-range requests).
-  Time issue(Channel channel, const Request& request, Time ready);
+  // called in non-decreasing issue-time order across both channels. `data` receives (read) or
+  // supplies (write) request.length bytes; without it a scratch buffer is used. Throws on an
+  // error response (a platform bug: the sequencer only issues in-range requests).
+  Time issue(Channel channel, const Request& request, Time ready, std::uint8_t* data = nullptr);
 
   const Stats& stats(Channel c) const { return stats_[c]; }
 
