@@ -38,7 +38,8 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
     weight_bytes.push_back(l.has_weights() ? dense_nvdla_bytes(l) : 0);
   }
   placement_ = place_network(network_, weight_bytes, config_.placement, infos);
-  programs_ = prepare_layers(network_.layers, placement_, config_.cbuf, config_.mac.atomic_k);
+  programs_ = prepare_layers(network_.layers, placement_, config_.cbuf, config_.mac.atomic_c,
+                             config_.mac.atomic_k);
   program_weights(options_.seed);
   sequencer_ = std::make_unique<LayerSequencer>(config_, *dma_, linked_, ledger_);
   SC_THREAD(run);

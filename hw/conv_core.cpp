@@ -19,7 +19,7 @@ Cycles ConvCore::stripe_cycles(std::uint64_t positions) const {
 }
 
 ConvCore::Timing ConvCore::compute(const ConvWork& w, std::uint64_t positions,
-                                   std::uint64_t kernels) const {
+                                   std::uint64_t kernels, std::uint64_t channels) const {
   const std::uint64_t ac = config_.atomic_c;
   const std::uint64_t ak = config_.atomic_k;
   // Passes of the array over the tile's positions: one per (kernel group, channel op, r, s).
@@ -28,7 +28,7 @@ ConvCore::Timing ConvCore::compute(const ConvWork& w, std::uint64_t positions,
     passes = ceil_div(kernels, std::min(ac, ak)) * w.r * w.s;
   } else {
     const std::uint64_t per_group = ceil_div(kernels, w.groups);
-    passes = w.groups * ceil_div(per_group, ak) * ceil_div(w.channels, ac) * w.r * w.s;
+    passes = w.groups * ceil_div(per_group, ak) * ceil_div(channels, ac) * w.r * w.s;
   }
   const std::uint64_t stripes_per_pass = ceil_div(positions, config_.stripe_max_ops);
   Timing t;

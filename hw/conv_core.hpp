@@ -29,8 +29,13 @@ class ConvCore {
 
   explicit ConvCore(const MacArrayConfig& config) : config_(config) {}
 
-  // Computing `positions` output positions of `kernels` of the layer's kernels.
-  Timing compute(const ConvWork& work, std::uint64_t positions, std::uint64_t kernels) const;
+  // Computing `positions` output positions of `kernels` of the layer's kernels over `channels`
+  // of each kernel's input channels (fewer than all for a channel slice).
+  Timing compute(const ConvWork& work, std::uint64_t positions, std::uint64_t kernels,
+                 std::uint64_t channels) const;
+  Timing compute(const ConvWork& work, std::uint64_t positions, std::uint64_t kernels) const {
+    return compute(work, positions, kernels, work.channels);
+  }
   // Cycles of one (kernel group, channel operation, r, s) pass over `positions` positions.
   Cycles stripe_cycles(std::uint64_t positions) const;
   const MacArrayConfig& config() const { return config_; }

@@ -26,7 +26,8 @@ ConvWork streaming_work(const Layer& l) {
 }  // namespace
 
 std::vector<LayerProgram> prepare_layers(const std::vector<Layer>& layers, const Placement& place,
-                                         const CbufConfig& cbuf, std::uint32_t atomic_k) {
+                                         const CbufConfig& cbuf, std::uint32_t atomic_c,
+                                         std::uint32_t atomic_k) {
   std::vector<LayerProgram> out;
   out.reserve(layers.size());
   for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -50,7 +51,7 @@ std::vector<LayerProgram> prepare_layers(const std::vector<Layer>& layers, const
       p.macs_per_output = outputs ? l.macs / outputs : 0;
     }
     try {
-      p.plan = plan_tiles(p.work, cbuf, atomic_k, p.inputs, weighted);
+      p.plan = plan_tiles(p.work, cbuf, atomic_c, atomic_k, p.inputs, weighted);
     } catch (const TilingError& e) {
       throw TilingError("layer '" + l.name + "' cannot be tiled into the CBUF: " + e.what());
     }

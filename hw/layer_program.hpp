@@ -26,6 +26,7 @@ struct LayerProgram {
 
 // Prepares every layer; throws TilingError naming the layer if one cannot be tiled.
 std::vector<LayerProgram> prepare_layers(const std::vector<Layer>& layers, const Placement& place,
-                                         const CbufConfig& cbuf, std::uint32_t atomic_k);
+                                         const CbufConfig& cbuf, std::uint32_t atomic_c,
+                                         std::uint32_t atomic_k);
 
 }  // namespace hmasim

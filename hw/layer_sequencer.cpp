@@ -48,13 +48,15 @@ LayerSequencer::TileTiming LayerSequencer::compute(const LayerProgram& p, const 
   const std::uint64_t positions = t.out_rows.size() * w.out_w;
   switch (p.unit) {
     case LayerProgram::Unit::conv: {
-      const ConvCore::Timing c = core_.compute(w, positions, t.kernels.size());
-      tt.outputs = positions * t.kernels.size();
+      const std::uint64_t channels = t.channels.empty() ? w.channels : t.channels.size();
+      const ConvCore::Timing c = core_.compute(w, positions, t.kernels.size(), channels);
+      // Partial sums of a channel slice stay in the accumulator: only the last slice emits.
+      tt.outputs = t.writes ? positions * t.kernels.size() : 0;
       // The post-processor drains outputs at its own rate: the slower of the two sets the pace.
       tt.cycles = max(c.cycles, Cycles(ceil_div(tt.outputs, opc)));
       tt.atomic_ops = c.atomic_ops;
       tt.cbuf_read_bytes = c.feature_read_bytes + c.weight_read_bytes;
-      tt.macs = tt.outputs * p.macs_per_output;
+      tt.macs = positions * t.kernels.size() * p.macs_per_output * channels / std::max<std::uint64_t>(1, w.channels);
       break;
     }
     case LayerProgram::Unit::pool: {
@@ -86,7 +88,16 @@ void LayerSequencer::tile_reads(const LayerProgram& p, const Tile& t,
       dma_.split(address(r, first), bytes, out);
     }
   }
-  if (!t.load_kernels.empty() && p.weights.bytes > 0) {
+  if (!t.load_kernels.empty() && p.weights.bytes > 0 && !t.channels.empty()) {
+    // A channel slice of a kernel group: NVDLA lays a group out channel block by channel block,
+    // so the slice is one contiguous run inside the group's weights.
+    const std::uint64_t kb = w.kernel_bytes();
+    const std::uint64_t per_channel = t.load_kernels.size() * w.r * w.s * w.bytes_per_element;
+    const std::uint64_t first = t.load_kernels.begin * kb + t.channels.begin * per_channel;
+    const std::uint64_t bytes = t.channels.size() * per_channel;
+    const std::uint64_t end = std::min(p.weights.bytes, first + bytes);
+    dma_.split(address(p.weights, first), end - std::min(end, first), out);
+  } else if (!t.load_kernels.empty() && p.weights.bytes > 0) {
     const std::uint64_t kb = w.kernel_bytes();
     const std::uint64_t first = t.load_kernels.begin * kb;
     // The last group also fetches the encoding's padding.
@@ -156,7 +167,7 @@ LayerRecord LayerSequencer::run(const LayerProgram& p, Time start, std::uint32_t
     ledger_.charge(cbuf_read_, config_.cbuf.read_energy_per_byte, tt.cbuf_read_bytes);
     ledger_.charge(post_, config_.post.energy_per_output, tt.outputs);
     PendingWrite w{compute_end[t], {}, 0};
-    tile_writes(p, p.plan.tiles[t], w.requests);
+    if (p.plan.tiles[t].writes) tile_writes(p, p.plan.tiles[t], w.requests);
     if (!w.requests.empty()) writes.push_back(std::move(w));
   };
 

@@ -51,8 +51,8 @@ struct Geometry {
 
 }  // namespace
 
-TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t atomic_k,
-                    unsigned inputs, bool weights) {
+TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t atomic_c,
+                    std::uint32_t atomic_k, unsigned inputs, bool weights) {
   const std::uint64_t bank = cbuf.bank_size().value();
   const std::uint64_t nb = cbuf.banks;
   const auto banks_for = [&](std::uint64_t bytes) { return ceil_div(bytes, bank); };
@@ -69,7 +69,7 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
     plan.strategy = "single tile";
     plan.weight_share = Bytes(banks_for(weight_bytes) * bank);
     plan.feature_share = Bytes((nb - banks_for(weight_bytes)) * bank);
-    plan.tiles.push_back({all_in, weights ? all_k : RowRange{}, all_out, all_k});
+    plan.tiles.push_back({all_in, weights ? all_k : RowRange{}, all_out, all_k, RowRange{}, true});
     return plan;
   }
   // 2. Weights resident, features in row tiles (double-buffered).
@@ -83,7 +83,7 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
       plan.feature_share = Bytes(share);
       bool first = true;
       for (const RowRange& o : g.row_tiles(rows)) {
-        plan.tiles.push_back({g.in_rows(o), first && weights ? all_k : RowRange{}, o, all_k});
+        plan.tiles.push_back({g.in_rows(o), first && weights ? all_k : RowRange{}, o, all_k, RowRange{}, true});
         first = false;
       }
       return plan;
@@ -110,14 +110,34 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
   // 3a. Features resident beside streamed kernel groups.
   const std::uint64_t fb = banks_for(feature_bytes);
   if (fb < nb) {
-    const std::uint64_t per_group = kernels_fitting((nb - fb) * bank / 2);
+    const std::uint64_t share = (nb - fb) * bank / 2;
+    const std::uint64_t per_group = kernels_fitting(share);
+    const std::uint64_t group = std::min<std::uint64_t>(atomic_k, w.kernels);
+    // Not even a whole kernel group fits: stream each group in channel slices instead of running
+    // the array with a fraction of its kernels.
+    const std::uint64_t slice_bytes = group * w.r * w.s * w.bytes_per_element;  // per channel
+    const std::uint64_t slice = share / slice_bytes / atomic_c * atomic_c;
+    if (per_group < group && !w.depthwise && w.groups == 1 && slice > 0 && slice < w.channels) {
+      plan.strategy = "features resident, kernel groups streamed in channel slices";
+      plan.feature_share = Bytes(fb * bank);
+      plan.weight_share = Bytes((nb - fb) * bank);
+      bool first = true;
+      for (const RowRange& k : kernel_groups(group)) {
+        for (std::uint64_t c = 0; c < w.channels; c += slice) {
+          const RowRange ch{c, std::min(w.channels, c + slice)};
+          plan.tiles.push_back({first ? all_in : RowRange{}, k, all_out, k, ch, ch.end == w.channels});
+          first = false;
+        }
+      }
+      return plan;
+    }
     if (per_group > 0) {
       plan.strategy = "features resident, weights streamed by kernel group";
       plan.feature_share = Bytes(fb * bank);
       plan.weight_share = Bytes((nb - fb) * bank);
       bool first = true;
       for (const RowRange& k : kernel_groups(per_group)) {
-        plan.tiles.push_back({first ? all_in : RowRange{}, k, all_out, k});
+        plan.tiles.push_back({first ? all_in : RowRange{}, k, all_out, k, RowRange{}, true});
         first = false;
       }
       return plan;
@@ -146,7 +166,7 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
     for (const RowRange& k : groups) {
       bool first = true;
       for (const RowRange& o : row_tiles) {
-        plan.tiles.push_back({g.in_rows(o), first ? k : RowRange{}, o, k});
+        plan.tiles.push_back({g.in_rows(o), first ? k : RowRange{}, o, k, RowRange{}, true});
         first = false;
       }
     }
@@ -155,7 +175,7 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
     for (const RowRange& o : row_tiles) {
       bool first = true;
       for (const RowRange& k : groups) {
-        plan.tiles.push_back({first ? g.in_rows(o) : RowRange{}, k, o, k});
+        plan.tiles.push_back({first ? g.in_rows(o) : RowRange{}, k, o, k, RowRange{}, true});
         first = false;
       }
     }

@@ -7,6 +7,9 @@
 //      Features stay resident if they fit beside a weight group; otherwise both are tiled and the
 //      loop order that fetches fewer bytes is taken (weights outer: features fetched once per
 //      kernel group; features outer: weights fetched once per feature tile).
+//      When not even AtomicK kernels fit (fully-connected layers, very deep kernels), a kernel
+//      group is streamed in channel slices (multiples of AtomicC) whose partial sums stay in the
+//      accumulator, as NVDLA splits the channel dimension; features must then be resident.
 // When a share holds more than one tile, tiles are sized to half of it so the DMA can fill one
 // half while the core works on the other (the CBUF credit handshake).
 #pragma once
@@ -33,6 +36,10 @@ struct Tile {
   RowRange load_kernels;  // kernels whose weights are fetched now; empty: already resident
   RowRange out_rows;      // output rows computed
   RowRange kernels;       // kernels computed (output channels)
+  // Input channels (per group) of this pass; empty: all. A channel slice adds partial sums in
+  // the accumulator (CACC), so only the last slice of an output block writes it out.
+  RowRange channels;
+  bool writes = true;
 };
 
 struct TilePlan {
@@ -50,7 +57,7 @@ class TilingError : public std::runtime_error {
 // `inputs`: how many input maps of work's shape are read per output (2 for element-wise add).
 // `weights`: whether the layer has stored weights to fetch. Throws TilingError if not even one
 // output row of one kernel group fits.
-TilePlan plan_tiles(const ConvWork& work, const CbufConfig& cbuf, std::uint32_t atomic_k,
-                    unsigned inputs, bool weights);
+TilePlan plan_tiles(const ConvWork& work, const CbufConfig& cbuf, std::uint32_t atomic_c,
+                    std::uint32_t atomic_k, unsigned inputs, bool weights);
 
 }  // namespace hmasim

@@ -22,17 +22,26 @@ ConvWork conv(std::uint64_t hw, std::uint64_t c, std::uint64_t k, std::uint64_t 
   return w;
 }
 
-// Every output row and kernel is computed exactly once, and every weight byte is fetched.
+// Every output row and kernel is written exactly once, after every input channel was summed
+// into it, and every weight is fetched.
 void expect_complete(const ConvWork& w, const TilePlan& p) {
-  std::vector<std::vector<int>> done(w.out_h, std::vector<int>(w.kernels, 0));
+  std::vector<std::vector<int>> written(w.out_h, std::vector<int>(w.kernels, 0));
+  std::vector<std::vector<std::uint64_t>> summed(w.out_h, std::vector<std::uint64_t>(w.kernels, 0));
   std::vector<int> loaded(w.kernels, 0);
   for (const Tile& t : p.tiles) {
+    const std::uint64_t channels = t.channels.empty() ? w.channels : t.channels.size();
     for (auto o = t.out_rows.begin; o < t.out_rows.end; ++o) {
-      for (auto k = t.kernels.begin; k < t.kernels.end; ++k) ++done[o][k];
+      for (auto k = t.kernels.begin; k < t.kernels.end; ++k) {
+        summed[o][k] += channels;
+        if (t.writes) {
+          ++written[o][k];
+          ASSERT_EQ(summed[o][k], w.channels) << "written before all channels were summed";
+        }
+      }
     }
     for (auto k = t.load_kernels.begin; k < t.load_kernels.end; ++k) ++loaded[k];
   }
-  for (const auto& row : done) {
+  for (const auto& row : written) {
     for (int n : row) ASSERT_EQ(n, 1);
   }
   for (int n : loaded) ASSERT_GE(n, 1);
@@ -40,14 +49,14 @@ void expect_complete(const ConvWork& w, const TilePlan& p) {
 
 TEST(LayerTiling, SmallLayerIsOneTile) {
   const ConvWork w = conv(28, 64, 64, 3);  // 50 KB of features, 36 KB of weights
-  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 1, true);
+  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 32, 1, true);
   ASSERT_EQ(p.tiles.size(), 1u);
   expect_complete(w, p);
 }
 
 TEST(LayerTiling, LargeFeaturesAreSplitAlongHWithOverlapRows) {
   const ConvWork w = conv(112, 64, 64, 3);  // 784 KB of features
-  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 1, true);
+  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 32, 1, true);
   ASSERT_GT(p.tiles.size(), 1u);
   expect_complete(w, p);
   // Weights resident: fetched by the first tile only.
@@ -62,7 +71,7 @@ TEST(LayerTiling, LargeFeaturesAreSplitAlongHWithOverlapRows) {
 TEST(LayerTiling, LargeWeightsAreStreamedInKernelGroups) {
   // 256 kernels of 1152 B (128 channels, 3x3): 288 KiB of weights, 25 KB of features.
   ConvWork w = conv(7, 128, 256, 3);
-  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 1, true);
+  const TilePlan p = plan_tiles(w, cbuf(256, 16), 32, 32, 1, true);
   ASSERT_GT(p.tiles.size(), 1u);
   expect_complete(w, p);
   for (const Tile& t : p.tiles) {
@@ -70,17 +79,22 @@ TEST(LayerTiling, LargeWeightsAreStreamedInKernelGroups) {
     EXPECT_LE(t.load_kernels.size() * w.kernel_bytes(), p.weight_share.value() / 2);
   }
   EXPECT_TRUE(p.tiles[1].feature_rows.empty());  // features resident
-  // Kernels so large that not even AtomicK of them fit half the share: partial groups (the array
-  // then runs partly empty) rather than no double buffering.
+  // Kernels so deep that not even AtomicK of them fit half the share: whole kernel groups are
+  // streamed in channel slices of whole AtomicC blocks, partial sums accumulating.
   const ConvWork big = conv(7, 512, 512, 3);
-  const TilePlan q = plan_tiles(big, cbuf(256, 16), 32, 1, true);
+  const TilePlan q = plan_tiles(big, cbuf(256, 16), 32, 32, 1, true);
   expect_complete(big, q);
-  EXPECT_LT(q.tiles[0].kernels.size(), 32u);
+  for (const Tile& t : q.tiles) {
+    EXPECT_EQ(t.kernels.size(), 32u);
+    ASSERT_FALSE(t.channels.empty());
+    EXPECT_EQ(t.channels.begin % 32, 0u);
+    EXPECT_LE(t.kernels.size() * t.channels.size() * 9, q.weight_share.value() / 2);
+  }
 }
 
 TEST(LayerTiling, TooSmallBufferIsAnError) {
   const ConvWork w = conv(7, 4096, 64, 3);  // one kernel: 36 KB
-  EXPECT_THROW(plan_tiles(w, cbuf(64, 16), 32, 1, true), TilingError);
+  EXPECT_THROW(plan_tiles(w, cbuf(64, 16), 32, 32, 1, true), TilingError);
 }
 
 }  // namespace
