@@ -12,5 +12,6 @@ int cmd_check(const std::vector<std::string>& args);
 int cmd_replay(const std::vector<std::string>& args);
 int cmd_import(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
+int cmd_fault_rates(const std::vector<std::string>& args);
 
 }  // namespace hmasim

@@ -25,7 +25,8 @@ const char* kUsage =
     "  check     validate config files (exit 0, or print every error and exit 2)\n"
     "  replay    drive one memory of a platform with a request trace, print JSON statistics\n"
     "  import    convert a SCALE-Sim topology CSV into a workload YAML\n"
-    "  run       run a network on an accelerator platform: summary.json, layers.csv\n";
+    "  run       run a network on an accelerator platform: summary.json, layers.csv\n"
+    "  fault-rates  MLC misread rates of an eNVM memory: analytic and measured by injection\n";
 
 }  // namespace
 
@@ -52,6 +53,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "replay") return hmasim::cmd_replay(args);
     if (command == "import") return hmasim::cmd_import(args);
     if (command == "run") return hmasim::cmd_run(args);
+    if (command == "fault-rates") return hmasim::cmd_fault_rates(args);
   } catch (const std::exception& e) {
     std::cerr << "hmasim " << command << ": error: " << e.what() << "\n";
     return 1;

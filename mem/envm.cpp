@@ -1,10 +1,46 @@
 #include "mem/envm.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include "mem/memory_registry.hpp"
 
 namespace hmasim {
+
+namespace {
+
+// The modes the technology gives level distributions for, e.g. "1, 2" (for diagnostics).
+std::string modes_with_levels(const EnvmTechnology& t) {
+  std::string s;
+  for (int b = 1; b <= EnvmTechnology::kMaxBitsPerCell; ++b) {
+    if (t.levels.has(b)) s += (s.empty() ? "" : ", ") + std::to_string(b);
+  }
+  return s.empty() ? "none" : s;
+}
+
+std::string needs_levels(const EnvmTechnology& t, int bits_per_cell) {
+  return "needs the technology's level_distributions for " + std::to_string(bits_per_cell) +
+         " bit" + (bits_per_cell == 1 ? "" : "s") +
+         " per cell (it gives them for: " + modes_with_levels(t) + ")";
+}
+
+void parse_faults(const ConfigNode& node, EnvmConfig& c) {
+  const auto faults = node.optional_child("faults");
+  if (!faults) return;
+  const std::string mode = faults->choice("mode", {"off", "program", "read"}, "off");
+  c.faults.mode = fault_mode_from_string(mode).value_or(FaultMode::off);
+  c.faults.seed = faults->get<std::uint64_t>("seed", 1);
+  c.faults.coding = level_coding_from_string(faults->choice("coding", {"gray", "binary"}, "gray"))
+                        .value_or(LevelCoding::gray);
+  if (c.faults.mode != FaultMode::off && !c.technology.levels.has(c.bits_per_cell)) {
+    faults->error("mode",
+                  "fault mode '" + mode + "' " + needs_levels(c.technology, c.bits_per_cell));
+    c.faults.mode = FaultMode::off;
+  }
+}
+
+}  // namespace
 
 EnvmConfig EnvmConfig::parse(const ConfigNode& node, const std::string& instance) {
   EnvmConfig c;
@@ -39,6 +75,7 @@ EnvmConfig EnvmConfig::parse(const ConfigNode& node, const std::string& instance
   node.require(c.endurance_block.value() > 0, "endurance_block", "must be positive");
   c.wakeup_time = node.get<Time>("wakeup_time", Time(0));
   c.gated_power = node.get<Power>("gated_power", Power(0.0));
+  parse_faults(node, c);
   return c;
 }
 
@@ -61,6 +98,109 @@ Envm::Envm(const sc_core::sc_module_name& name, const EnvmConfig& config, Energy
                                 "': configuration was not validated");
   }
   set_static_power(leakage_, Time(0));
+  const EnvmTechnology& t = config_.technology;
+  for (int b = 1; b <= t.max_bits_per_cell; ++b) {
+    if (t.levels.has(b)) {
+      fault_models_[static_cast<std::size_t>(b)].emplace(t.levels.levels(b), t.sense_offset);
+    }
+  }
+  whole_ =
+      make_region(0, config_.common.capacity.value(), config_.bits_per_cell, config_.faults.coding);
+}
+
+const MlcFaultModel* Envm::fault_model(int bits_per_cell) const {
+  if (bits_per_cell < 1 || bits_per_cell > EnvmTechnology::kMaxBitsPerCell) return nullptr;
+  const auto& model = fault_models_[static_cast<std::size_t>(bits_per_cell)];
+  return model ? &*model : nullptr;
+}
+
+Envm::FaultRegion Envm::make_region(std::uint64_t begin, std::uint64_t end, int bits_per_cell,
+                                    LevelCoding coding) {
+  FaultRegion r;
+  r.begin = begin;
+  r.end = end;
+  if (config_.faults.mode == FaultMode::off) return r;
+  const MlcFaultModel* model = fault_model(bits_per_cell);
+  if (!model) {
+    throw std::invalid_argument("envm '" + config_.common.instance + "': fault mode '" +
+                                to_string(config_.faults.mode) + "' " +
+                                needs_levels(config_.technology, bits_per_cell));
+  }
+  // Regions sharing a seed must not share draws: the stream names the layout's origin and mode.
+  const std::uint64_t stream = begin << 4 | static_cast<std::uint64_t>(bits_per_cell);
+  r.injector = std::make_unique<FaultInjector>(
+      *model, CellLayout{Bytes(end - begin), coding, config_.technology.cells_per_access},
+      config_.faults.mode, config_.faults.seed, stream);
+  r.stored = [this, begin](std::uint64_t offset) {
+    std::uint8_t byte = 0;
+    storage().read(begin + offset, &byte, 1);
+    return byte;
+  };
+  return r;
+}
+
+void Envm::set_region(std::uint64_t address, Bytes length, int bits_per_cell, LevelCoding coding) {
+  const std::string who = "envm '" + config_.common.instance + "': region at " +
+                          std::to_string(address) + " of " + std::to_string(length.value()) +
+                          " bytes";
+  const std::uint64_t capacity = config_.common.capacity.value();
+  if (length.value() == 0 || address > capacity || length.value() > capacity - address) {
+    throw std::invalid_argument(who + " is empty or leaves the memory of " +
+                                std::to_string(capacity) + " bytes");
+  }
+  if (bits_per_cell < 1 || bits_per_cell > config_.technology.max_bits_per_cell) {
+    throw std::invalid_argument(who + ": bits per cell must be 1 to " +
+                                std::to_string(config_.technology.max_bits_per_cell) + ", got " +
+                                std::to_string(bits_per_cell));
+  }
+  const std::uint64_t end = address + length.value();
+  const auto next = regions_.lower_bound(address);
+  const bool overlaps_next = next != regions_.end() && next->first < end;
+  const bool overlaps_previous = next != regions_.begin() && std::prev(next)->second.end > address;
+  if (overlaps_next || overlaps_previous) {
+    throw std::invalid_argument(who + " overlaps an earlier region (clear_regions() first)");
+  }
+  regions_.emplace(address, make_region(address, end, bits_per_cell, coding));
+}
+
+void Envm::clear_regions() {
+  for (const auto& kv : regions_) {
+    if (kv.second.injector) cleared_stats_ += kv.second.injector->stats();
+  }
+  regions_.clear();
+}
+
+FaultStats Envm::fault_stats() const {
+  FaultStats s = cleared_stats_;
+  if (whole_.injector) s += whole_.injector->stats();
+  for (const auto& kv : regions_) {
+    if (kv.second.injector) s += kv.second.injector->stats();
+  }
+  return s;
+}
+
+void Envm::inject(FaultRegion& region, std::uint64_t from, std::uint64_t to, std::uint8_t* data) {
+  region.injector->read(from - region.begin, data, to - from, region.stored);
+}
+
+void Envm::on_read_data(std::uint64_t address, std::uint8_t* data, std::uint32_t length) {
+  if (config_.faults.mode == FaultMode::off) return;
+  // Walk the request through the regions it crosses; the gaps belong to the memory's own mode.
+  const std::uint64_t end = address + length;
+  std::uint64_t at = address;
+  while (at < end) {
+    const auto next = regions_.upper_bound(at);
+    if (next != regions_.begin() && std::prev(next)->second.end > at) {
+      FaultRegion& r = std::prev(next)->second;
+      const std::uint64_t to = std::min(end, r.end);
+      inject(r, at, to, data + (at - address));
+      at = to;
+      continue;
+    }
+    const std::uint64_t to = next == regions_.end() ? end : std::min(end, next->first);
+    inject(whole_, at, to, data + (at - address));
+    at = to;
+  }
 }
 
 Envm::Outcome Envm::serve(const Request& r) {

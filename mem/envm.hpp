@@ -11,6 +11,12 @@
 //   wakeup_time      time from power_on until the first access (default 0)
 //   gated_power      static power while power-gated, e.g. retention bias (default 0: the cells
 //                    hold their data unpowered)
+//   faults           MLC read faults (optional; default off, reads return what was stored):
+//     mode           off | program (persistent fault map from programming variation) | read
+//                    (new draws on every read access); see fault_injector.hpp
+//     seed           seed of the fault draws (default 1): same seed, same faults
+//     coding         gray | binary (default gray): how levels hold bits (level_coding.hpp)
+//                    A fault mode needs the technology's level_distributions for bits_per_cell.
 //
 // Timing: the address space is cut into access units of cells_per_access x bits_per_cell / 8
 // bytes, interleaved over the banks (bank = unit % banks). A request's units go to their banks in
@@ -20,18 +26,35 @@
 // verify_time), which is also its latency. All times round up to whole controller cycles.
 // Energy: "read" per read access, "write" per write access (pulses x (pulse + verify) energy),
 // leakage while powered. Writes are counted per endurance block. Power gating keeps the contents.
+//
+// Faults: every read returns the stored bytes with the misreads of their cells (on_read_data),
+// drawn by a FaultInjector from the technology's level distributions and sense_offset. By default
+// the whole memory is one layout at the memory's bits_per_cell and faults.coding, cells numbered
+// from address 0; set_region gives a byte range its own cell mode (e.g. a bitmask in SLC next to
+// values in MLC3), cells numbered from the region's start. Each access unit of cells_per_access
+// cells draws its faults independently (fault_injector.hpp). debug_read returns stored bytes.
 #pragma once
 
+#include <array>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mem/envm_endurance.hpp"
 #include "mem/envm_technology.hpp"
+#include "mem/fault_injector.hpp"
 #include "mem/memory_config.hpp"
 #include "mem/memory_target.hpp"
 
 namespace hmasim {
+
+struct EnvmFaultConfig {
+  FaultMode mode = FaultMode::off;
+  std::uint64_t seed = 1;
+  LevelCoding coding = LevelCoding::gray;
+};
 
 struct EnvmConfig : MemoryConfig {
   EnvmTechnology technology;
@@ -40,6 +63,7 @@ struct EnvmConfig : MemoryConfig {
   Bytes endurance_block{4096};
   Time wakeup_time{0};
   Power gated_power{0.0};
+  EnvmFaultConfig faults;
 
   // Bytes one bank access moves: cells_per_access x bits_per_cell / 8.
   Bytes access_bytes() const { return Bytes(technology.bits_per_access(bits_per_cell) / 8); }
@@ -70,14 +94,38 @@ class Envm final : public MemoryTarget {
     return static_cast<double>(wear_.max_writes()) / config_.technology.endurance;
   }
 
+  // Faults. Gives [address, address + length) its own cell mode; the range must lie in the
+  // memory, must not overlap an earlier region, and with faults on needs the technology's level
+  // distributions for `bits_per_cell` (std::invalid_argument otherwise). Without faults regions
+  // are checked and kept, and change nothing.
+  void set_region(std::uint64_t address, Bytes length, int bits_per_cell, LevelCoding coding);
+  // Back to the memory's own mode everywhere (statistics are kept).
+  void clear_regions();
+  FaultMode fault_mode() const { return config_.faults.mode; }
+  // Totals over the whole memory since construction.
+  FaultStats fault_stats() const;
+  // The fault model of `bits_per_cell`; nullptr without level distributions for it.
+  const MlcFaultModel* fault_model(int bits_per_cell) const;
+
  protected:
   Outcome serve(const Request& request) override;
   bool retains_contents() const override { return true; }
   Time wakeup_time() const override { return config_.wakeup_time; }
   void on_power_off(Time at) override { set_static_power(config_.gated_power, at); }
   void on_power_on(Time at) override { set_static_power(leakage_, at); }
+  void on_read_data(std::uint64_t address, std::uint8_t* data, std::uint32_t length) override;
 
  private:
+  // A byte range with one cell layout; no injector while faults are off.
+  struct FaultRegion {
+    std::uint64_t begin = 0, end = 0;
+    std::unique_ptr<FaultInjector> injector;
+    FaultInjector::StoredBytes stored;  // stored bytes of the region, by region offset
+  };
+  FaultRegion make_region(std::uint64_t begin, std::uint64_t end, int bits_per_cell,
+                          LevelCoding coding);
+  void inject(FaultRegion& region, std::uint64_t from, std::uint64_t to, std::uint8_t* data);
+
   EnvmConfig config_;
   Bytes access_bytes_;
   Cycles read_latency_;
@@ -90,6 +138,10 @@ class Envm final : public MemoryTarget {
   EnergyLedger::ActionId read_, write_;
   std::uint64_t read_accesses_ = 0;
   std::uint64_t write_accesses_ = 0;
+  std::array<std::optional<MlcFaultModel>, EnvmTechnology::kMaxBitsPerCell + 1> fault_models_;
+  FaultRegion whole_;                             // the memory's own mode, outside any region
+  std::map<std::uint64_t, FaultRegion> regions_;  // by first address
+  FaultStats cleared_stats_;                      // of regions dropped by clear_regions
 };
 
 }  // namespace hmasim

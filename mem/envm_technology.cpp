@@ -177,6 +177,11 @@ EnvmTechnology EnvmTechnology::parse(const ConfigNode& node) {
   if (auto levels = node.optional_child("level_distributions")) {
     t.levels = LevelDistributions::parse(*levels, t.max_bits_per_cell);
   }
+  t.sense_offset = node.get<double>("sense_offset", 0.0);
+  if (!node.require(std::abs(t.sense_offset) < 1.0, "sense_offset",
+                    "must lie within (-1, 1): the whole normalised read window is 1")) {
+    t.sense_offset = 0.0;
+  }
   return t;
 }
 

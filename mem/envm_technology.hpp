@@ -43,6 +43,10 @@
 //   endurance            program cycles a cell survives (e.g. 1e6)
 //   retention            data retention, e.g. 10years, 30days, 3600s (optional; for reports)
 //   level_distributions  per bits-per-cell mode, the 2^b level Gaussians (see envm_levels.hpp)
+//   sense_offset         input-referred offset of the sense amplifiers on the normalised read axis
+//                        (default 0): the amplifier sees read value + offset, so a positive offset
+//                        moves every read threshold down and favours up-misreads
+//                        (mlc_fault_model.hpp); |offset| < 1
 #pragma once
 
 #include <array>
@@ -84,6 +88,7 @@ struct EnvmTechnology {
   double endurance = 0.0;
   std::optional<double> retention_s;
   LevelDistributions levels;
+  double sense_offset = 0.0;  // on the normalised read axis; shifts every threshold by -offset
 
   // Reads and validates a technology block; problems become diagnostics of its document.
   static EnvmTechnology parse(const ConfigNode& node);

@@ -1,0 +1,150 @@
+// hmasim fault-rates: the analytic MLC misread rates of one eNVM memory of a platform next to the
+// rates measured by injecting faults into simulated cells (docs/user-guide.md).
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "app/platform_file.hpp"
+#include "core/json_writer.hpp"
+#include "mem/envm.hpp"
+#include "mem/fault_injector.hpp"
+#include "mem/mlc_fault_model.hpp"
+
+namespace hmasim {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kName = "hmasim fault-rates";
+
+int fail(const std::string& message) {
+  std::cerr << kName << ": " << message << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int cmd_fault_rates(const std::vector<std::string>& args) {
+  po::options_description opts(
+      "usage: hmasim fault-rates --platform P.yaml --memory NAME [options]\n\n"
+      "Prints, as JSON, the read thresholds and per-level misread probabilities of an eNVM\n"
+      "memory's multi-level cells (Gaussian level model), next to the rates measured by\n"
+      "injecting faults into N simulated cells holding every level equally often.\n\noptions");
+  std::string platform, memory, mode_text = "program", coding_text;
+  int bits = 0;
+  std::uint64_t cells = 1'000'000, seed = 1;
+  std::vector<std::string> overrides;
+  opts.add_options()("help,h", "show this help")("platform", po::value(&platform)->required(),
+                                                 "platform YAML file")(
+      "memory", po::value(&memory)->required(), "name of an envm memory of the platform")(
+      "bits", po::value(&bits), "bits per cell (default: the memory's bits_per_cell)")(
+      "cells", po::value(&cells), "simulated cells (default 1000000)")(
+      "seed", po::value(&seed), "seed of the injected faults (default 1)")(
+      "mode", po::value(&mode_text), "injection mode: program (default) or read")(
+      "coding", po::value(&coding_text),
+      "level coding: gray or binary (default: the memory's faults.coding)")(
+      "set", po::value(&overrides)->composing(), "override a platform key: key.path=value");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    if (vm.count("help")) {
+      std::cout << opts << "\n";
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << kName << ": " << e.what() << " (see hmasim fault-rates --help)\n";
+    return 2;
+  }
+  const auto mode = fault_mode_from_string(mode_text);
+  if (!mode || *mode == FaultMode::off) {
+    return fail("--mode: '" + mode_text + "' is not one of: program, read");
+  }
+  if (cells == 0) return fail("--cells must be positive");
+
+  PlatformConfig config;
+  try {
+    config = load_platform(platform, overrides);
+  } catch (const ConfigError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
+    return 2;
+  }
+  const MemorySpec* spec = nullptr;
+  std::string names;
+  for (const auto& s : config.memories) {
+    names += (names.empty() ? "" : ", ") + s.name;
+    if (s.name == memory) spec = &s;
+  }
+  if (!spec) {
+    return fail("platform '" + config.name + "' has no memory '" + memory + "' (it has: " + names +
+                ")");
+  }
+  const auto* envm = dynamic_cast<const EnvmConfig*>(spec->config.get());
+  if (!envm) {
+    return fail("memory '" + memory + "' is a '" + spec->config->common.model +
+                "' memory; fault rates need an 'envm' memory");
+  }
+  const EnvmTechnology& tech = envm->technology;
+  if (!vm.count("bits")) bits = envm->bits_per_cell;
+  if (bits < 1 || bits > EnvmTechnology::kMaxBitsPerCell) {
+    return fail("--bits must be 1 to " + std::to_string(EnvmTechnology::kMaxBitsPerCell) +
+                ", got " + std::to_string(bits));
+  }
+  if (!tech.levels.has(bits)) {
+    return fail("memory '" + memory + "': the technology gives no level_distributions for " +
+                std::to_string(bits) + " bits per cell (max_bits_per_cell " +
+                std::to_string(tech.max_bits_per_cell) + ")");
+  }
+  LevelCoding coding = envm->faults.coding;
+  if (!coding_text.empty()) {
+    const auto c = level_coding_from_string(coding_text);
+    if (!c) return fail("--coding: '" + coding_text + "' is not one of: gray, binary");
+    coding = *c;
+  }
+
+  const MlcFaultModel model(tech.levels.levels(bits), tech.sense_offset);
+  const MeasuredRates measured =
+      measure_misread_rates(model, coding, *mode, seed, cells, tech.cells_per_access);
+
+  JsonWriter j;
+  j.begin_object();
+  j.value("platform", config.name);
+  j.value("memory", memory);
+  j.value("technology", tech.name);
+  j.value("bits_per_cell", bits);
+  j.value("coding", to_string(coding));
+  j.value("mode", to_string(*mode));
+  j.value("seed", seed);
+  j.value("cells", cells);
+  j.value("cells_per_unit", std::uint64_t{tech.cells_per_access});
+  j.value("sense_offset", tech.sense_offset);
+  j.begin_array("thresholds");
+  for (double t : model.thresholds()) j.value("", t);
+  j.end_array();
+  j.begin_array("levels");
+  for (std::size_t l = 0; l < model.level_count(); ++l) {
+    j.begin_object();
+    j.value("level", static_cast<std::uint64_t>(l));
+    j.value("mean", model.levels()[l].mean);
+    j.value("sigma", model.levels()[l].sigma);
+    j.value("analytic_down", model.p_down(l));
+    j.value("analytic_up", model.p_up(l));
+    j.value("measured_down", measured.down_rate(l));
+    j.value("measured_up", measured.up_rate(l));
+    j.value("cells", measured.cells[l]);
+    j.value("non_adjacent", model.p_non_adjacent(l));
+    j.end_object();
+  }
+  j.end_array();
+  j.value("analytic_mean_misread", model.mean_misread_rate());
+  j.value("measured_mean_misread", measured.mean_rate());
+  j.value("measured_level_faults", measured.misreads());
+  j.value("measured_bit_errors", measured.bit_errors);
+  j.value("non_adjacent_bound", model.max_non_adjacent());
+  j.end_object();
+  std::cout << j.str() << "\n";
+  return 0;
+}
+
+}  // namespace hmasim
