@@ -1,0 +1,26 @@
+// The dense encodings as stored structures: every weight, zeros included, in NVDLA's
+// direct-convolution order (dense_encoding.hpp), each as a code of the coder's width - fixed point
+// ("dense") or a cluster index ("cluster", with its `lut`, cluster_encoding.hpp) - packed without
+// gaps and padded to 128 bytes at the end. With 8-bit fixed point the bytes are exactly
+// encode_dense_nvdla's. Every weight has a fixed address, so a fault corrupts only its own weight.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "workloads/encoded_layer.hpp"
+#include "workloads/value_coder.hpp"
+
+namespace hmasim {
+
+// The `values` structure of `weights` (generator order, g.weights() of them).
+EncodedStructure pack_dense_values(const KernelGeometry& g, const NvdlaAtoms& atoms,
+                                   const std::vector<std::int8_t>& weights,
+                                   const ValueCoder& coder);
+
+// Decodes a stored `values` structure into out.weights (generator order). Any contents decode.
+void unpack_dense_values(const KernelGeometry& g, const NvdlaAtoms& atoms,
+                         const EncodedStructure& values, const ValueCoder& coder,
+                         DecodedLayer& out);
+
+}  // namespace hmasim

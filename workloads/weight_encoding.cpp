@@ -1,0 +1,124 @@
+#include "workloads/weight_encoding.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "workloads/bitmask_encoding.hpp"
+#include "workloads/dense_packing.hpp"
+#include "workloads/idxsync.hpp"
+#include "workloads/nvdla_order.hpp"
+
+namespace hmasim {
+
+namespace {
+
+std::invalid_argument config_error(const Layer& layer, const std::string& what) {
+  return std::invalid_argument("layer '" + layer.name + "': " + what);
+}
+
+bool clusters(const EncodingConfig& config) {
+  return config.encoding == Encoding::cluster ||
+         (config.values == ValueCoding::cluster && config.encoding != Encoding::dense);
+}
+
+ValueCoder make_coder(const Layer& layer, const std::vector<std::int8_t>& weights,
+                      const EncodingConfig& config) {
+  if (!clusters(config)) {
+    ValueCoder coder = ValueCoder::fixed_point(config.value_bits);
+    for (std::int8_t w : weights) {
+      if (!coder.exact(w)) {
+        throw config_error(layer, "weight " + std::to_string(w) + " does not fit " +
+                                      std::to_string(config.value_bits) + "-bit fixed point");
+      }
+    }
+    return coder;
+  }
+  const std::optional<unsigned> bits =
+      config.cluster_bits
+          ? config.cluster_bits
+          : (layer.cluster_bits ? std::optional<unsigned>(*layer.cluster_bits) : std::nullopt);
+  if (!bits) throw config_error(layer, "cluster indices need cluster_bits");
+  return cluster_coder(cluster_weights(weights, *bits, config.kmeans));
+}
+
+}  // namespace
+
+EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& weights,
+                          const EncodingConfig& config) {
+  const KernelGeometry g = kernel_geometry(layer);
+  try {
+    check_weight_count(g, weights);
+    check_atoms(config.atoms);
+  } catch (const std::invalid_argument& e) {
+    throw config_error(layer, e.what());
+  }
+  if (config.idxsync && config.encoding != Encoding::bitmask) {
+    throw config_error(layer, "IdxSync applies to the bitmask encoding only");
+  }
+  const ValueCoder coder = make_coder(layer, weights, config);
+
+  EncodedLayer out;
+  out.encoding = config.encoding;
+  out.atoms = config.atoms;
+  switch (config.encoding) {
+    case Encoding::dense:
+    case Encoding::cluster:
+      out.structures.push_back(pack_dense_values(g, config.atoms, weights, coder));
+      break;
+    case Encoding::bitmask:
+      encode_bitmask(g, config.atoms, weights, coder, out.structures);
+      if (config.idxsync) {
+        out.structures.push_back(idxsync_counts(*out.find(StructureKind::mask)));
+      }
+      break;
+    case Encoding::csr:
+      encode_csr(g, config.atoms, weights, coder, config.csr, out.structures);
+      break;
+  }
+  if (coder.uses_lut()) out.structures.push_back(lut_structure(coder));
+  for (StructureKind kind : config.ecc) {
+    const EncodedStructure* target = out.find(kind);
+    if (!target) {
+      throw config_error(layer, std::string("no '") + to_string(kind) +
+                                    "' structure to protect in the " + to_string(config.encoding) +
+                                    " encoding");
+    }
+    if (!out.parity_of(kind)) out.structures.push_back(protect(*target, config.ecc_code));
+  }
+  return out;
+}
+
+DecodedLayer decode_layer(const Layer& layer, EncodedLayer stored) {
+  const KernelGeometry g = kernel_geometry(layer);
+  check_atoms(stored.atoms);
+  DecodedLayer out;
+  for (const EncodedStructure& parity : stored.structures) {
+    if (parity.kind != StructureKind::parity) continue;
+    EncodedStructure* target = stored.find(parity.protects);
+    if (!target) throw config_error(layer, "parity without the structure it protects");
+    const EccStats ecc = correct(*target, parity);
+    out.ecc_words += ecc.words;
+    out.ecc_corrected += ecc.corrected;
+    out.ecc_uncorrectable += ecc.uncorrectable;
+  }
+  const EncodedStructure& values = stored.require(StructureKind::values);
+  const EncodedStructure* lut = stored.find(StructureKind::lut);
+  const ValueCoder coder = lut ? coder_from_lut(*lut, values.element_bits)
+                               : ValueCoder::fixed_point(values.element_bits);
+  switch (stored.encoding) {
+    case Encoding::dense:
+    case Encoding::cluster:
+      unpack_dense_values(g, stored.atoms, values, coder, out);
+      break;
+    case Encoding::bitmask:
+      decode_bitmask(g, stored, coder, out);
+      break;
+    case Encoding::csr:
+      decode_csr(g, stored, coder, out);
+      break;
+  }
+  return out;
+}
+
+}  // namespace hmasim

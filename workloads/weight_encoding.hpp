@@ -1,0 +1,54 @@
+// One entry point for every weight encoding: a configuration, encode_layer (weights -> stored
+// structures) and decode_layer (stored, possibly corrupted structures -> weights and the decoder's
+// counts). This is what a weight-fetch unit calls; the encodings themselves live in
+// dense_packing, cluster_encoding, bitmask_encoding, csr_encoding, secded and idxsync.
+//
+// Encodings and the structures they store (docs/encodings.md):
+//   dense    values (fixed point)
+//   cluster  values (cluster indices), lut
+//   bitmask  values, mask, counters (WGS) [, idxsync] [, lut]
+//   csr      values, indices, counters (row counters) [, lut]
+// plus one `parity` structure per structure listed in `ecc`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "workloads/cluster_encoding.hpp"
+#include "workloads/csr_encoding.hpp"
+#include "workloads/encoded_layer.hpp"
+#include "workloads/secded.hpp"
+
+namespace hmasim {
+
+// How the values of the sparse encodings are stored (dense is always fixed point, cluster always
+// cluster indices). MaxNVM's sparse encodings store cluster indices (Table 2).
+enum class ValueCoding { fixed, cluster };
+
+struct EncodingConfig {
+  Encoding encoding = Encoding::dense;
+  NvdlaAtoms atoms;
+  ValueCoding values = ValueCoding::fixed;
+  unsigned value_bits = 8;  // fixed-point width, 2..8 (8: NVDLA's int8 bytes)
+  // Cluster index width, 1..8; unset: the layer's cluster_bits (the network's Table 2 figure).
+  std::optional<unsigned> cluster_bits;
+  KMeansOptions kmeans;
+  CsrOptions csr;
+  bool idxsync = false;            // bitmask only
+  std::vector<StructureKind> ecc;  // structures to protect with SEC-DED (each present one)
+  SecdedConfig ecc_code = kMaxnvmEcc;
+};
+
+// Encodes `weights` (generator order, layer.weights of them). Throws std::invalid_argument for a
+// wrong weight count, an inconsistent configuration (idxsync without bitmask, no cluster bits for
+// clustering, ECC on a structure the encoding lacks) or fixed-point values too narrow for a weight.
+EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& weights,
+                          const EncodingConfig& config);
+
+// Decodes stored structures (any byte contents): first SEC-DED corrects every protected structure,
+// then the encoding's decoder runs, with IdxSync if the layer carries counts. Never reads out of
+// bounds; throws std::invalid_argument only if a structure the encoding needs is missing.
+DecodedLayer decode_layer(const Layer& layer, EncodedLayer stored);
+
+}  // namespace hmasim
