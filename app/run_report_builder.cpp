@@ -1,6 +1,9 @@
 #include "app/run_report_builder.hpp"
 
+#include <map>
+
 #include "core/clock.hpp"
+#include "mem/envm.hpp"
 
 namespace hmasim {
 
@@ -68,6 +71,43 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     mr.activation_peak_bytes = place.activation_peak_per_memory[i];
     r.area_mm2 += mr.area_mm2;
     r.memories.push_back(mr);
+  }
+  // Weights in eNVM: storage per structure, and what faults did to them.
+  for (std::size_t i = 0; i < acc.memories().size(); ++i) {
+    const auto* envm = dynamic_cast<const Envm*>(acc.memories()[i]);
+    if (!envm) continue;
+    FaultReport f;
+    f.memory = envm->basename();
+    f.encoding = to_string(cfg.storage.encoding);
+    f.protection = to_string(cfg.storage.protection);
+    f.fault_mode = to_string(envm->fault_mode());
+    std::map<std::string, StructureReport> structures;
+    for (std::size_t l = 0; l < acc.stored_weights().size(); ++l) {
+      const StoredWeights& s = acc.stored_weights()[l];
+      if (s.bytes == 0 || place.weights[l].memory != i) continue;
+      for (const EncodedStructure& st : s.layout.structures) {
+        StructureReport& sr = structures[st.name()];
+        sr.name = st.name();
+        sr.bits_per_cell = acc.structure_bits(st, envm->bits_per_cell());
+        sr.bytes += st.bytes.size();
+        sr.cells += st.cells(static_cast<unsigned>(sr.bits_per_cell));
+      }
+    }
+    for (auto& kv : structures) {
+      f.cells += kv.second.cells;
+      f.structures.push_back(kv.second);
+    }
+    const FaultStats stats = envm->fault_stats();
+    f.cells_read = stats.cells_read;
+    f.level_faults = stats.level_faults;
+    f.bit_errors = stats.bit_errors;
+    const WeightCheck& c = acc.weight_checks()[i];
+    f.ecc_corrected = c.ecc_corrected;
+    f.ecc_uncorrectable = c.ecc_uncorrectable;
+    f.weights_total = c.weights;
+    f.weights_corrupted = c.corrupted;
+    f.weights_misaligned = c.misplaced;
+    r.faults.push_back(f);
   }
   for (const LayerRecord& rec : acc.records()) {
     const Layer& l = acc.network().layers[rec.layer];

@@ -47,11 +47,19 @@ class Accelerator : public sc_core::sc_module {
   // Linked memories, in interconnect order (Region::memory indexes this).
   const std::vector<MemoryTarget*>& memories() const { return linked_; }
   const DmaEngine& dma() const { return *dma_; }
+  const std::vector<StoredWeights>& stored_weights() const { return stored_; }
+  // Bits per cell a structure is stored with in an eNVM whose own mode is `memory_bits`.
+  int structure_bits(const EncodedStructure& s, int memory_bits) const;
+  // Decoded-weight checks of the layers in each linked memory (weight memories with faults).
+  const std::vector<WeightCheck>& weight_checks() const { return sequencer_->weight_checks(); }
   const Interconnect& interconnect() const { return *interconnect_; }
 
  private:
   void run();
-  void program_weights(std::uint64_t seed);
+  // Generates, encodes and (when checked) decodes every layer's weights.
+  void encode_weights(std::uint64_t seed);
+  // Writes the encoded structures into their memories and gives each its cell mode.
+  void program_weights();
 
   AcceleratorConfig config_;
   const Network& network_;
@@ -61,6 +69,7 @@ class Accelerator : public sc_core::sc_module {
   std::vector<MemoryTarget*> linked_;
   std::unique_ptr<Interconnect> interconnect_;
   std::unique_ptr<DmaEngine> dma_;
+  std::vector<StoredWeights> stored_;
   Placement placement_;
   std::vector<LayerProgram> programs_;
   std::unique_ptr<LayerSequencer> sequencer_;

@@ -115,6 +115,8 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   a.placement.activations = memory_name(place, "activations", true, memories);
   a.placement.activation_overflow = memory_name(place, "activation_overflow", false, memories);
   a.placement.weight_overflow = memory_name(place, "weight_overflow", false, memories);
+  a.storage = parse_storage(root);
+  a.weight_fetch = parse_weight_fetch(root);
   return a;
 }
 

@@ -33,6 +33,7 @@
 
 #include "core/config_node.hpp"
 #include "core/units.hpp"
+#include "hw/storage_config.hpp"
 
 namespace hmasim {
 
@@ -89,6 +90,8 @@ struct AcceleratorConfig {
   PostConfig post;
   std::vector<LinkConfig> links;  // in file order
   PlacementConfig placement;
+  StorageConfig storage;
+  WeightFetchConfig weight_fetch;
 
   const LinkConfig* link(const std::string& memory) const;
 };

@@ -2,13 +2,9 @@
 
 #include <algorithm>
 
-namespace hmasim {
+#include "core/integer_math.hpp"
 
-namespace {
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
-  return (a + b - 1) / b;
-}
-}  // namespace
+namespace hmasim {
 
 Cycles ConvCore::stripe_cycles(std::uint64_t positions) const {
   const std::uint64_t m = config_.stripe_max_ops;

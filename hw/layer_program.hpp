@@ -2,14 +2,25 @@
 // NVDLA terms, its tile plan, and where its weights, inputs and output live.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "hw/conv_work.hpp"
 #include "hw/layer_tiling.hpp"
 #include "hw/placement.hpp"
 #include "workloads/layer.hpp"
+#include "workloads/weight_encoding.hpp"
 
 namespace hmasim {
+
+// A layer's weights as stored: the encoded structures, where each lies in the layer's weight
+// region, and (when the weight memory injects faults) the fault-free decode to compare with.
+struct StoredWeights {
+  EncodedLayer layout;                   // the structures as programmed
+  std::vector<std::uint64_t> offsets;    // per structure, from the region start (256 B aligned)
+  std::uint64_t bytes = 0;               // the region: every structure, aligned
+  std::unique_ptr<DecodedLayer> golden;  // set when decoded weights are checked
+};
 
 struct LayerProgram {
   enum class Unit { conv, pool, eltwise };  // convolution core, PDP, SDP
@@ -21,7 +32,8 @@ struct LayerProgram {
   Region weights;
   std::vector<Region> input_regions;
   Region output;
-  std::uint64_t macs_per_output = 0;  // multiply-accumulates per output element
+  std::uint64_t macs_per_output = 0;      // multiply-accumulates per output element
+  const StoredWeights* stored = nullptr;  // layers with weights
 };
 
 // Prepares every layer; throws TilingError naming the layer if one cannot be tiled.

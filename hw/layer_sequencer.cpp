@@ -1,16 +1,15 @@
 #include "hw/layer_sequencer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 
+#include "core/integer_math.hpp"
 #include "hw/interconnect.hpp"
 
 namespace hmasim {
 
 namespace {
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
-  return (a + b - 1) / b;
-}
 
 std::uint64_t memory_bytes(const MemoryTarget& m) {
   return m.stats().bytes_read + m.stats().bytes_written;
@@ -32,6 +31,7 @@ LayerSequencer::LayerSequencer(const AcceleratorConfig& config, DmaEngine& dma,
   cbuf_read_ = ledger.add_action(cbuf, "read_byte");
   cbuf_write_ = ledger.add_action(cbuf, "write_byte");
   post_ = ledger.add_action(post, "output");
+  checks_.resize(memories_.size());
   ledger.set_static_power(mac, config.mac.leakage, Time(0));
   ledger.set_static_power(cbuf, config.cbuf.leakage, Time(0));
   ledger.set_static_power(post, config.post.leakage, Time(0));
@@ -56,7 +56,8 @@ LayerSequencer::TileTiming LayerSequencer::compute(const LayerProgram& p, const 
       tt.cycles = max(c.cycles, Cycles(ceil_div(tt.outputs, opc)));
       tt.atomic_ops = c.atomic_ops;
       tt.cbuf_read_bytes = c.feature_read_bytes + c.weight_read_bytes;
-      tt.macs = positions * t.kernels.size() * p.macs_per_output * channels / std::max<std::uint64_t>(1, w.channels);
+      tt.macs = positions * t.kernels.size() * p.macs_per_output * channels /
+                std::max<std::uint64_t>(1, w.channels);
       break;
     }
     case LayerProgram::Unit::pool: {
@@ -76,7 +77,7 @@ LayerSequencer::TileTiming LayerSequencer::compute(const LayerProgram& p, const 
 }
 
 void LayerSequencer::tile_reads(const LayerProgram& p, const Tile& t,
-                                std::vector<DmaEngine::Request>& out) const {
+                                std::vector<DmaEngine::Request>& out, WeightBytes& weights) const {
   const ConvWork& w = p.work;
   if (!t.feature_rows.empty()) {
     for (std::size_t i = 0; i < p.input_regions.size(); ++i) {
@@ -88,24 +89,53 @@ void LayerSequencer::tile_reads(const LayerProgram& p, const Tile& t,
       dma_.split(address(r, first), bytes, out);
     }
   }
-  if (!t.load_kernels.empty() && p.weights.bytes > 0 && !t.channels.empty()) {
-    // A channel slice of a kernel group: NVDLA lays a group out channel block by channel block,
-    // so the slice is one contiguous run inside the group's weights.
-    const std::uint64_t kb = w.kernel_bytes();
-    const std::uint64_t per_channel = t.load_kernels.size() * w.r * w.s * w.bytes_per_element;
-    const std::uint64_t first = t.load_kernels.begin * kb + t.channels.begin * per_channel;
-    const std::uint64_t bytes = t.channels.size() * per_channel;
-    const std::uint64_t end = std::min(p.weights.bytes, first + bytes);
-    dma_.split(address(p.weights, first), end - std::min(end, first), out);
-  } else if (!t.load_kernels.empty() && p.weights.bytes > 0) {
-    const std::uint64_t kb = w.kernel_bytes();
-    const std::uint64_t first = t.load_kernels.begin * kb;
-    // The last group also fetches the encoding's padding.
-    const std::uint64_t end = t.load_kernels.end == w.kernels
-                                  ? p.weights.bytes
-                                  : std::min(p.weights.bytes, t.load_kernels.end * kb);
-    dma_.split(address(p.weights, first), end - std::min(end, first), out);
+  if (t.load_kernels.empty() || !p.stored) return;
+  // The tile's share of the layer's weights: its kernels, and of those its channel slice. Each
+  // stored structure is fetched in proportion (exact for dense; for the sparse formats, which
+  // are laid out kernel group by kernel group, the share of the group's bytes).
+  const double k = static_cast<double>(w.kernels);
+  const double c0 = t.channels.empty() ? 0.0 : static_cast<double>(t.channels.begin) / w.channels;
+  const double c1 = t.channels.empty() ? 1.0 : static_cast<double>(t.channels.end) / w.channels;
+  const double span = static_cast<double>(t.load_kernels.size());
+  const double f0 = (t.load_kernels.begin + span * c0) / k;
+  const double f1 = (t.load_kernels.begin + span * c1) / k;
+  const StoredWeights& s = *p.stored;
+  for (std::size_t i = 0; i < s.layout.structures.size(); ++i) {
+    const EncodedStructure& st = s.layout.structures[i];
+    const double size = static_cast<double>(st.bytes.size());
+    const auto first = static_cast<std::uint64_t>(std::floor(size * f0));
+    const auto end =
+        std::min<std::uint64_t>(st.bytes.size(), static_cast<std::uint64_t>(std::ceil(size * f1)));
+    if (end <= first) continue;
+    dma_.split(address(p.weights, s.offsets[i] + first), end - first, out);
+    (st.kind == StructureKind::mask ? weights.mask : weights.other) += end - first;
   }
+}
+
+Cycles LayerSequencer::decode_cycles(const WeightBytes& w) const {
+  const WeightFetchConfig& f = config_.weight_fetch;
+  return Cycles(std::max(ceil_div(8 * w.mask, f.mask_bits_per_cycle),
+                         ceil_div(w.other, f.value_bytes_per_cycle)));
+}
+
+void LayerSequencer::check_weights(const LayerProgram& p) {
+  const StoredWeights& s = *p.stored;
+  EncodedLayer read = s.layout;
+  for (std::size_t i = 0; i < read.structures.size(); ++i) {
+    auto& bytes = read.structures[i].bytes;
+    std::copy_n(weight_buffer_.begin() + static_cast<std::ptrdiff_t>(s.offsets[i]), bytes.size(),
+                bytes.begin());
+  }
+  const DecodedLayer decoded = decode_layer(*p.layer, std::move(read));
+  const WeightErrors e = compare_weights(decoded, *s.golden);
+  WeightCheck& c = checks_[p.weights.memory];
+  c.weights += e.weights;
+  c.corrupted += e.corrupted;
+  c.misplaced += e.misplaced;
+  c.ecc_words += decoded.ecc_words;
+  c.ecc_corrected += decoded.ecc_corrected;
+  c.ecc_uncorrectable += decoded.ecc_uncorrectable;
+  c.idxsync_realignments += decoded.idxsync_realignments;
 }
 
 void LayerSequencer::tile_writes(const LayerProgram& p, const Tile& t,
@@ -140,6 +170,18 @@ LayerRecord LayerSequencer::run(const LayerProgram& p, Time start, std::uint32_t
   };
   std::deque<PendingWrite> writes;
   std::vector<DmaEngine::Request> reads;
+  WeightBytes weight_bytes;
+  // Weight bytes are read into the layer's region image, so the decoder sees what the memory
+  // returned (faults included).
+  const bool check = p.stored && p.stored->golden;
+  if (check) weight_buffer_.assign(p.stored->bytes, 0);
+  const std::uint64_t weight_base = address(p.weights, 0);
+  const auto destination = [&](const DmaEngine::Request& r) -> std::uint8_t* {
+    if (!check || r.address < weight_base || r.address + r.length > weight_base + p.stored->bytes) {
+      return nullptr;
+    }
+    return weight_buffer_.data() + (r.address - weight_base);
+  };
   std::size_t tile = 0, next_read = 0;
   bool reads_built = false;
   Time data_ready = rec.start;
@@ -155,7 +197,14 @@ LayerRecord LayerSequencer::run(const LayerProgram& p, Time start, std::uint32_t
     const TileTiming tt = compute(p, p.plan.tiles[t]);
     Cycles cycles = tt.cycles;
     if (t == 0 && p.unit == LayerProgram::Unit::conv) cycles += config_.mac.pipeline_fill;
-    const Time begin = max(data_ready, core_free);
+    // The weight fetch unit decodes as bytes arrive; its throughput and pipeline latency can
+    // hold the tile back (a decode-bound layer).
+    Time ready = data_ready;
+    if (weight_bytes.mask + weight_bytes.other > 0) {
+      const Cycles decode = decode_cycles(weight_bytes) + config_.weight_fetch.pipeline_latency;
+      ready = max(ready, clock_.time_of(clock_.cycle_at_or_after(read_ready(t)) + decode));
+    }
+    const Time begin = max(ready, core_free);
     if (t == 0) rec.compute_start = clock_.time_of(clock_.cycle_at_or_after(begin));
     compute_end[t] = clock_.time_of(clock_.cycle_at_or_after(begin) + cycles);
     rec.compute_end = compute_end[t];
@@ -174,7 +223,8 @@ LayerRecord LayerSequencer::run(const LayerProgram& p, Time start, std::uint32_t
   while (tile < n || !writes.empty()) {
     if (tile < n && !reads_built) {
       reads.clear();
-      tile_reads(p, p.plan.tiles[tile], reads);
+      weight_bytes = WeightBytes{};
+      tile_reads(p, p.plan.tiles[tile], reads, weight_bytes);
       next_read = 0;
       reads_built = true;
       data_ready = read_ready(tile);
@@ -193,8 +243,9 @@ LayerRecord LayerSequencer::run(const LayerProgram& p, Time start, std::uint32_t
     const Time t_write =
         can_write ? dma_.next_issue(DmaEngine::kWrite, writes.front().ready) : Time(0);
     if (can_read && (!can_write || t_read <= t_write)) {
+      const DmaEngine::Request& r = reads[next_read++];
       data_ready =
-          max(data_ready, dma_.issue(DmaEngine::kRead, reads[next_read++], read_ready(tile)));
+          max(data_ready, dma_.issue(DmaEngine::kRead, r, read_ready(tile), destination(r)));
       if (next_read == reads.size()) {
         finish_tile(tile++);
         reads_built = false;
@@ -206,6 +257,7 @@ LayerRecord LayerSequencer::run(const LayerProgram& p, Time start, std::uint32_t
     }
   }
 
+  if (check) check_weights(p);
   rec.end = end;
   rec.cycles = clock_.cycle_at_or_after(end) - clock_.cycle_at_or_after(rec.start);
   rec.busy_cycles = busy;

@@ -38,6 +38,18 @@ struct LayerRecord {
   bool memory_bound() const { return 2 * busy_cycles.value() < cycles.value(); }
 };
 
+// What the weight fetch unit found when it decoded the weights of one memory's layers.
+struct WeightCheck {
+  std::uint64_t weights = 0;    // decoded and compared with the fault-free decode
+  std::uint64_t corrupted = 0;  // differing value
+  std::uint64_t misplaced =
+      0;  // placed at the wrong index by index drift (mask, indices, counters)
+  std::uint64_t ecc_words = 0;
+  std::uint64_t ecc_corrected = 0;
+  std::uint64_t ecc_uncorrectable = 0;
+  std::uint64_t idxsync_realignments = 0;
+};
+
 class LayerSequencer {
  public:
   LayerSequencer(const AcceleratorConfig& config, DmaEngine& dma,
@@ -46,6 +58,8 @@ class LayerSequencer {
   // Runs one layer starting no earlier than `start`; returns its record. Called from an
   // SC_THREAD (the DMA's transactions may sync with SystemC time).
   LayerRecord run(const LayerProgram& program, Time start, std::uint32_t frame, std::size_t index);
+  // Per linked memory: the decoded-weight checks of the layers stored there.
+  const std::vector<WeightCheck>& weight_checks() const { return checks_; }
 
  private:
   struct TileTiming {
@@ -56,7 +70,18 @@ class LayerSequencer {
     std::uint64_t outputs = 0;
   };
   TileTiming compute(const LayerProgram& p, const Tile& t) const;
-  void tile_reads(const LayerProgram& p, const Tile& t, std::vector<DmaEngine::Request>& out) const;
+  // The tile's feature and weight requests; `weights` counts the weight bytes per kind (mask,
+  // the rest) for the weight fetch unit's decode time.
+  struct WeightBytes {
+    std::uint64_t mask = 0;
+    std::uint64_t other = 0;
+  };
+  void tile_reads(const LayerProgram& p, const Tile& t, std::vector<DmaEngine::Request>& out,
+                  WeightBytes& weights) const;
+  // Cycles the weight fetch unit needs to decode what a tile fetched.
+  Cycles decode_cycles(const WeightBytes& w) const;
+  // Decodes the layer's weights as they were read and compares them with the fault-free ones.
+  void check_weights(const LayerProgram& p);
   void tile_writes(const LayerProgram& p, const Tile& t,
                    std::vector<DmaEngine::Request>& out) const;
   std::uint64_t address(const Region& r, std::uint64_t offset) const;
@@ -68,6 +93,8 @@ class LayerSequencer {
   std::vector<MemoryTarget*> memories_;
   EnergyLedger& ledger_;
   EnergyLedger::ActionId mac_, cbuf_read_, cbuf_write_, post_;
+  std::vector<WeightCheck> checks_;
+  std::vector<std::uint8_t> weight_buffer_;  // the layer's weight region as the DMA read it
 };
 
 }  // namespace hmasim

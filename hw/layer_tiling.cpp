@@ -2,13 +2,11 @@
 
 #include <algorithm>
 
+#include "core/integer_math.hpp"
+
 namespace hmasim {
 
 namespace {
-
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) {
-  return (a + b - 1) / b;
-}
 
 struct Geometry {
   const ConvWork& w;
@@ -83,7 +81,8 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
       plan.feature_share = Bytes(share);
       bool first = true;
       for (const RowRange& o : g.row_tiles(rows)) {
-        plan.tiles.push_back({g.in_rows(o), first && weights ? all_k : RowRange{}, o, all_k, RowRange{}, true});
+        plan.tiles.push_back(
+            {g.in_rows(o), first && weights ? all_k : RowRange{}, o, all_k, RowRange{}, true});
         first = false;
       }
       return plan;
@@ -125,7 +124,8 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
       for (const RowRange& k : kernel_groups(group)) {
         for (std::uint64_t c = 0; c < w.channels; c += slice) {
           const RowRange ch{c, std::min(w.channels, c + slice)};
-          plan.tiles.push_back({first ? all_in : RowRange{}, k, all_out, k, ch, ch.end == w.channels});
+          plan.tiles.push_back(
+              {first ? all_in : RowRange{}, k, all_out, k, ch, ch.end == w.channels});
           first = false;
         }
       }

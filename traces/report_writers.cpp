@@ -47,6 +47,33 @@ std::string summary_json(const RunReport& r) {
     j.end_object();
   }
   j.end_object();
+  j.begin_object("faults");
+  for (const auto& f : r.faults) {
+    j.begin_object(f.memory);
+    j.value("encoding", f.encoding);
+    j.value("protection", f.protection);
+    j.value("fault_mode", f.fault_mode);
+    j.value("cells", f.cells);
+    j.value("cells_read", f.cells_read);
+    j.value("level_faults", f.level_faults);
+    j.value("bit_errors", f.bit_errors);
+    j.value("ecc_corrected", f.ecc_corrected);
+    j.value("ecc_uncorrectable", f.ecc_uncorrectable);
+    j.value("weights_total", f.weights_total);
+    j.value("weights_corrupted", f.weights_corrupted);
+    j.value("weights_misaligned", f.weights_misaligned);
+    j.begin_object("structures");
+    for (const auto& s : f.structures) {
+      j.begin_object(s.name);
+      j.value("bits_per_cell", static_cast<std::int64_t>(s.bits_per_cell));
+      j.value("bytes", s.bytes);
+      j.value("cells", s.cells);
+      j.end_object();
+    }
+    j.end_object();
+    j.end_object();
+  }
+  j.end_object();
   j.value("area_mm2", r.area_mm2);
   j.value("wall_time_s", r.wall_time_s);
   j.end_object();

@@ -28,6 +28,33 @@ struct MemoryReport {
   std::uint64_t activation_peak_bytes = 0;
 };
 
+// One stored structure (values, mask, ...) summed over the layers in a memory.
+struct StructureReport {
+  std::string name;
+  int bits_per_cell = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t cells = 0;
+};
+
+// Weights in a fault-prone memory: what was stored, what the cells misread, what the weight fetch
+// unit corrected and what reached the datapath wrong.
+struct FaultReport {
+  std::string memory;
+  std::string encoding;
+  std::string protection;
+  std::string fault_mode;
+  std::uint64_t cells = 0;  // cells holding the stored weights
+  std::uint64_t cells_read = 0;
+  std::uint64_t level_faults = 0;
+  std::uint64_t bit_errors = 0;
+  std::uint64_t ecc_corrected = 0;
+  std::uint64_t ecc_uncorrectable = 0;
+  std::uint64_t weights_total = 0;  // decoded and compared, over all frames
+  std::uint64_t weights_corrupted = 0;
+  std::uint64_t weights_misaligned = 0;
+  std::vector<StructureReport> structures;
+};
+
 struct LayerReport {
   std::uint32_t frame = 0;
   std::string name;
@@ -62,6 +89,7 @@ struct RunReport {
   std::vector<ComponentReport> components;
   std::vector<MemoryReport> memories;
   std::vector<LayerReport> layers;
+  std::vector<FaultReport> faults;  // one per eNVM memory holding weights
 };
 
 }  // namespace hmasim

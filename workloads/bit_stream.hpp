@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/integer_math.hpp"
+
 namespace hmasim {
 
 // Largest element width read_bits and BitWriter handle (an element then spans at most 8 bytes).
@@ -24,14 +26,6 @@ constexpr std::uint64_t low_bits_mask(unsigned bits) {
 // Bits needed to write x in binary (0 for 0): C++20's std::bit_width.
 constexpr unsigned bit_width(std::uint64_t x) {
   return x == 0 ? 0u : 64u - static_cast<unsigned>(__builtin_clzll(x));
-}
-
-constexpr std::uint64_t round_up(std::uint64_t x, std::uint64_t multiple) {
-  return (x + multiple - 1) / multiple * multiple;
-}
-
-constexpr std::uint64_t ceil_div(std::uint64_t x, std::uint64_t d) {
-  return (x + d - 1) / d;
 }
 
 // The `bits` (<= kMaxElementBits) bits starting at bit `offset`; bits beyond the end read as 0.

@@ -1,0 +1,90 @@
+#include "hw/storage_config.hpp"
+
+namespace hmasim {
+
+const char* to_string(Protection p) {
+  switch (p) {
+    case Protection::ecc:
+      return "ecc";
+    case Protection::idxsync:
+      return "idxsync";
+    default:
+      return "none";
+  }
+}
+
+StorageConfig parse_storage(const ConfigNode& root) {
+  StorageConfig s;
+  const auto node = root.optional_child("storage");
+  if (!node) return s;
+  s.encoding =
+      *parse_encoding(node->choice("encoding", {"dense", "cluster", "bitmask", "csr"}, "dense"));
+  const std::string p = node->choice("protection", {"none", "ecc", "idxsync"}, "none");
+  s.protection = p == "ecc"       ? Protection::ecc
+                 : p == "idxsync" ? Protection::idxsync
+                                  : Protection::none;
+  node->require(s.protection != Protection::idxsync || s.encoding == Encoding::bitmask,
+                "protection", "idxsync re-aligns a bitmask's values: it needs encoding: bitmask");
+  if (node->has("values")) {
+    s.values = node->choice("values", {"fixed", "cluster"}) == "cluster" ? ValueCoding::cluster
+                                                                         : ValueCoding::fixed;
+  }
+  if (const auto bits = node->optional_child("bits_per_cell")) {
+    for (const char* key : {"values", "metadata"}) {
+      if (!bits->has(key)) continue;
+      const int b = bits->get<int>(key);
+      bits->require(b >= 1 && b <= 4, key, "must be 1 to 4 bits per cell");
+      (std::string(key) == "values" ? s.bits_values : s.bits_metadata) = b;
+    }
+  }
+  if (node->has("fault_mode")) {
+    s.fault_mode = fault_mode_from_string(node->choice("fault_mode", {"program", "read", "off"}));
+  }
+  s.coding = *level_coding_from_string(node->choice("coding", {"gray", "binary"}, "gray"));
+  return s;
+}
+
+WeightFetchConfig parse_weight_fetch(const ConfigNode& root) {
+  WeightFetchConfig w;
+  const auto node = root.optional_child("weight_fetch");
+  if (!node) return w;
+  w.mask_bits_per_cycle = node->get<std::uint32_t>("mask_bits_per_cycle", w.mask_bits_per_cycle);
+  w.value_bytes_per_cycle =
+      node->get<std::uint32_t>("value_bytes_per_cycle", w.value_bytes_per_cycle);
+  w.pipeline_latency = Cycles(node->get<std::uint32_t>("pipeline_latency", 16));
+  node->require(w.mask_bits_per_cycle > 0, "mask_bits_per_cycle", "must be at least 1");
+  node->require(w.value_bytes_per_cycle > 0, "value_bytes_per_cycle", "must be at least 1");
+  return w;
+}
+
+EncodingConfig StorageConfig::encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const {
+  EncodingConfig c;
+  c.encoding = encoding;
+  c.atoms = atoms;
+  c.value_bits = layer.precision;
+  const bool sparse = encoding == Encoding::bitmask || encoding == Encoding::csr;
+  if (sparse) {
+    c.values = values.value_or(layer.cluster_bits ? ValueCoding::cluster : ValueCoding::fixed);
+  }
+  // Clustering needs index bits: the layer's (MaxNVM Table 2), else 4 (16 centroids).
+  const bool clustered =
+      encoding == Encoding::cluster || (sparse && c.values == ValueCoding::cluster);
+  if (clustered && !layer.cluster_bits) c.cluster_bits = 4;
+  c.idxsync = protection == Protection::idxsync;
+  if (protection == Protection::ecc) {
+    switch (encoding) {
+      case Encoding::bitmask:
+        c.ecc = {StructureKind::mask, StructureKind::counters};
+        break;
+      case Encoding::csr:
+        c.ecc = {StructureKind::indices, StructureKind::counters};
+        break;
+      default:
+        c.ecc = {StructureKind::values};
+        break;
+    }
+  }
+  return c;
+}
+
+}  // namespace hmasim

@@ -1,0 +1,59 @@
+// How weights are stored and fetched (MaxNVM co-design): the encoding, its protection, the bits
+// per cell of values and of metadata, the fault mode of the weight memory, and the weight fetch
+// unit that decodes on the way to the CBUF. Both sections are optional: without them weights are
+// stored dense, unprotected, at the weight memory's own bits per cell.
+//
+//   storage:
+//     encoding: bitmask          # dense | cluster | bitmask | csr
+//     protection: idxsync        # none | ecc | idxsync (idxsync: bitmask only)
+//     values: cluster            # fixed | cluster: how sparse encodings store non-zeros
+//                                #   (default: cluster when the layer has cluster_bits)
+//     bits_per_cell: {values: 3, metadata: 1}   # per stored structure (eNVM weight memory)
+//     fault_mode: program        # program | read | off: overrides the weight memory's faults.mode
+//     coding: gray               # gray | binary: level <-> bits of every structure
+//   weight_fetch:
+//     mask_bits_per_cycle: 256   # decoder throughput for the bitmask
+//     value_bytes_per_cycle: 32  # ... and for values, indices and counters
+//     pipeline_latency: 16       # cycles from the last fetched byte to dense weights in the CBUF
+//
+// protection: ecc puts SEC-DED (MaxNVM's 24 parity bits per 4 KB word) on every metadata
+// structure of the encoding (mask, indices, counters), or on the values of dense and cluster.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/config_node.hpp"
+#include "mem/fault_injector.hpp"
+#include "mem/level_coding.hpp"
+#include "workloads/weight_encoding.hpp"
+
+namespace hmasim {
+
+enum class Protection { none, ecc, idxsync };
+const char* to_string(Protection p);
+
+struct StorageConfig {
+  Encoding encoding = Encoding::dense;
+  Protection protection = Protection::none;
+  std::optional<ValueCoding> values;  // unset: cluster if the layer has cluster_bits
+  std::optional<int> bits_values;     // unset: the weight memory's bits_per_cell
+  std::optional<int> bits_metadata;
+  std::optional<FaultMode> fault_mode;  // unset: the weight memory's own
+  LevelCoding coding = LevelCoding::gray;
+
+  // The encoder configuration for `layer` with NVDLA atoms.
+  EncodingConfig encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const;
+};
+
+struct WeightFetchConfig {
+  std::uint32_t mask_bits_per_cycle = 256;
+  std::uint32_t value_bytes_per_cycle = 32;
+  Cycles pipeline_latency{16};
+};
+
+// Reads the optional `storage` and `weight_fetch` sections of a platform root.
+StorageConfig parse_storage(const ConfigNode& root);
+WeightFetchConfig parse_weight_fetch(const ConfigNode& root);
+
+}  // namespace hmasim
