@@ -121,6 +121,8 @@ void Accelerator::encode_weights(std::uint64_t seed) {
 int Accelerator::structure_bits(const EncodedStructure& s, int memory_bits) const {
   // Each structure sits in cells of its own mode: MaxNVM keeps metadata in robust cells.
   const StorageConfig& storage = config_.storage;
+  const auto named = storage.bits_by_structure.find(to_string(s.kind));
+  if (named != storage.bits_by_structure.end()) return named->second;
   return is_metadata_structure(s) ? storage.bits_metadata.value_or(memory_bits)
                                   : storage.bits_values.value_or(memory_bits);
 }

@@ -30,11 +30,19 @@ StorageConfig parse_storage(const ConfigNode& root) {
                                                                          : ValueCoding::fixed;
   }
   if (const auto bits = node->optional_child("bits_per_cell")) {
-    for (const char* key : {"values", "metadata"}) {
+    for (const char* key :
+         {"values", "metadata", "mask", "indices", "counters", "idxsync", "parity", "lut"}) {
       if (!bits->has(key)) continue;
       const int b = bits->get<int>(key);
       bits->require(b >= 1 && b <= 4, key, "must be 1 to 4 bits per cell");
-      (std::string(key) == "values" ? s.bits_values : s.bits_metadata) = b;
+      const std::string k = key;
+      if (k == "values") {
+        s.bits_values = b;
+      } else if (k == "metadata") {
+        s.bits_metadata = b;
+      } else {
+        s.bits_by_structure[k] = b;
+      }
     }
   }
   if (node->has("fault_mode")) {

@@ -8,7 +8,9 @@
 //     protection: idxsync        # none | ecc | idxsync (idxsync: bitmask only)
 //     values: cluster            # fixed | cluster: how sparse encodings store non-zeros
 //                                #   (default: cluster when the layer has cluster_bits)
-//     bits_per_cell: {values: 3, metadata: 1}   # per stored structure (eNVM weight memory)
+//     bits_per_cell: {values: 3, metadata: 1}   # per stored structure (eNVM weight memory);
+//                                # a structure may also be named on its own (mask, indices,
+//                                # counters, idxsync, parity, lut), overriding `metadata`
 //     fault_mode: program        # program | read | off: overrides the weight memory's faults.mode
 //     coding: gray               # gray | binary: level <-> bits of every structure
 //   weight_fetch:
@@ -20,7 +22,9 @@
 // structure of the encoding (mask, indices, counters), or on the values of dense and cluster.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/config_node.hpp"
@@ -39,7 +43,8 @@ struct StorageConfig {
   std::optional<ValueCoding> values;  // unset: cluster if the layer has cluster_bits
   std::optional<int> bits_values;     // unset: the weight memory's bits_per_cell
   std::optional<int> bits_metadata;
-  std::optional<FaultMode> fault_mode;  // unset: the weight memory's own
+  std::map<std::string, int> bits_by_structure;  // "mask", "counters", ...: overrides the above
+  std::optional<FaultMode> fault_mode;           // unset: the weight memory's own
   LevelCoding coding = LevelCoding::gray;
 
   // The encoder configuration for `layer` with NVDLA atoms.

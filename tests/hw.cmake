@@ -7,4 +7,4 @@ hmasim_add_test(test_hw
   hw/test_accelerator.cpp
 )
 # `hmasim run` end to end on the shipped platforms and networks.
-hmasim_add_test(test_run_cli app/test_run_cli.cpp)
+hmasim_add_test(test_run_cli app/test_run_cli.cpp app/test_storage_cli.cpp)

@@ -1,0 +1,142 @@
+// Weights stored encoded in fault-prone MLC eNVM and decoded by the weight fetch unit, through
+// the real `hmasim run` (MaxNVM co-design).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "support/cli.hpp"
+#include "workloads/network.hpp"
+
+namespace {
+
+using hmasim::test::CliRun;
+using hmasim::test::hmasim;
+namespace fs = std::filesystem;
+
+const std::string kRoot = HMASIM_SOURCE_DIR;
+const std::string kPlatform = kRoot + "/platforms/maxnvm/nvdla1024-mlc-rram.yaml";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The number after `"key": ` at or after `from` (a section name such as "faults").
+double number(const std::string& json, const std::string& key, const std::string& from = "") {
+  const auto start = from.empty() ? 0 : json.find("\"" + from + "\"");
+  const auto at = json.find("\"" + key + "\": ", start == std::string::npos ? 0 : start);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no key " << key << " in\n" << json;
+    return -1;
+  }
+  return std::stod(json.substr(at + key.size() + 4));
+}
+
+// Runs LeNet5 with `sets` (each a key=value) and returns summary.json.
+std::string run(const std::vector<std::string>& sets, const std::string& name,
+                const std::string& network = "lenet5") {
+  const fs::path out = fs::path(::testing::TempDir()) /
+                       ("hmasim_storage_" + name + "_" + std::to_string(::getpid()));
+  std::string args = "run --platform " + kPlatform + " --workload " + kRoot +
+                     "/workloads/networks/" + network + ".yaml --out " + out.string();
+  for (const auto& s : sets) args += " --set " + s;
+  const CliRun r = hmasim(args);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return slurp(out / "summary.json");
+}
+
+std::uint64_t stored_weights(const std::string& network) {
+  const hmasim::Network net =
+      hmasim::load_network(kRoot + "/workloads/networks/" + network + ".yaml");
+  std::uint64_t n = 0;
+  for (const auto& l : net.layers) n += l.weights;
+  return n;
+}
+
+const std::vector<std::string> kMlc3 = {"storage.fault_mode=program",
+                                        "memories.envm.bits_per_cell=3"};
+
+std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+TEST(StorageCli, FaultsAreReportedAndReproducible) {
+  const std::string a = run(kMlc3, "a");
+  const std::string b = run(kMlc3, "b");
+  const std::regex wall("\"wall_time_s\": [^\\n]*");
+  EXPECT_EQ(std::regex_replace(a, wall, ""), std::regex_replace(b, wall, ""));
+  EXPECT_EQ(number(a, "weights_total", "faults"), stored_weights("lenet5"));
+  EXPECT_GT(number(a, "level_faults", "faults"), 0);
+  EXPECT_GT(number(a, "weights_corrupted", "faults"), 0);
+  // Gray coding: every level slip is one bit error (a slip in a cell a request only partly covers
+  // flips a bit outside the request, or none inside it).
+  EXPECT_LE(number(a, "bit_errors", "faults"), number(a, "level_faults", "faults"));
+  EXPECT_GE(number(a, "bit_errors", "faults"), 0.98 * number(a, "level_faults", "faults"));
+  const std::string other = run(with(kMlc3, {"memories.envm.faults.seed=2"}), "c");
+  EXPECT_NE(
+      number(a, "level_faults", "faults") * 1e6 + number(a, "weights_corrupted", "faults"),
+      number(other, "level_faults", "faults") * 1e6 + number(other, "weights_corrupted", "faults"));
+}
+
+TEST(StorageCli, NoFaultsCorruptNothing) {
+  const std::string s =
+      run({"storage.fault_mode=off", "memories.envm.bits_per_cell=3", "storage.encoding=bitmask"},
+          "off");
+  EXPECT_EQ(number(s, "level_faults", "faults"), 0);
+  EXPECT_EQ(number(s, "weights_corrupted", "faults"), 0);
+  // SLC RRAM's levels never cross: faults on, nothing to inject.
+  const std::string slc = run(
+      {"storage.fault_mode=program", "memories.envm.bits_per_cell=1", "storage.encoding=bitmask"},
+      "slc");
+  EXPECT_EQ(number(slc, "weights_corrupted", "faults"), 0);
+}
+
+TEST(StorageCli, IdxSyncConfinesMaskErrors) {
+  // The mask in vulnerable MLC3 cells, everything else in SLC: only the mask is misread.
+  const std::vector<std::string> base = {
+      "storage.fault_mode=program", "storage.encoding=bitmask", "storage.bits_per_cell.values=1",
+      "storage.bits_per_cell.metadata=1", "storage.bits_per_cell.mask=3"};
+  const std::string plain = run(with(base, {"storage.protection=none"}), "plain");
+  const std::string synced = run(with(base, {"storage.protection=idxsync"}), "synced");
+  EXPECT_GT(number(plain, "weights_misaligned", "faults"), 0);
+  EXPECT_LT(number(synced, "weights_misaligned", "faults") * 5,
+            number(plain, "weights_misaligned", "faults"));
+}
+
+TEST(StorageCli, EccCorrectsCsrMetadata) {
+  const std::vector<std::string> base = {"storage.fault_mode=program", "storage.encoding=csr",
+                                         "storage.bits_per_cell.values=1",
+                                         "storage.bits_per_cell.metadata=3"};
+  const std::string plain = run(with(base, {"storage.protection=none"}), "csr");
+  const std::string ecc = run(with(base, {"storage.protection=ecc"}), "csr_ecc");
+  EXPECT_GT(number(ecc, "ecc_corrected", "faults"), 0);
+  EXPECT_LT(number(ecc, "weights_misaligned", "faults"),
+            number(plain, "weights_misaligned", "faults"));
+}
+
+TEST(StorageCli, CompressionCutsFetchedBytesAndDecodeCanBind) {
+  const std::string dense = run({"storage.encoding=dense"}, "dense");
+  const std::string mask = run({"storage.encoding=bitmask"}, "mask");
+  EXPECT_LT(number(mask, "bytes_read", "envm") * 2, number(dense, "bytes_read", "envm"));
+  EXPECT_LT(number(mask, "cells", "faults") * 2, number(dense, "cells", "faults"));
+  const std::string slow = run({"storage.encoding=bitmask", "weight_fetch.value_bytes_per_cycle=1",
+                                "weight_fetch.mask_bits_per_cycle=1"},
+                               "slow");
+  EXPECT_GT(number(slow, "cycles"), number(mask, "cycles"));
+}
+
+TEST(StorageCli, BadStorageSettingsAreErrors) {
+  const CliRun r = hmasim("run --platform " + kPlatform + " --workload " + kRoot +
+                          "/workloads/networks/lenet5.yaml --set storage.encoding=csr --set "
+                          "storage.protection=idxsync --set storage.bits_per_cell.values=5");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("storage.protection: idxsync re-aligns a bitmask's values"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("storage.bits_per_cell.values: must be 1 to 4"), std::string::npos) << r.err;
+}
+
+}  // namespace
