@@ -49,6 +49,18 @@ StorageConfig parse_storage(const ConfigNode& root) {
     s.fault_mode = fault_mode_from_string(node->choice("fault_mode", {"program", "read", "off"}));
   }
   s.coding = *level_coding_from_string(node->choice("coding", {"gray", "binary"}, "gray"));
+  if (const auto ecc = node->optional_child("ecc")) {
+    s.ecc.word_bits = ecc->get<std::uint64_t>("word_bits", s.ecc.word_bits);
+    s.ecc.parity_bits = ecc->get<std::uint32_t>("parity_bits", s.ecc.parity_bits);
+    ecc->require(s.ecc.word_bits > 0 && s.ecc.word_bits % 8 == 0, "word_bits",
+                 "must be a positive multiple of 8");
+    // SEC-DED over k data bits needs r check bits with 2^r >= k + r + 1, plus one.
+    unsigned r = 0;
+    while ((std::uint64_t{1} << r) < s.ecc.word_bits + r + 1) ++r;
+    ecc->require(s.ecc.parity_bits >= r + 1 && s.ecc.parity_bits <= 57, "parity_bits",
+                 "a SEC-DED code over " + std::to_string(s.ecc.word_bits) + " data bits needs " +
+                     std::to_string(r + 1) + " to 57 parity bits");
+  }
   return s;
 }
 
@@ -79,6 +91,7 @@ EncodingConfig StorageConfig::encoding_for(const Layer& layer, const NvdlaAtoms&
       encoding == Encoding::cluster || (sparse && c.values == ValueCoding::cluster);
   if (clustered && !layer.cluster_bits) c.cluster_bits = 4;
   c.idxsync = protection == Protection::idxsync;
+  c.ecc_code = ecc;
   if (protection == Protection::ecc) {
     switch (encoding) {
       case Encoding::bitmask:

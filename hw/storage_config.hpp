@@ -13,6 +13,7 @@
 //                                # counters, idxsync, parity, lut), overriding `metadata`
 //     fault_mode: program        # program | read | off: overrides the weight memory's faults.mode
 //     coding: gray               # gray | binary: level <-> bits of every structure
+//     ecc: {word_bits: 32768, parity_bits: 24}  # SEC-DED code (default: MaxNVM's)
 //   weight_fetch:
 //     mask_bits_per_cycle: 256   # decoder throughput for the bitmask
 //     value_bytes_per_cycle: 32  # ... and for values, indices and counters
@@ -46,6 +47,7 @@ struct StorageConfig {
   std::map<std::string, int> bits_by_structure;  // "mask", "counters", ...: overrides the above
   std::optional<FaultMode> fault_mode;           // unset: the weight memory's own
   LevelCoding coding = LevelCoding::gray;
+  SecdedConfig ecc = kMaxnvmEcc;
 
   // The encoder configuration for `layer` with NVDLA atoms.
   EncodingConfig encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const;
