@@ -97,6 +97,11 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
       f.cells += kv.second.cells;
       f.structures.push_back(kv.second);
     }
+    // Area per cell of the array as configured (capacity at its own bits per cell).
+    const double array_cells =
+        static_cast<double>(envm->capacity().value()) * 8.0 / envm->bits_per_cell();
+    f.cells_area_mm2 =
+        array_cells > 0 ? envm->area_mm2() * static_cast<double>(f.cells) / array_cells : 0;
     const FaultStats stats = envm->fault_stats();
     f.cells_read = stats.cells_read;
     f.level_faults = stats.level_faults;

@@ -140,7 +140,8 @@ void Accelerator::program_weights() {
       m->debug_write(at, st.bytes.data(), st.bytes.size());
       if (!envm) continue;
       envm->set_region(at, Bytes(align256(st.bytes.size())),
-                       structure_bits(st, envm->bits_per_cell()), config_.storage.coding);
+                       structure_bits(st, envm->bits_per_cell()),
+                       config_.storage.coding_of(to_string(st.kind), is_metadata_structure(st)));
     }
   }
 }

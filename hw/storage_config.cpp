@@ -48,7 +48,17 @@ StorageConfig parse_storage(const ConfigNode& root) {
   if (node->has("fault_mode")) {
     s.fault_mode = fault_mode_from_string(node->choice("fault_mode", {"program", "read", "off"}));
   }
-  s.coding = *level_coding_from_string(node->choice("coding", {"gray", "binary"}, "gray"));
+  if (const YAML::Node c = node->raw("coding"); c.IsMap()) {
+    const ConfigNode codings = node->child("coding");
+    for (const char* key :
+         {"values", "metadata", "mask", "indices", "counters", "idxsync", "parity", "lut"}) {
+      if (!codings.has(key)) continue;
+      s.coding_by_structure[key] =
+          *level_coding_from_string(codings.choice(key, {"gray", "binary"}));
+    }
+  } else {
+    s.coding = *level_coding_from_string(node->choice("coding", {"gray", "binary"}, "gray"));
+  }
   if (const auto ecc = node->optional_child("ecc")) {
     s.ecc.word_bits = ecc->get<std::uint64_t>("word_bits", s.ecc.word_bits);
     s.ecc.parity_bits = ecc->get<std::uint32_t>("parity_bits", s.ecc.parity_bits);
@@ -75,6 +85,14 @@ WeightFetchConfig parse_weight_fetch(const ConfigNode& root) {
   node->require(w.mask_bits_per_cycle > 0, "mask_bits_per_cycle", "must be at least 1");
   node->require(w.value_bytes_per_cycle > 0, "value_bytes_per_cycle", "must be at least 1");
   return w;
+}
+
+LevelCoding StorageConfig::coding_of(const std::string& kind, bool metadata) const {
+  for (const std::string& key : {kind, std::string(metadata ? "metadata" : "values")}) {
+    const auto it = coding_by_structure.find(key);
+    if (it != coding_by_structure.end()) return it->second;
+  }
+  return coding;
 }
 
 EncodingConfig StorageConfig::encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const {

@@ -12,7 +12,8 @@
 //                                # a structure may also be named on its own (mask, indices,
 //                                # counters, idxsync, parity, lut), overriding `metadata`
 //     fault_mode: program        # program | read | off: overrides the weight memory's faults.mode
-//     coding: gray               # gray | binary: level <-> bits of every structure
+//     coding: gray               # gray | binary: level <-> bits of every structure, or per
+//                                # structure as bits_per_cell: {values: gray, metadata: binary}
 //     ecc: {word_bits: 32768, parity_bits: 24}  # SEC-DED code (default: MaxNVM's)
 //   weight_fetch:
 //     mask_bits_per_cycle: 256   # decoder throughput for the bitmask
@@ -47,8 +48,11 @@ struct StorageConfig {
   std::map<std::string, int> bits_by_structure;  // "mask", "counters", ...: overrides the above
   std::optional<FaultMode> fault_mode;           // unset: the weight memory's own
   LevelCoding coding = LevelCoding::gray;
+  std::map<std::string, LevelCoding> coding_by_structure;  // "values", "metadata", "mask", ...
   SecdedConfig ecc = kMaxnvmEcc;
 
+  // The coding of a structure (`kind` as in bits_per_cell; metadata says whether it is one).
+  LevelCoding coding_of(const std::string& kind, bool metadata) const;
   // The encoder configuration for `layer` with NVDLA atoms.
   EncodingConfig encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const;
 };

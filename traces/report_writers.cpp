@@ -54,6 +54,7 @@ std::string summary_json(const RunReport& r) {
     j.value("protection", f.protection);
     j.value("fault_mode", f.fault_mode);
     j.value("cells", f.cells);
+    j.value("cells_area_mm2", f.cells_area_mm2);
     j.value("cells_read", f.cells_read);
     j.value("level_faults", f.level_faults);
     j.value("bit_errors", f.bit_errors);

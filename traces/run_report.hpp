@@ -43,7 +43,8 @@ struct FaultReport {
   std::string encoding;
   std::string protection;
   std::string fault_mode;
-  std::uint64_t cells = 0;  // cells holding the stored weights
+  std::uint64_t cells = 0;    // cells holding the stored weights
+  double cells_area_mm2 = 0;  // their share of the memory's area: storage follows the encoding
   std::uint64_t cells_read = 0;
   std::uint64_t level_faults = 0;
   std::uint64_t bit_errors = 0;

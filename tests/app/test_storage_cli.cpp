@@ -81,6 +81,20 @@ TEST(StorageCli, FaultsAreReportedAndReproducible) {
       number(other, "level_faults", "faults") * 1e6 + number(other, "weights_corrupted", "faults"));
 }
 
+TEST(StorageCli, CodingIsChosenPerStructure) {
+  // Binary-coded metadata turns some level slips into several bit errors; Gray never does.
+  const std::vector<std::string> base = {
+      "storage.fault_mode=program", "memories.envm.bits_per_cell=3", "storage.encoding=bitmask"};
+  const std::string gray = run(with(base, {"storage.coding=gray"}), "gray");
+  const std::string mixed =
+      run(with(base, {"storage.coding.values=gray", "storage.coding.metadata=binary"}), "mixed");
+  EXPECT_LE(number(gray, "bit_errors", "faults"), number(gray, "level_faults", "faults"));
+  EXPECT_GT(number(mixed, "bit_errors", "faults"), number(mixed, "level_faults", "faults"));
+  // The cells of the stored structures, and their share of the array's area.
+  EXPECT_GT(number(gray, "cells_area_mm2", "faults"), 0);
+  EXPECT_LT(number(gray, "cells_area_mm2", "faults"), number(gray, "area_mm2", "envm"));
+}
+
 TEST(StorageCli, NoFaultsCorruptNothing) {
   const std::string s =
       run({"storage.fault_mode=off", "memories.envm.bits_per_cell=3", "storage.encoding=bitmask"},
