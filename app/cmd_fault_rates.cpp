@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/platform_file.hpp"
 #include "core/json_writer.hpp"
@@ -46,17 +47,7 @@ int cmd_fault_rates(const std::vector<std::string>& args) {
       "level coding: gray or binary (default: the memory's faults.coding)")(
       "set", po::value(&overrides)->composing(), "override a platform key: key.path=value");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    if (vm.count("help")) {
-      std::cout << opts << "\n";
-      return 0;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << kName << ": " << e.what() << " (see hmasim fault-rates --help)\n";
-    return 2;
-  }
+  if (auto done = parse_command_line("fault-rates", opts, args, &vm)) return *done;
   const auto mode = fault_mode_from_string(mode_text);
   if (!mode || *mode == FaultMode::off) {
     return fail("--mode: '" + mode_text + "' is not one of: program, read");
@@ -67,8 +58,7 @@ int cmd_fault_rates(const std::vector<std::string>& args) {
   try {
     config = load_platform(platform, overrides);
   } catch (const ConfigError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
-    return 2;
+    return report(e);
   }
   const MemorySpec* spec = nullptr;
   std::string names;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/platform_file.hpp"
 #include "core/json_writer.hpp"
@@ -30,18 +31,7 @@ int cmd_replay(const std::vector<std::string>& args) {
       "trace", po::value(&trace)->required(), "request trace (.stl); '-' reads standard input")(
       "length", po::value(&default_length), "length of requests that give none (default 64B)")(
       "set", po::value(&overrides)->composing(), "override a platform key: key.path=value");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    if (vm.count("help")) {
-      std::cout << opts << "\n";
-      return 0;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "hmasim replay: " << e.what() << " (see hmasim replay --help)\n";
-    return 2;
-  }
+  if (auto done = parse_command_line("replay", opts, args)) return *done;
   Bytes length;
   try {
     length = parse_bytes(default_length);
@@ -57,8 +47,7 @@ int cmd_replay(const std::vector<std::string>& args) {
   try {
     config = load_platform(platform, overrides);
   } catch (const ConfigError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
-    return 2;
+    return report(e);
   }
   std::ifstream file;
   if (trace != "-") {

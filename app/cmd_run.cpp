@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/platform_file.hpp"
 #include "app/run_report_builder.hpp"
@@ -31,17 +32,9 @@ int cmd_run(const std::vector<std::string>& args) {
       "seed", po::value(&options.seed)->default_value(1), "seed of weight generation")(
       "frames", po::value(&options.frames)->default_value(1), "frames to run back to back")(
       "set", po::value(&overrides)->composing(), "override a platform key: key.path=value");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    if (vm.count("help")) {
-      std::cout << opts << "\n";
-      return 0;
-    }
-    po::notify(vm);
-    if (options.frames == 0) throw po::error("--frames must be at least 1");
-  } catch (const po::error& e) {
-    std::cerr << "hmasim run: " << e.what() << " (see hmasim run --help)\n";
+  if (auto done = parse_command_line("run", opts, args)) return *done;
+  if (options.frames == 0) {
+    std::cerr << "hmasim run: --frames must be at least 1 (see hmasim run --help)\n";
     return 2;
   }
 
@@ -50,14 +43,12 @@ int cmd_run(const std::vector<std::string>& args) {
   try {
     platform = load_platform(platform_file, overrides);
   } catch (const ConfigError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
-    return 2;
+    return report(e);
   }
   try {
     network = load_network(workload_file);
   } catch (const ConfigError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
-    return 2;
+    return report(e);
   }
   if (!platform.accelerator) {
     std::cerr << "hmasim run: " << platform_file
