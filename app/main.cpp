@@ -21,11 +21,11 @@ const char* kUsage =
     "usage: hmasim <command> [options]   (hmasim <command> --help for its options)\n"
     "\n"
     "commands:\n"
-    "  models    list the registered models\n"
-    "  check     validate config files (exit 0, or print every error and exit 2)\n"
-    "  replay    drive one memory of a platform with a request trace, print JSON statistics\n"
-    "  import    convert a SCALE-Sim topology CSV into a workload YAML\n"
-    "  run       run a network on an accelerator platform: summary.json, layers.csv\n"
+    "  models       list the registered models\n"
+    "  check        validate config files (exit 0, or print every error and exit 2)\n"
+    "  replay       drive one memory of a platform with a request trace, print JSON statistics\n"
+    "  import       convert a SCALE-Sim topology CSV into a workload YAML\n"
+    "  run          run a network on an accelerator platform: summary.json, layers.csv\n"
     "  fault-rates  MLC misread rates of an eNVM memory: analytic and measured by injection\n";
 
 }  // namespace
