@@ -120,9 +120,12 @@ std::optional<ConfigNode> ConfigNode::optional_child(const std::string& key) con
     if (!v.IsDefined()) continue;
     if (v.IsNull()) continue;  // "key:" with nothing: an empty map
     if (!v.IsMap()) {
-      doc_->report(&l, v, p, "expected a map of settings, got " + describe(v));
-      bad = true;
-      continue;
+      // A value under maps of higher layers (an override map over a file's scalar) is shadowed.
+      if (layers.empty()) {
+        doc_->report(&l, v, p, "expected a map of settings, got " + describe(v));
+        bad = true;
+      }
+      break;
     }
     layers.push_back({v, l.source});
   }

@@ -48,7 +48,8 @@ StorageConfig parse_storage(const ConfigNode& root) {
   if (node->has("fault_mode")) {
     s.fault_mode = fault_mode_from_string(node->choice("fault_mode", {"program", "read", "off"}));
   }
-  if (const YAML::Node c = node->raw("coding"); c.IsMap()) {
+  // A map names structures, unless it is the {value: ..., source: ...} form of one coding.
+  if (const YAML::Node c = node->raw("coding"); c.IsMap() && !c["value"]) {
     const ConfigNode codings = node->child("coding");
     for (const char* key :
          {"values", "metadata", "mask", "indices", "counters", "idxsync", "parity", "lut"}) {

@@ -181,6 +181,15 @@ TEST(Config, OverridesReplaceValuesAndAreValidated) {
   EXPECT_NE(malformed.find("expected key.path=value"), std::string::npos) << malformed;
 }
 
+// `--set a.b.c=v` over a file's `a.b: scalar` turns b into a map: the override shadows the
+// file's value instead of clashing with it.
+TEST(Config, OverrideMapShadowsAFileScalar) {
+  auto doc = ConfigDocument::load_string("a:\n  b: gray\n", "test.yaml", {"a.b.values=binary"});
+  const ConfigNode b = doc->root().child("a").child("b");
+  EXPECT_EQ(b.get<std::string>("values"), "binary");
+  EXPECT_NO_THROW(doc->finish());
+}
+
 TEST(Config, PresetSuppliesDefaultsAndReportsItsOwnUnknownKeys) {
   namespace fs = std::filesystem;
   const fs::path dir =
