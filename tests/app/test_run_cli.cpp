@@ -102,7 +102,7 @@ TEST(RunCli, Resnet50OnBothNvdlaPlatforms) {
       EXPECT_LE(std::stod(rows[i][col]), 1.0) << rows[i][1];
       conv_rows += rows[i][2] == "conv";
     }
-    EXPECT_EQ(conv_rows, 53u);  // 49 convolutions in the blocks, 4 downsamples... and conv1
+    EXPECT_EQ(conv_rows, 53u);  // conv1, 16 bottlenecks x 3, 4 downsamples
   }
 }
 
