@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hw/conv_core.hpp"
+#include "hw/conv_fixtures.hpp"
 
 namespace hmasim {
 namespace {
@@ -16,15 +17,7 @@ MacArrayConfig nvdla(std::uint32_t atoms) {
   return c;
 }
 
-ConvWork conv(std::uint64_t hw, std::uint64_t c, std::uint64_t k, std::uint64_t r) {
-  ConvWork w;
-  w.in_h = w.in_w = w.out_h = w.out_w = hw;
-  w.in_c = w.channels = c;
-  w.kernels = k;
-  w.r = w.s = r;
-  w.padding = r / 2;
-  return w;
-}
+constexpr auto conv = test::same_conv;
 
 TEST(ConvCore, StripesCostAtLeastTheWeightLoad) {
   const ConvCore core(nvdla(32));

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "hw/conv_fixtures.hpp"
 #include "hw/layer_tiling.hpp"
 
 namespace hmasim {
@@ -12,15 +13,7 @@ CbufConfig cbuf(std::uint64_t kib, std::uint32_t banks) {
   return c;
 }
 
-ConvWork conv(std::uint64_t hw, std::uint64_t c, std::uint64_t k, std::uint64_t r) {
-  ConvWork w;
-  w.in_h = w.in_w = w.out_h = w.out_w = hw;
-  w.in_c = w.channels = c;
-  w.kernels = k;
-  w.r = w.s = r;
-  w.padding = r / 2;
-  return w;
-}
+constexpr auto conv = test::same_conv;
 
 // Every output row and kernel is written exactly once, after every input channel was summed
 // into it, and every weight is fetched.
