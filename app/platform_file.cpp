@@ -4,10 +4,12 @@
 
 namespace hmasim {
 
-PlatformConfig load_platform(const std::string& file, const std::vector<std::string>& overrides) {
-  auto doc = ConfigDocument::load_file(file, overrides);
+namespace {
+
+PlatformConfig load(std::unique_ptr<ConfigDocument> doc) {
   PlatformConfig p;
-  p.file = file;
+  p.file = doc->file();
+  const std::string& file = p.file;
   if (doc->parsed()) {
     ConfigNode root = doc->root();
     p.name = root.get<std::string>("name", std::filesystem::path(file).stem().string());
@@ -25,6 +27,17 @@ PlatformConfig load_platform(const std::string& file, const std::vector<std::str
   }
   doc->finish();
   return p;
+}
+
+}  // namespace
+
+PlatformConfig load_platform(const std::string& file, const std::vector<std::string>& overrides) {
+  return load(ConfigDocument::load_file(file, overrides));
+}
+
+PlatformConfig load_platform_text(const std::string& text, const std::string& name,
+                                  const std::vector<std::string>& overrides) {
+  return load(ConfigDocument::load_string(text, name, overrides));
 }
 
 }  // namespace hmasim

@@ -24,5 +24,8 @@ struct PlatformConfig {
 
 // Loads `file` with `--set` overrides; throws ConfigError listing every problem.
 PlatformConfig load_platform(const std::string& file, const std::vector<std::string>& overrides);
+// The same on YAML `text` named `name` (diagnostics and relative presets use that name).
+PlatformConfig load_platform_text(const std::string& text, const std::string& name,
+                                  const std::vector<std::string>& overrides);
 
 }  // namespace hmasim

@@ -675,8 +675,9 @@ Network load_network(const std::string& file, const std::vector<std::string>& ov
   return load(ConfigDocument::load_file(file, overrides));
 }
 
-Network load_network_text(const std::string& text, const std::string& name) {
-  return load(ConfigDocument::load_string(text, name));
+Network load_network_text(const std::string& text, const std::string& name,
+                          const std::vector<std::string>& overrides) {
+  return load(ConfigDocument::load_string(text, name, overrides));
 }
 
 bool is_network_file(const std::string& file) {

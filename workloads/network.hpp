@@ -42,7 +42,8 @@ bool resolve_network(Network& net, const LayerErrorSink& report);
 // Both stages on a file (with `--set key.path=value` overrides) or on text; throws ConfigError
 // listing every problem, including unknown keys.
 Network load_network(const std::string& file, const std::vector<std::string>& overrides = {});
-Network load_network_text(const std::string& text, const std::string& name);
+Network load_network_text(const std::string& text, const std::string& name,
+                          const std::vector<std::string>& overrides = {});
 
 // True if `file` parses as a YAML map with a top-level `layers:` key: how `hmasim check` tells a
 // workload from a platform. Unreadable files are not workloads (the platform loader reports them).
