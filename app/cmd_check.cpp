@@ -1,26 +1,38 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/overrides.hpp"
 #include "app/platform_file.hpp"
+#include "app/preset_file.hpp"
 #include "core/config_error.hpp"
 #include "workloads/network.hpp"
 #include "workloads/network_stats.hpp"
 
 namespace hmasim {
 
+namespace {
+
+const char* kCheckUsage =
+    "usage: hmasim check [--set key.path=value ...] [--layers] FILE...\n\n"
+    "Validates platform, workload and preset files without simulating. A file with a top-level\n"
+    "'layers:' key is a workload, one with 'memories:' a platform, any other map a preset\n"
+    "(a memory block with 'model:', else an eNVM technology block). Every error is printed as\n"
+    "file:line:column: key: message. For a workload, prints its MACs and parameters; --layers\n"
+    "also prints every layer's shapes and counts.\n\n"
+    "--set key.path=value overrides a platform key (also written platform.key.path=value);\n"
+    "--set workload.key.path=value a workload key. Each override must reach a checked file.\n"
+    "Exit status 0 if all are valid, 2 otherwise.\n";
+
+}  // namespace
+
 int cmd_check(const std::vector<std::string>& args) {
   std::vector<std::string> files;
-  std::vector<std::string> overrides;
+  std::vector<std::string> set;
   bool layers = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      std::cout
-          << "usage: hmasim check [--set key.path=value ...] [--layers] FILE...\n\n"
-             "Validates platform and workload files (a file with a top-level 'layers:' key is "
-             "a workload):\nevery error is printed as file:line:column: key: message. For a "
-             "workload, prints its MACs and\nparameters; --layers also prints every layer's "
-             "shapes and counts.\nExit status 0 if all are valid, 2 otherwise.\n";
+      std::cout << kCheckUsage;
       return 0;
     }
     if (a == "--layers") {
@@ -32,11 +44,11 @@ int cmd_check(const std::vector<std::string>& args) {
         std::cerr << "hmasim check: --set needs key.path=value\n";
         return 2;
       }
-      overrides.push_back(args[++i]);
+      set.push_back(args[++i]);
     } else if (a.rfind("--set=", 0) == 0) {
-      overrides.push_back(a.substr(6));
+      set.push_back(a.substr(6));
     } else if (!a.empty() && a[0] == '-') {
-      std::cerr << "hmasim check: unknown option '" << a << "'\n";
+      std::cerr << "hmasim check: unknown option '" << a << "' (see hmasim check --help)\n";
       return 2;
     } else {
       files.push_back(a);
@@ -46,19 +58,34 @@ int cmd_check(const std::vector<std::string>& args) {
     std::cerr << "hmasim check: no files given (usage: hmasim check FILE...)\n";
     return 2;
   }
+  bool any_platform = false, any_workload = false;
+  for (const auto& f : files) {
+    if (is_network_file(f)) {
+      any_workload = true;
+    } else if (!is_preset_file(f)) {
+      any_platform = true;
+    }
+  }
+  const Overrides overrides = split_overrides(set);
+  if (!overrides_usable("check", overrides, any_platform, any_workload)) return 2;
+
   int status = 0;
   for (const auto& f : files) {
     try {
       if (is_network_file(f)) {
-        const Network n = load_network(f, overrides);
+        const Network n = load_network(f, overrides.workload);
         std::cout << f << ": ok (workload '" << n.name << "', " << summary_line(network_stats(n))
                   << ")\n";
         if (layers) std::cout << layer_table(n);
-        continue;
+      } else if (is_preset_file(f)) {
+        const PresetInfo p = check_preset(f);
+        std::cout << f << ": ok (" << to_string(p.kind) << " preset '" << p.name << "'"
+                  << (p.model.empty() ? "" : " for model " + p.model) << ")\n";
+      } else {
+        const PlatformConfig p = load_platform(f, overrides.platform);
+        std::cout << f << ": ok (platform '" << p.name << "', " << p.memories.size()
+                  << " memories)\n";
       }
-      const PlatformConfig p = load_platform(f, overrides);
-      std::cout << f << ": ok (platform '" << p.name << "', " << p.memories.size()
-                << " memories)\n";
     } catch (const ConfigError& e) {
       for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
       status = 2;

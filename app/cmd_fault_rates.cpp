@@ -5,6 +5,7 @@
 
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
+#include "app/overrides.hpp"
 #include "app/platform_file.hpp"
 #include "core/json_writer.hpp"
 #include "mem/envm.hpp"
@@ -33,30 +34,34 @@ int cmd_fault_rates(const std::vector<std::string>& args) {
       "memory's multi-level cells (Gaussian level model), next to the rates measured by\n"
       "injecting faults into N simulated cells holding every level equally often.\n\noptions");
   std::string platform, memory, mode_text = "program", coding_text;
-  int bits = 0;
-  std::uint64_t cells = 1'000'000, seed = 1;
-  std::vector<std::string> overrides;
+  std::string bits_text, cells_text = "1000000", seed_text = "1";
+  std::vector<std::string> set;
   opts.add_options()("help,h", "show this help")("platform", po::value(&platform)->required(),
                                                  "platform YAML file")(
       "memory", po::value(&memory)->required(), "name of an envm memory of the platform")(
-      "bits", po::value(&bits), "bits per cell (default: the memory's bits_per_cell)")(
-      "cells", po::value(&cells), "simulated cells (default 1000000)")(
-      "seed", po::value(&seed), "seed of the injected faults (default 1)")(
+      "bits", po::value(&bits_text), "bits per cell (default: the memory's bits_per_cell)")(
+      "cells", po::value(&cells_text), "simulated cells (default 1000000)")(
+      "seed", po::value(&seed_text), "seed of the injected faults (default 1)")(
       "mode", po::value(&mode_text), "injection mode: program (default) or read")(
       "coding", po::value(&coding_text),
       "level coding: gray or binary (default: the memory's faults.coding)")(
-      "set", po::value(&overrides)->composing(), "override a platform key: key.path=value");
+      "set", po::value(&set)->composing(), "override a platform key: key.path=value");
   po::variables_map vm;
   if (auto done = parse_command_line("fault-rates", opts, args, &vm)) return *done;
   const auto mode = fault_mode_from_string(mode_text);
   if (!mode || *mode == FaultMode::off) {
     return fail("--mode: '" + mode_text + "' is not one of: program, read");
   }
-  if (cells == 0) return fail("--cells must be positive");
+  // Cells are simulated one by one: 10^9 takes minutes, more is surely a typo.
+  const auto cells = integer_option("fault-rates", "cells", cells_text, 1, 1'000'000'000);
+  const auto seed = integer_option("fault-rates", "seed", seed_text, 0, UINT64_MAX);
+  if (!cells || !seed) return 2;
+  const Overrides overrides = split_overrides(set);
+  if (!overrides_usable("fault-rates", overrides, true, false)) return 2;
 
   PlatformConfig config;
   try {
-    config = load_platform(platform, overrides);
+    config = load_platform(platform, overrides.platform);
   } catch (const ConfigError& e) {
     return report(e);
   }
@@ -76,10 +81,12 @@ int cmd_fault_rates(const std::vector<std::string>& args) {
                 "' memory; fault rates need an 'envm' memory");
   }
   const EnvmTechnology& tech = envm->technology;
-  if (!vm.count("bits")) bits = envm->bits_per_cell;
-  if (bits < 1 || bits > EnvmTechnology::kMaxBitsPerCell) {
-    return fail("--bits must be 1 to " + std::to_string(EnvmTechnology::kMaxBitsPerCell) +
-                ", got " + std::to_string(bits));
+  int bits = envm->bits_per_cell;
+  if (vm.count("bits")) {
+    const auto b = integer_option("fault-rates", "bits", bits_text, 1,
+                                  static_cast<std::uint64_t>(EnvmTechnology::kMaxBitsPerCell));
+    if (!b) return 2;
+    bits = static_cast<int>(*b);
   }
   if (!tech.levels.has(bits)) {
     return fail("memory '" + memory + "': the technology gives no level_distributions for " +
@@ -95,7 +102,7 @@ int cmd_fault_rates(const std::vector<std::string>& args) {
 
   const MlcFaultModel model(tech.levels.levels(bits), tech.sense_offset);
   const MeasuredRates measured =
-      measure_misread_rates(model, coding, *mode, seed, cells, tech.cells_per_access);
+      measure_misread_rates(model, coding, *mode, *seed, *cells, tech.cells_per_access);
 
   JsonWriter j;
   j.begin_object();
@@ -105,8 +112,8 @@ int cmd_fault_rates(const std::vector<std::string>& args) {
   j.value("bits_per_cell", bits);
   j.value("coding", to_string(coding));
   j.value("mode", to_string(*mode));
-  j.value("seed", seed);
-  j.value("cells", cells);
+  j.value("seed", *seed);
+  j.value("cells", *cells);
   j.value("cells_per_unit", std::uint64_t{tech.cells_per_access});
   j.value("sense_offset", tech.sense_offset);
   j.begin_array("thresholds");

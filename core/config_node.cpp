@@ -1,6 +1,7 @@
 #include "core/config_node.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include "core/quantity.hpp"
+#include "core/yaml_source.hpp"
 
 namespace hmasim {
 
@@ -63,7 +65,7 @@ std::string fs_dir_of(const std::string& file) {
   return p.has_parent_path() ? p.parent_path().string() : std::string(".");
 }
 
-std::string& preset_directory() {
+std::string& preset_dir_storage() {
   static std::string dir;
   return dir;
 }
@@ -101,7 +103,7 @@ std::vector<std::string> ConfigNode::keys() const {
   for (const Layer& l : layers_) {
     if (!l.node.IsMap()) continue;
     for (const auto& kv : l.node) {
-      const std::string k = kv.first.as<std::string>();
+      const std::string k = kv.first.Scalar();
       if (is_meta_key(k)) continue;
       if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
     }
@@ -132,16 +134,81 @@ std::optional<ConfigNode> ConfigNode::optional_child(const std::string& key) con
   if (layers.empty() && !bad) {
     if (!lookup(key)) return std::nullopt;
   }
+  if (bad) {
+    // The maps of lower layers are hidden by the bad value: their keys are not "unknown".
+    doc_->mark_opaque(p);
+    return ConfigNode(doc_, p, {});
+  }
   doc_->mark_used(p, true);
-  // A block may inherit defaults from a preset file: the first layer naming one wins.
-  for (const Layer& l : layers) {
-    YAML::Node name = l.node["preset"];
-    if (!name.IsDefined()) continue;
+  // A block may inherit defaults from a preset file, which may name a preset of its own: the
+  // chain is followed to its end (the first layer naming a preset wins); a cycle is an error.
+  const auto naming = std::find_if(layers.begin(), layers.end(),
+                                   [](const Layer& l) { return l.node["preset"].IsDefined(); });
+  if (naming != layers.end()) {
     doc_->mark_used(p + ".preset", false);
-    if (auto preset = doc_->load_preset(l, name, p)) layers.push_back(*preset);
-    break;
+    // By index: yaml-cpp nodes are handles, and assigning a Layer would overwrite its node.
+    std::size_t from = static_cast<std::size_t>(naming - layers.begin());
+    std::vector<std::string> chain;
+    while (layers[from].node["preset"].IsDefined()) {
+      const YAML::Node name = layers[from].node["preset"];
+      auto preset = doc_->load_preset(layers[from], name, p);
+      if (!preset) break;
+      const std::string file = preset->source->file;
+      if (std::find(chain.begin(), chain.end(), file) != chain.end() ||
+          chain.size() >= kMaxPresetChain) {
+        std::string path;
+        for (const auto& f : chain) path += f + " -> ";
+        doc_->report(&layers[from], name, p + ".preset",
+                     chain.size() >= kMaxPresetChain
+                         ? "presets name presets more than " + std::to_string(kMaxPresetChain) +
+                               " deep: " + path + file
+                         : "presets name each other in a cycle: " + path + file);
+        break;
+      }
+      chain.push_back(file);
+      layers.push_back(*preset);
+      from = layers.size() - 1;
+    }
   }
   return ConfigNode(doc_, p, std::move(layers));
+}
+
+bool ConfigNode::from_command_line(const std::string& key) const {
+  const auto f = lookup(key);
+  return f && f->layer->source && f->layer->source->command_line;
+}
+
+std::string ConfigNode::where(const std::string& key) const {
+  const auto f = lookup(key);
+  if (!f || !f->layer->source) return path_.empty() ? key : child_path(key);
+  const std::string name = child_path(key);
+  if (f->layer->source->command_line) return "--set " + name;
+  return name + " (" + f->layer->source->file + ":" + std::to_string(f->node.Mark().line + 1) + ")";
+}
+
+void ConfigNode::shadowed(const std::string& key, const std::string& by,
+                          const std::string& instead) const {
+  if (!from_command_line(key)) return;
+  error(key, "has no effect: " + by + (instead.empty() ? "" : "; " + instead));
+}
+
+YAML::Node ConfigNode::scalar_under_map(const std::string& key) const {
+  bool map_above = false;
+  for (const Layer& l : layers_) {
+    if (!l.node.IsMap()) continue;
+    YAML::Node v = l.node[key];
+    if (!v.IsDefined() || v.IsNull()) continue;
+    if (v.IsMap() && !v["value"]) {
+      map_above = true;
+      continue;
+    }
+    if (map_above) {
+      doc_->mark_used(child_path(key), false);
+      return v;
+    }
+    break;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
 }
 
 ConfigNode ConfigNode::child(const std::string& key) const {
@@ -186,7 +253,7 @@ std::optional<std::string> ConfigNode::scalar(const std::string& key, const char
   YAML::Node v = f->node;
   if (v.IsMap() && v["value"].IsDefined()) {
     for (const auto& kv : v) {
-      const std::string k = kv.first.as<std::string>();
+      const std::string k = kv.first.Scalar();
       if (k != "value" && k != "source") {
         doc_->report(
             f->layer, kv.first, child_path(key) + "." + k,
@@ -226,14 +293,13 @@ struct Convert<bool> {
 };
 
 // Integers accept decimal and 0x hex; a unit or fraction is an error.
+// Messages leave out the expected type: find() appends it.
 template <class I>
-I integer_from(const std::string& s, const char* what) {
+I integer_from(const std::string& s, const char* /*what*/) {
   errno = 0;
   char* end = nullptr;
   const bool neg = !s.empty() && s[0] == '-';
-  if (neg && std::is_unsigned<I>::value) {
-    throw QuantityError("'" + s + "' is not " + what + " (must not be negative)");
-  }
+  if (neg && std::is_unsigned<I>::value) throw QuantityError("'" + s + "' is negative");
   long long sv = 0;
   unsigned long long uv = 0;
   if (neg) {
@@ -241,18 +307,22 @@ I integer_from(const std::string& s, const char* what) {
   } else {
     uv = std::strtoull(s.c_str(), &end, 0);
   }
-  if (s.empty() || end == s.c_str() || *end != '\0') {
-    throw QuantityError("'" + s + "' is not " + what);
+  // strtoull accepts leading spaces and signs of its own; the whole text must be the number.
+  const bool digits_first =
+      !s.empty() && (neg ? s.size() > 1 && std::isdigit(static_cast<unsigned char>(s[1]))
+                         : std::isdigit(static_cast<unsigned char>(s[0])));
+  if (!digits_first || end == s.c_str() || *end != '\0') {
+    throw QuantityError("'" + s + "' is not a whole number");
   }
-  if (errno == ERANGE) throw QuantityError("'" + s + "' is out of range for " + what);
+  if (errno == ERANGE) throw QuantityError("'" + s + "' is out of range");
   if (neg) {
     if (sv < static_cast<long long>(std::numeric_limits<I>::min())) {
-      throw QuantityError("'" + s + "' is out of range for " + what);
+      throw QuantityError("'" + s + "' is out of range");
     }
     return static_cast<I>(sv);
   }
   if (uv > static_cast<unsigned long long>(std::numeric_limits<I>::max())) {
-    throw QuantityError("'" + s + "' is out of range for " + what);
+    throw QuantityError("'" + s + "' is out of range");
   }
   return static_cast<I>(uv);
 }
@@ -416,45 +486,48 @@ std::string ConfigNode::choice(const std::string& key, const std::vector<std::st
 // ConfigDocument
 
 void ConfigDocument::set_preset_directory(std::string dir) {
-  preset_directory() = std::move(dir);
+  preset_dir_storage() = std::move(dir);
 }
 
-std::unique_ptr<ConfigDocument> ConfigDocument::load_file(
-    const std::string& file, const std::vector<std::string>& overrides) {
-  std::ifstream in(file);
-  if (!in) {
+const std::string& ConfigDocument::preset_directory() {
+  return preset_dir_storage();
+}
+
+std::unique_ptr<ConfigDocument> ConfigDocument::load_file(const std::string& file,
+                                                          const std::vector<std::string>& overrides,
+                                                          const std::string& override_prefix) {
+  std::string text;
+  if (auto why = read_config_file(file, text)) {
     std::unique_ptr<ConfigDocument> doc(new ConfigDocument());
     doc->file_ = file;
-    doc->diagnostics_.push_back({file, 0, 0, "", "cannot open file"});
+    doc->override_prefix_ = override_prefix;
+    doc->diagnostics_.push_back({file, 0, 0, "", *why});
     doc->parse_overrides(overrides);
     return doc;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return load_string(ss.str(), file, overrides);
+  return load_string(text, file, overrides, override_prefix);
 }
 
 std::unique_ptr<ConfigDocument> ConfigDocument::load_string(
-    const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
+    const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
+    const std::string& override_prefix) {
   std::unique_ptr<ConfigDocument> doc(new ConfigDocument());
   doc->file_ = name;
+  doc->override_prefix_ = override_prefix;
   doc->parse_overrides(overrides);
   auto source = std::make_shared<ConfigSource>(ConfigSource{name, false});
-  try {
-    YAML::Node root = YAML::Load(text);
-    if (!root.IsMap() && !root.IsNull()) {
-      doc->diagnostics_.push_back(
-          {name, root.Mark().line + 1, root.Mark().column + 1, "",
-           "expected a map of settings at the top level, got " + describe(root)});
-    } else {
-      doc->root_layers_.push_back({root, source});
-      doc->trees_.push_back({root, "", source});
-      doc->parsed_ = true;
-    }
-  } catch (const YAML::Exception& e) {
+  const YamlText parsed = parse_yaml(text, name, doc->diagnostics_);
+  if (!parsed.ok) return doc;
+  const YAML::Node& root = parsed.root;
+  if (!root.IsMap() && !root.IsNull()) {
     doc->diagnostics_.push_back(
-        {name, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg});
+        {name, root.Mark().line + 1, root.Mark().column + 1, "",
+         "expected a map of settings at the top level, got " + describe(root)});
+    return doc;
   }
+  doc->root_layers_.push_back({root, source});
+  doc->trees_.push_back({root, "", source});
+  doc->parsed_ = true;
   return doc;
 }
 
@@ -462,33 +535,65 @@ void ConfigDocument::parse_overrides(const std::vector<std::string>& overrides) 
   if (overrides.empty()) return;
   auto source = std::make_shared<ConfigSource>(ConfigSource{"--set", true});
   YAML::Node root(YAML::NodeType::Map);
+  // Each key given, with the override that gave it: a later override that replaces or hides an
+  // earlier one would make the earlier do nothing, silently.
+  std::map<std::string, std::string> given;
   for (const std::string& o : overrides) {
     const auto eq = o.find('=');
     const std::string key = eq == std::string::npos ? o : o.substr(0, eq);
     if (eq == std::string::npos || key.empty()) {
-      diagnostics_.push_back({"--set", 0, 0, key, "expected key.path=value, got '" + o + "'"});
+      diagnostics_.push_back({"--set", 0, 0, override_prefix_ + key,
+                              "expected key.path=value, got '" + override_prefix_ + o + "'"});
       continue;
     }
     std::vector<std::string> parts;
     std::stringstream ks(key);
     std::string part;
-    bool bad = false;
+    bool bad = key.back() == '.';
     while (std::getline(ks, part, '.')) {
       if (part.empty()) bad = true;
       parts.push_back(part);
     }
     if (bad || parts.empty()) {
-      diagnostics_.push_back({"--set", 0, 0, key, "empty component in key path '" + key + "'"});
+      diagnostics_.push_back(
+          {"--set", 0, 0, override_prefix_ + key, "empty component in key path '" + key + "'"});
       continue;
     }
-    const std::string text = o.substr(eq + 1);
-    YAML::Node value;
-    try {
-      value = YAML::Load(text);
-    } catch (const YAML::Exception&) {
-      value = YAML::Node(text);
+    // The same key twice, or a key and a key inside it: one of the two would have no effect.
+    std::string conflict;
+    std::string prefix;
+    for (std::size_t i = 0; i < parts.size() && conflict.empty(); ++i) {
+      prefix += (i ? "." : "") + parts[i];
+      if (auto it = given.find(prefix); it != given.end()) conflict = it->second;
     }
-    if (value.IsNull()) value = YAML::Node(text);
+    for (auto it = given.lower_bound(key + "."); conflict.empty() && it != given.end(); ++it) {
+      if (it->first.compare(0, key.size() + 1, key + ".") != 0) break;
+      conflict = it->second;
+    }
+    if (!conflict.empty()) {
+      diagnostics_.push_back({"--set", 0, 0, override_prefix_ + key,
+                              "'" + override_prefix_ + o + "' conflicts with '" + override_prefix_ +
+                                  conflict + "': one of them would have no effect"});
+      continue;
+    }
+    given.emplace(key, o);
+    const std::string text = o.substr(eq + 1);
+    // The value is read as YAML ([1, 2] is a list); text that is not valid YAML is a string.
+    std::vector<Diagnostic> value_errors;
+    const YamlText parsed = parse_yaml(text, "--set", value_errors, override_prefix_ + key);
+    YAML::Node value;
+    if (parsed.ok && !parsed.root.IsNull()) {
+      value = parsed.root;
+    } else if (parsed.ok || value_errors.empty() ||
+               value_errors.front().message.rfind("YAML syntax error", 0) == 0) {
+      value = YAML::Node(text);
+    } else {
+      diagnostics_.insert(diagnostics_.end(), value_errors.begin(), value_errors.end());
+      continue;
+    }
+    if (!value_errors.empty() && parsed.ok) {
+      diagnostics_.insert(diagnostics_.end(), value_errors.begin(), value_errors.end());
+    }
     // yaml-cpp nodes are handles: walk with reset() so assignment never aliases siblings.
     YAML::Node cur;
     cur.reset(root);
@@ -514,6 +619,7 @@ void ConfigDocument::report(const ConfigNode::Layer* layer, const YAML::Node& at
   d.message = std::move(message);
   if (layer && layer->source) {
     d.file = layer->source->file;
+    if (layer->source->command_line) d.key = override_prefix_ + d.key;
     if (!layer->source->command_line && at.IsDefined()) {
       d.line = at.Mark().line + 1;
       d.column = at.Mark().column + 1;
@@ -563,32 +669,35 @@ std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::L
     if (const char* env = std::getenv("HMASIM_PRESET_PATH")) {
       candidates.push_back(fs::path(env) / (name + ".yaml"));
     }
-    if (!preset_directory().empty()) {
-      candidates.push_back(fs::path(preset_directory()) / (name + ".yaml"));
+    if (!preset_dir_storage().empty()) {
+      candidates.push_back(fs::path(preset_dir_storage()) / (name + ".yaml"));
     }
   }
   for (const fs::path& c : candidates) {
     if (!fs::is_regular_file(c)) continue;
     const std::string file = c.lexically_normal().string();
-    auto source = std::make_shared<ConfigSource>(ConfigSource{file, false});
-    try {
-      YAML::Node root = YAML::LoadFile(file);
-      if (!root.IsMap()) {
-        report(&from, name_node, path + ".preset",
-               "preset file '" + file + "' does not hold a map of settings");
-        return std::nullopt;
-      }
-      // Scan each (file, place) once for unknown keys, however often the block is read.
-      const bool seen = std::any_of(trees_.begin(), trees_.end(), [&](const Tree& t) {
-        return t.path == path && t.source->file == file;
-      });
-      if (!seen) trees_.push_back({root, path, source});
-      return ConfigNode::Layer{root, source};
-    } catch (const YAML::Exception& e) {
-      diagnostics_.push_back(
-          {file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg});
-      return std::nullopt;
+    // Each preset file is read once: a block read several times must not repeat its errors.
+    if (auto cached = preset_cache_.find(file); cached != preset_cache_.end()) {
+      if (cached->second) add_tree(cached->second->node, path, cached->second->source);
+      return cached->second;
     }
+    std::optional<ConfigNode::Layer>& entry = preset_cache_[file];
+    auto source = std::make_shared<ConfigSource>(ConfigSource{file, false});
+    std::string text;
+    if (auto why = read_config_file(file, text)) {
+      diagnostics_.push_back({file, 0, 0, "", *why});
+      return entry;
+    }
+    const YamlText parsed = parse_yaml(text, file, diagnostics_);
+    if (!parsed.ok) return entry;
+    if (!parsed.root.IsMap()) {
+      report(&from, name_node, path + ".preset",
+             "preset file '" + file + "' does not hold a map of settings");
+      return entry;
+    }
+    entry = ConfigNode::Layer{parsed.root, source};
+    add_tree(parsed.root, path, source);
+    return entry;
   }
   report(&from, name_node, path + ".preset",
          "no preset named '" + name + "' (looked for " +
@@ -597,18 +706,25 @@ std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::L
   return std::nullopt;
 }
 
+void ConfigDocument::add_tree(const YAML::Node& node, const std::string& path,
+                              const std::shared_ptr<const ConfigSource>& source) {
+  // Scan each (file, place) once for unknown keys, however often the block is read.
+  const bool seen = std::any_of(trees_.begin(), trees_.end(), [&](const Tree& t) {
+    return t.path == path && t.source->file == source->file;
+  });
+  if (!seen) trees_.push_back({node, path, source});
+}
+
 void ConfigDocument::check_unused(const YAML::Node& node, const std::string& path,
                                   const std::shared_ptr<const ConfigSource>& source) {
   if (!node.IsMap()) return;
   ConfigNode::Layer layer{node, source};
   std::set<std::string> seen;
   for (const auto& kv : node) {
-    const std::string k = kv.first.as<std::string>();
+    // Keys are plain scalars (parse_yaml checked); duplicates were reported there.
+    const std::string k = kv.first.Scalar();
     const std::string p = path.empty() ? k : path + "." + k;
-    if (!seen.insert(k).second) {
-      report(&layer, kv.first, p, "duplicate key '" + k + "'");
-      continue;
-    }
+    if (!seen.insert(k).second) continue;
     if (k == "source") continue;
     auto it = used_.find(p);
     if (it == used_.end()) {
@@ -629,10 +745,7 @@ void ConfigDocument::finish() {
   if (!finished_) {
     finished_ = true;
     // Unknown keys only mean something when the file itself was read.
-    const bool parsed = std::none_of(diagnostics_.begin(), diagnostics_.end(), [](const auto& d) {
-      return d.message.rfind("YAML syntax error", 0) == 0 || d.message == "cannot open file";
-    });
-    if (parsed) {
+    if (parsed_) {
       for (const Tree& t : trees_) check_unused(t.node, t.path, t.source);
     }
   }

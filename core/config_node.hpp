@@ -29,6 +29,9 @@ namespace hmasim {
 
 class ConfigDocument;
 
+// How many presets may name presets in a row (a longer chain is almost surely a mistake).
+constexpr std::size_t kMaxPresetChain = 16;
+
 // One place a YAML value came from.
 struct ConfigSource {
   std::string file;
@@ -72,6 +75,20 @@ class ConfigNode {
   // for values with a structure of their own (bit lists, tables). Undefined node if absent.
   YAML::Node raw(const std::string& key) const;
 
+  // Whether the value of `key` came from a `--set` override.
+  bool from_command_line(const std::string& key) const;
+  // "path.key (file:line)" or "--set path.key": where the value of `key` was given.
+  std::string where(const std::string& key) const;
+  // Another setting (`by`, e.g. where("x") of a more specific key) decides what `key` would
+  // set. If `key` came from `--set`, that override would silently do nothing: it is an error
+  // ("has no effect: <by>; <instead>"). Keys from files are left alone (their author chose).
+  void shadowed(const std::string& key, const std::string& by,
+                const std::string& instead = "") const;
+  // For keys that take a scalar or a map (a default and per-item values): the scalar a lower
+  // layer gives under the map of a higher one (a file's `coding: gray` under `--set
+  // coding.mask=binary`), which then stays the default. Undefined if there is none.
+  YAML::Node scalar_under_map(const std::string& key) const;
+
   // Records a diagnostic at the location of `key` (or of this map if `key` is absent).
   void error(const std::string& key, const std::string& message) const;
   // Records `message` against `key` unless `ok`; returns ok.
@@ -104,11 +121,15 @@ class ConfigDocument {
  public:
   // Parses `file` and the `--set` overrides ("a.b.c=value"). Syntax errors are recorded as
   // diagnostics (check ok()); the document is still usable and yields empty values.
+  // `override_prefix` is how the user wrote the overrides' keys ("workload." for `--set
+  // workload.input.h=...`): diagnostics about them name the key as given.
   static std::unique_ptr<ConfigDocument> load_file(const std::string& file,
-                                                   const std::vector<std::string>& overrides = {});
-  static std::unique_ptr<ConfigDocument> load_string(
-      const std::string& text, const std::string& name,
-      const std::vector<std::string>& overrides = {});
+                                                   const std::vector<std::string>& overrides = {},
+                                                   const std::string& override_prefix = "");
+  static std::unique_ptr<ConfigDocument> load_string(const std::string& text,
+                                                     const std::string& name,
+                                                     const std::vector<std::string>& overrides = {},
+                                                     const std::string& override_prefix = "");
 
   ConfigNode root();
   const std::string& file() const { return file_; }
@@ -131,14 +152,18 @@ class ConfigDocument {
 
   // Where named presets are searched after the including file's `presets/` directories.
   static void set_preset_directory(std::string dir);
+  static const std::string& preset_directory();
 
  private:
   ConfigDocument() = default;
   void parse_overrides(const std::vector<std::string>& overrides);
   void check_unused(const YAML::Node& node, const std::string& path,
                     const std::shared_ptr<const ConfigSource>& source);
+  void add_tree(const YAML::Node& node, const std::string& path,
+                const std::shared_ptr<const ConfigSource>& source);
 
   std::string file_;
+  std::string override_prefix_;
   std::vector<ConfigNode::Layer> root_layers_;
   // Every tree to scan for unknown keys: (root, path of that root, source).
   struct Tree {
@@ -150,6 +175,7 @@ class ConfigDocument {
   std::map<std::string, bool> used_;                    // path -> consumer walked into it as a map
   std::map<std::string, std::set<std::string>> asked_;  // parent path -> keys asked for
   std::vector<Diagnostic> diagnostics_;
+  std::map<std::string, std::optional<ConfigNode::Layer>> preset_cache_;  // file -> its layer
   bool finished_ = false;
   bool parsed_ = false;
 };

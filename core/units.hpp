@@ -81,6 +81,13 @@ using Bandwidth = Quantity<BandwidthTag, double>;
 using Current = Quantity<CurrentTag, double>;
 using Voltage = Quantity<VoltageTag, double>;
 
+// Sane bounds for configured clocks and latencies: a clock above 1 THz has no whole-picosecond
+// period, and one below 1 kHz or a latency above a second is a unit mistake, which would also
+// bring simulated time (64-bit picoseconds: 213 days) within reach of overflow.
+constexpr Frequency kMinClock{1'000};
+constexpr Frequency kMaxClock{1'000'000'000'000};
+constexpr Time kMaxLatency{1'000'000'000'000};
+
 constexpr Time picoseconds(std::uint64_t ps) {
   return Time(ps);
 }

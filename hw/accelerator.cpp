@@ -1,11 +1,14 @@
 #include "hw/accelerator.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/seed.hpp"
 #include "mem/envm.hpp"
 #include "workloads/weight_encoding.hpp"
 #include "workloads/weight_generator.hpp"
@@ -14,16 +17,20 @@ namespace hmasim {
 
 namespace {
 
-// The memory specs with the storage section applied: `storage.fault_mode` overrides the fault
-// mode of the eNVM holding the weights.
-std::vector<MemorySpec> with_storage(std::vector<MemorySpec> specs,
-                                     const AcceleratorConfig& config) {
-  if (!config.storage.fault_mode) return specs;
+// The memory specs as this run builds them: `storage.fault_mode` overrides the fault mode of the
+// eNVM holding the weights, and every eNVM without a fault seed of its own gets one derived from
+// the run's seed and its name (one --seed reproduces, or varies, every draw of the run).
+std::vector<MemorySpec> effective_memories(std::vector<MemorySpec> specs,
+                                           const AcceleratorConfig& config,
+                                           std::uint64_t run_seed) {
   for (MemorySpec& s : specs) {
     const auto* envm = dynamic_cast<const EnvmConfig*>(s.config.get());
-    if (s.name != config.placement.weights || !envm) continue;
+    if (!envm) continue;
     auto changed = std::make_shared<EnvmConfig>(*envm);
-    changed->faults.mode = *config.storage.fault_mode;
+    if (config.storage.fault_mode && s.name == config.placement.weights) {
+      changed->faults.mode = *config.storage.fault_mode;
+    }
+    if (!changed->faults.seed) changed->faults.seed = derive_seed(run_seed, "faults." + s.name);
     s.config = changed;
   }
   return specs;
@@ -37,6 +44,37 @@ bool is_metadata_structure(const EncodedStructure& s) {
   return is_metadata(s.kind);
 }
 
+// Host bytes a weight costs while it is prepared: the generated int8 weight, its encoded
+// form (at most about a byte), and the fault-free decode kept to compare with.
+constexpr std::uint64_t kHostBytesPerWeight = 8;
+
+// The fewest bytes `layer`'s weights can be stored in with `c`, before they exist: dense and
+// cluster store every weight at its width, bitmask at least its mask; CSR may store nothing.
+std::uint64_t least_stored_bytes(const Layer& layer, const EncodingConfig& c) {
+  const std::uint64_t w = layer.weights;
+  switch (c.encoding) {
+    case Encoding::dense:
+      return w * c.value_bits / 8;
+    case Encoding::cluster:
+      return w * c.cluster_bits.value_or(layer.cluster_bits.value_or(1)) / 8;
+    case Encoding::bitmask:
+      return w / 8;
+    default:
+      return 0;
+  }
+}
+
+void check_host_memory(std::uint64_t bytes) {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return;
+  const auto ram = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+  if (bytes <= ram / 10 * 8) return;
+  throw PlacementError("the network's weights need about " + std::to_string(bytes >> 30) +
+                       " GiB of host memory to generate and encode; this machine has " +
+                       std::to_string(ram >> 30) + " GiB");
+}
+
 }  // namespace
 
 Accelerator::Accelerator(const sc_core::sc_module_name& name,
@@ -47,7 +85,7 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
       network_(network),
       options_(options),
       ledger_(ledger),
-      memory_system_(with_storage(memories, config), ledger) {
+      memory_system_(effective_memories(memories, config, options.seed), ledger) {
   std::vector<Interconnect::Link> links;
   std::vector<MemoryInfo> infos;
   for (const LinkConfig& l : config_.links) {
@@ -61,12 +99,27 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   dma_ = std::make_unique<DmaEngine>("dma", config_.dma, Clock(config_.clock));
   dma_->socket.bind(interconnect_->target);
 
+  // Everything that can be checked before generating weights is: a layer that cannot be tiled,
+  // weights or activations that cannot fit even at the least their encoding can take, or
+  // weights that would not fit the host's memory.
+  programs_ =
+      plan_layers(network_.layers, config_.cbuf, config_.mac.atomic_c, config_.mac.atomic_k);
+  const NvdlaAtoms atoms{config_.mac.atomic_c, config_.mac.atomic_k};
+  std::vector<std::uint64_t> least;
+  std::uint64_t host_bytes = 0;
+  for (const Layer& l : network_.layers) {
+    least.push_back(l.has_weights() ? least_stored_bytes(l, config_.storage.encoding_for(l, atoms))
+                                    : 0);
+    host_bytes += l.weights * kHostBytesPerWeight;
+  }
+  place_network(network_, least, config_.placement, infos, true);
+  check_host_memory(host_bytes);
+
   encode_weights(options_.seed);
   std::vector<std::uint64_t> weight_bytes;
   for (const StoredWeights& s : stored_) weight_bytes.push_back(s.bytes);
   placement_ = place_network(network_, weight_bytes, config_.placement, infos);
-  programs_ = prepare_layers(network_.layers, placement_, config_.cbuf, config_.mac.atomic_c,
-                             config_.mac.atomic_k);
+  assign_regions(programs_, placement_);
   for (std::size_t i = 0; i < programs_.size(); ++i) {
     if (stored_[i].bytes > 0) programs_[i].stored = &stored_[i];
   }
@@ -141,7 +194,8 @@ void Accelerator::program_weights() {
       if (!envm) continue;
       envm->set_region(at, Bytes(align256(st.bytes.size())),
                        structure_bits(st, envm->bits_per_cell()),
-                       config_.storage.coding_of(to_string(st.kind), is_metadata_structure(st)));
+                       config_.storage.coding_of(to_string(st.kind), is_metadata_structure(st))
+                           .value_or(envm->fault_coding()));
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "hw/accelerator_config.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace hmasim {
 
@@ -17,9 +18,12 @@ bool is_power_of_two(std::uint64_t v) {
   return v != 0 && (v & (v - 1)) == 0;
 }
 
-std::uint32_t positive(const ConfigNode& n, const std::string& key, std::uint32_t fallback) {
+// A count that must be at least 1; nullopt (reported) otherwise, so nothing derived from a bad
+// value is computed.
+std::optional<std::uint32_t> positive(const ConfigNode& n, const std::string& key,
+                                      std::uint32_t fallback) {
   const auto v = n.get<std::uint32_t>(key, fallback);
-  n.require(v > 0, key, "must be at least 1");
+  if (!n.require(v > 0, key, "must be at least 1")) return std::nullopt;
   return v;
 }
 
@@ -41,6 +45,10 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   AcceleratorConfig a;
   const ConfigNode acc = root.child("accelerator");
   a.clock = acc.get<Frequency>("clock", a.clock);
+  if (!acc.require(a.clock >= kMinClock && a.clock <= kMaxClock, "clock",
+                   "must be between 1kHz and 1THz (time is counted in whole picoseconds)")) {
+    a.clock = Frequency(1'000'000'000);
+  }
   a.area_mm2 = acc.get<double>("area_mm2", 0.0);
   acc.require(a.area_mm2 >= 0, "area_mm2", "must not be negative");
 
@@ -49,7 +57,7 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   a.mac.atomic_k = mac.get<std::uint32_t>("atomic_k");
   mac.require(a.mac.atomic_c > 0 || !mac.has("atomic_c"), "atomic_c", "must be at least 1");
   mac.require(a.mac.atomic_k > 0 || !mac.has("atomic_k"), "atomic_k", "must be at least 1");
-  a.mac.stripe_max_ops = positive(mac, "stripe_max_ops", 32);
+  a.mac.stripe_max_ops = positive(mac, "stripe_max_ops", 32).value_or(32);
   a.mac.stripe_min_cycles = mac.get<std::uint32_t>("stripe_min_cycles", 16);
   a.mac.pipeline_fill = Cycles(mac.get<std::uint32_t>("pipeline_fill", 0));
   a.mac.energy_per_mac = mac.get<Energy>("energy_per_mac");
@@ -57,11 +65,14 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
 
   const ConfigNode cbuf = acc.child("cbuf");
   a.cbuf.size = cbuf.get<Bytes>("size");
-  a.cbuf.banks = positive(cbuf, "banks", 1);
+  const auto banks = positive(cbuf, "banks", 1);
+  a.cbuf.banks = banks.value_or(1);
   if (a.cbuf.size.value() > 0) {
-    cbuf.require(a.cbuf.size.value() % a.cbuf.banks == 0, "size",
-                 "size " + to_string(a.cbuf.size) + " is not a multiple of " +
-                     std::to_string(a.cbuf.banks) + " banks");
+    if (banks) {
+      cbuf.require(a.cbuf.size.value() % *banks == 0, "size",
+                   "size " + to_string(a.cbuf.size) + " is not a multiple of " +
+                       std::to_string(*banks) + " banks");
+    }
   } else if (cbuf.has("size")) {
     cbuf.error("size", "must be positive");
   }
@@ -70,7 +81,7 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   a.cbuf.leakage = cbuf.get<Power>("leakage", Power(0.0));
 
   if (auto dma = acc.optional_child("dma")) {
-    a.dma.max_outstanding = positive(*dma, "max_outstanding", 256);
+    a.dma.max_outstanding = positive(*dma, "max_outstanding", 256).value_or(256);
     a.dma.max_request = dma->get<Bytes>("max_request", Bytes(256));
     a.dma.min_request = dma->get<Bytes>("min_request", Bytes(32));
     dma->require(is_power_of_two(a.dma.max_request.value()), "max_request",
@@ -80,7 +91,7 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
         "min_request", "must be a power of two no larger than max_request");
   }
   if (auto post = acc.optional_child("post")) {
-    a.post.outputs_per_cycle = positive(*post, "outputs_per_cycle", 16);
+    a.post.outputs_per_cycle = positive(*post, "outputs_per_cycle", 16).value_or(16);
     a.post.energy_per_output = post->get<Energy>("energy_per_output", Energy(0.0));
     a.post.leakage = post->get<Power>("leakage", Power(0.0));
   }
@@ -96,7 +107,16 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
     LinkConfig link;
     link.memory = m;
     link.bandwidth = l.get<Bandwidth>("bandwidth");
+    // Beyond these a request's transfer time is no longer a sane count of picoseconds.
+    if (l.has("bandwidth") &&
+        !l.require(link.bandwidth.value() >= 1e3 && link.bandwidth.value() <= 1e15, "bandwidth",
+                   "must be between 1KB/s and 1PB/s")) {
+      link.bandwidth = Bandwidth(1e9);
+    }
     link.latency = l.get<Time>("latency", Time(0));
+    if (!l.require(link.latency <= kMaxLatency, "latency", "must be at most 1s")) {
+      link.latency = Time(0);
+    }
     a.links.push_back(link);
   }
 
@@ -115,7 +135,7 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   a.placement.activations = memory_name(place, "activations", true, memories);
   a.placement.activation_overflow = memory_name(place, "activation_overflow", false, memories);
   a.placement.weight_overflow = memory_name(place, "weight_overflow", false, memories);
-  a.storage = parse_storage(root);
+  a.storage = parse_storage(root, {a.placement.weights, a.placement.weight_overflow});
   a.weight_fetch = parse_weight_fetch(root);
   return a;
 }

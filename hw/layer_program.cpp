@@ -25,18 +25,14 @@ ConvWork streaming_work(const Layer& l) {
 
 }  // namespace
 
-std::vector<LayerProgram> prepare_layers(const std::vector<Layer>& layers, const Placement& place,
-                                         const CbufConfig& cbuf, std::uint32_t atomic_c,
-                                         std::uint32_t atomic_k) {
+std::vector<LayerProgram> plan_layers(const std::vector<Layer>& layers, const CbufConfig& cbuf,
+                                      std::uint32_t atomic_c, std::uint32_t atomic_k) {
   std::vector<LayerProgram> out;
   out.reserve(layers.size());
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const Layer& l = layers[i];
     LayerProgram p;
     p.layer = &l;
-    p.weights = place.weights[i];
-    p.input_regions = place.inputs[i];
-    p.output = place.outputs[i];
     const bool weighted = l.has_weights();
     if (l.type == LayerType::pool) {
       p.unit = LayerProgram::Unit::pool;
@@ -58,6 +54,14 @@ std::vector<LayerProgram> prepare_layers(const std::vector<Layer>& layers, const
     out.push_back(std::move(p));
   }
   return out;
+}
+
+void assign_regions(std::vector<LayerProgram>& programs, const Placement& place) {
+  for (std::size_t i = 0; i < programs.size(); ++i) {
+    programs[i].weights = place.weights[i];
+    programs[i].input_regions = place.inputs[i];
+    programs[i].output = place.outputs[i];
+  }
 }
 
 }  // namespace hmasim

@@ -36,9 +36,11 @@ struct LayerProgram {
   const StoredWeights* stored = nullptr;  // layers with weights
 };
 
-// Prepares every layer; throws TilingError naming the layer if one cannot be tiled.
-std::vector<LayerProgram> prepare_layers(const std::vector<Layer>& layers, const Placement& place,
-                                         const CbufConfig& cbuf, std::uint32_t atomic_c,
-                                         std::uint32_t atomic_k);
+// Plans every layer's work and tiles (no memory needed yet, so a layer that cannot be tiled is
+// found before any weight is generated); throws TilingError naming the layer.
+std::vector<LayerProgram> plan_layers(const std::vector<Layer>& layers, const CbufConfig& cbuf,
+                                      std::uint32_t atomic_c, std::uint32_t atomic_k);
+// Gives each planned layer the regions its weights, inputs and output were placed in.
+void assign_regions(std::vector<LayerProgram>& programs, const Placement& place);
 
 }  // namespace hmasim

@@ -80,7 +80,8 @@ std::uint64_t map_bytes(const Shape& s, std::uint32_t precision) {
 }
 
 Placement place_network(const Network& net, const std::vector<std::uint64_t>& weight_bytes,
-                        const PlacementConfig& config, const std::vector<MemoryInfo>& memories) {
+                        const PlacementConfig& config, const std::vector<MemoryInfo>& memories,
+                        bool lower_bounds) {
   Placement p;
   p.weights.resize(net.layers.size());
   p.inputs.resize(net.layers.size());
@@ -106,8 +107,9 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
   for (std::size_t m = 0; m < memories.size(); ++m) {
     p.weight_bytes_per_memory[m] = used[m];
     if (used[m] > memories[m].capacity) {
-      throw PlacementError("the weights placed in '" + memories[m].name + "' need " + mib(used[m]) +
-                           " but it holds " + mib(memories[m].capacity) + ": short by " +
+      throw PlacementError("the weights placed in '" + memories[m].name + "' need " +
+                           (lower_bounds ? "at least " : "") + mib(used[m]) + " but it holds " +
+                           mib(memories[m].capacity) + ": short by " +
                            mib(used[m] - memories[m].capacity) +
                            (config.weight_overflow.empty()
                                 ? " (set placement.weight_overflow to spill to another memory)"

@@ -1,5 +1,7 @@
 #include "hw/storage_config.hpp"
 
+#include <algorithm>
+
 namespace hmasim {
 
 const char* to_string(Protection p) {
@@ -13,7 +15,52 @@ const char* to_string(Protection p) {
   }
 }
 
-StorageConfig parse_storage(const ConfigNode& root) {
+namespace {
+
+const std::vector<std::string> kStructureKeys = {"values",   "metadata", "mask",   "indices",
+                                                 "counters", "idxsync",  "parity", "lut"};
+
+// The keys of `kStructureKeys` that `block` gives, excluding `values` and `metadata`.
+std::vector<std::string> named_structures(const ConfigNode& block) {
+  std::vector<std::string> out;
+  for (const std::string& k : kStructureKeys) {
+    if (k != "values" && k != "metadata" && block.has(k)) out.push_back(k);
+  }
+  return out;
+}
+
+// `general` of `node`, when from `--set`, is overruled by the first of `specific` that a file
+// gives in `by`: an error naming it.
+void check_shadow(const ConfigNode& node, const std::string& general, const ConfigNode& by,
+                  const std::vector<std::string>& specific, const std::string& what) {
+  if (!node.from_command_line(general)) return;
+  for (const std::string& k : specific) {
+    if (!by.has(k) || by.from_command_line(k)) continue;
+    node.shadowed(general, by.where(k) + " sets " + what,
+                  "override " + by.path() + "." + k + " instead");
+    return;
+  }
+}
+
+// The memory keys the storage section decides for the weights in eNVM `memory`.
+void check_memory_keys(const ConfigNode& root, const ConfigNode& storage,
+                       const std::string& memory) {
+  const ConfigNode block = root.child("memories").child(memory);
+  if (block.get<std::string>("model", "") != "envm") return;
+  const std::string of = " of the weights stored in '" + memory + "'";
+  if (const auto bits = storage.optional_child("bits_per_cell")) {
+    check_shadow(block, "bits_per_cell", *bits, kStructureKeys, "the bits per cell" + of);
+  }
+  if (const auto faults = block.optional_child("faults")) {
+    check_shadow(*faults, "mode", storage, {"fault_mode"}, "the fault mode" + of);
+    check_shadow(*faults, "coding", storage, {"coding"}, "the level coding" + of);
+  }
+}
+
+}  // namespace
+
+StorageConfig parse_storage(const ConfigNode& root,
+                            const std::vector<std::string>& weight_memories) {
   StorageConfig s;
   const auto node = root.optional_child("storage");
   if (!node) return s;
@@ -30,20 +77,20 @@ StorageConfig parse_storage(const ConfigNode& root) {
                                                                          : ValueCoding::fixed;
   }
   if (const auto bits = node->optional_child("bits_per_cell")) {
-    for (const char* key :
-         {"values", "metadata", "mask", "indices", "counters", "idxsync", "parity", "lut"}) {
+    for (const std::string& key : kStructureKeys) {
       if (!bits->has(key)) continue;
       const int b = bits->get<int>(key);
-      bits->require(b >= 1 && b <= 4, key, "must be 1 to 4 bits per cell");
-      const std::string k = key;
-      if (k == "values") {
+      if (!bits->require(b >= 1 && b <= 4, key, "must be 1 to 4 bits per cell")) continue;
+      if (key == "values") {
         s.bits_values = b;
-      } else if (k == "metadata") {
+      } else if (key == "metadata") {
         s.bits_metadata = b;
       } else {
-        s.bits_by_structure[k] = b;
+        s.bits_by_structure[key] = b;
       }
     }
+    check_shadow(*bits, "metadata", *bits, named_structures(*bits),
+                 "the bits per cell of that structure");
   }
   if (node->has("fault_mode")) {
     s.fault_mode = fault_mode_from_string(node->choice("fault_mode", {"program", "read", "off"}));
@@ -51,26 +98,44 @@ StorageConfig parse_storage(const ConfigNode& root) {
   // A map names structures, unless it is the {value: ..., source: ...} form of one coding.
   if (const YAML::Node c = node->raw("coding"); c.IsMap() && !c["value"]) {
     const ConfigNode codings = node->child("coding");
-    for (const char* key :
-         {"values", "metadata", "mask", "indices", "counters", "idxsync", "parity", "lut"}) {
+    for (const std::string& key : kStructureKeys) {
       if (!codings.has(key)) continue;
       s.coding_by_structure[key] =
           *level_coding_from_string(codings.choice(key, {"gray", "binary"}));
     }
-  } else {
+    check_shadow(codings, "metadata", codings, named_structures(codings),
+                 "the coding of that structure");
+    // A file's `coding: gray` under `--set storage.coding.mask=binary` stays the default.
+    if (const YAML::Node below = node->scalar_under_map("coding"); below.IsScalar()) {
+      s.coding = level_coding_from_string(below.Scalar());
+      if (!s.coding) node->error("coding", "'" + below.Scalar() + "' is not one of: gray, binary");
+    }
+  } else if (node->has("coding")) {
     s.coding = *level_coding_from_string(node->choice("coding", {"gray", "binary"}, "gray"));
   }
   if (const auto ecc = node->optional_child("ecc")) {
     s.ecc.word_bits = ecc->get<std::uint64_t>("word_bits", s.ecc.word_bits);
     s.ecc.parity_bits = ecc->get<std::uint32_t>("parity_bits", s.ecc.parity_bits);
-    ecc->require(s.ecc.word_bits > 0 && s.ecc.word_bits % 8 == 0, "word_bits",
-                 "must be a positive multiple of 8");
-    // SEC-DED over k data bits needs r check bits with 2^r >= k + r + 1, plus one.
-    unsigned r = 0;
-    while ((std::uint64_t{1} << r) < s.ecc.word_bits + r + 1) ++r;
-    ecc->require(s.ecc.parity_bits >= r + 1 && s.ecc.parity_bits <= 57, "parity_bits",
-                 "a SEC-DED code over " + std::to_string(s.ecc.word_bits) + " data bits needs " +
-                     std::to_string(r + 1) + " to 57 parity bits");
+    // A SEC-DED word of up to 2^24 data bits (2 MiB) covers any sensible layout, and bounds
+    // the parity search below.
+    const bool word_ok = ecc->require(
+        s.ecc.word_bits > 0 && s.ecc.word_bits % 8 == 0 && s.ecc.word_bits <= kMaxEccWordBits,
+        "word_bits",
+        "must be a positive multiple of 8, at most " + std::to_string(kMaxEccWordBits));
+    if (word_ok) {
+      // SEC-DED over k data bits needs r check bits with 2^r >= k + r + 1, plus one.
+      unsigned r = 0;
+      while ((std::uint64_t{1} << r) < s.ecc.word_bits + r + 1) ++r;
+      ecc->require(s.ecc.parity_bits >= r + 1 && s.ecc.parity_bits <= 57, "parity_bits",
+                   "a SEC-DED code over " + std::to_string(s.ecc.word_bits) + " data bits needs " +
+                       std::to_string(r + 1) + " to 57 parity bits");
+    }
+  }
+  std::vector<std::string> checked;
+  for (const std::string& m : weight_memories) {
+    if (m.empty() || std::find(checked.begin(), checked.end(), m) != checked.end()) continue;
+    checked.push_back(m);
+    check_memory_keys(root, *node, m);
   }
   return s;
 }
@@ -88,7 +153,7 @@ WeightFetchConfig parse_weight_fetch(const ConfigNode& root) {
   return w;
 }
 
-LevelCoding StorageConfig::coding_of(const std::string& kind, bool metadata) const {
+std::optional<LevelCoding> StorageConfig::coding_of(const std::string& kind, bool metadata) const {
   for (const std::string& key : {kind, std::string(metadata ? "metadata" : "values")}) {
     const auto it = coding_by_structure.find(key);
     if (it != coding_by_structure.end()) return it->second;

@@ -14,6 +14,7 @@
 //     fault_mode: program        # program | read | off: overrides the weight memory's faults.mode
 //     coding: gray               # gray | binary: level <-> bits of every structure, or per
 //                                # structure as bits_per_cell: {values: gray, metadata: binary}
+//                                # (default: the weight memory's faults.coding)
 //     ecc: {word_bits: 32768, parity_bits: 24}  # SEC-DED code (default: MaxNVM's)
 //   weight_fetch:
 //     mask_bits_per_cycle: 256   # decoder throughput for the bitmask
@@ -47,12 +48,13 @@ struct StorageConfig {
   std::optional<int> bits_metadata;
   std::map<std::string, int> bits_by_structure;  // "mask", "counters", ...: overrides the above
   std::optional<FaultMode> fault_mode;           // unset: the weight memory's own
-  LevelCoding coding = LevelCoding::gray;
+  std::optional<LevelCoding> coding;             // unset: the memory's faults.coding
   std::map<std::string, LevelCoding> coding_by_structure;  // "values", "metadata", "mask", ...
   SecdedConfig ecc = kMaxnvmEcc;
 
-  // The coding of a structure (`kind` as in bits_per_cell; metadata says whether it is one).
-  LevelCoding coding_of(const std::string& kind, bool metadata) const;
+  // The coding of a structure (`kind` as in bits_per_cell; metadata says whether it is one);
+  // unset: the weight memory's own `faults.coding`.
+  std::optional<LevelCoding> coding_of(const std::string& kind, bool metadata) const;
   // The encoder configuration for `layer` with NVDLA atoms.
   EncodingConfig encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const;
 };
@@ -63,8 +65,12 @@ struct WeightFetchConfig {
   Cycles pipeline_latency{16};
 };
 
-// Reads the optional `storage` and `weight_fetch` sections of a platform root.
-StorageConfig parse_storage(const ConfigNode& root);
+// Reads the optional `storage` and `weight_fetch` sections of a platform root. `weight_memories`
+// are the memories placement puts weights in: for the eNVMs among them, the storage keys decide
+// what the memory's own bits_per_cell, faults.mode and faults.coding would, so a `--set` of one
+// of those that a storage key from a file overrules is an error naming that key.
+StorageConfig parse_storage(const ConfigNode& root,
+                            const std::vector<std::string>& weight_memories);
 WeightFetchConfig parse_weight_fetch(const ConfigNode& root);
 
 }  // namespace hmasim

@@ -30,7 +30,7 @@ void parse_faults(const ConfigNode& node, EnvmConfig& c) {
   if (!faults) return;
   const std::string mode = faults->choice("mode", {"off", "program", "read"}, "off");
   c.faults.mode = fault_mode_from_string(mode).value_or(FaultMode::off);
-  c.faults.seed = faults->get<std::uint64_t>("seed", 1);
+  c.faults.seed = faults->find<std::uint64_t>("seed");
   c.faults.coding = level_coding_from_string(faults->choice("coding", {"gray", "binary"}, "gray"))
                         .value_or(LevelCoding::gray);
   if (c.faults.mode != FaultMode::off && !c.technology.levels.has(c.bits_per_cell)) {
@@ -130,7 +130,7 @@ Envm::FaultRegion Envm::make_region(std::uint64_t begin, std::uint64_t end, int 
   const std::uint64_t stream = begin << 4 | static_cast<std::uint64_t>(bits_per_cell);
   r.injector = std::make_unique<FaultInjector>(
       *model, CellLayout{Bytes(end - begin), coding, config_.technology.cells_per_access},
-      config_.faults.mode, config_.faults.seed, stream);
+      config_.faults.mode, fault_seed(), stream);
   r.stored = [this, begin](std::uint64_t offset) {
     std::uint8_t byte = 0;
     storage().read(begin + offset, &byte, 1);

@@ -14,7 +14,8 @@
 //   faults           MLC read faults (optional; default off, reads return what was stored):
 //     mode           off | program (persistent fault map from programming variation) | read
 //                    (new draws on every read access); see fault_injector.hpp
-//     seed           seed of the fault draws (default 1): same seed, same faults
+//     seed           seed of the fault draws: same seed, same faults (default: derived from the
+//                    run's --seed and the memory name; 1 for a memory replayed on its own)
 //     coding         gray | binary (default gray): how levels hold bits (level_coding.hpp)
 //                    A fault mode needs the technology's level_distributions for bits_per_cell.
 //
@@ -52,9 +53,13 @@ namespace hmasim {
 
 struct EnvmFaultConfig {
   FaultMode mode = FaultMode::off;
-  std::uint64_t seed = 1;
+  // Unset: `hmasim run` derives it from the run's --seed and the memory's name; a memory built
+  // on its own (replay, tests) uses kDefaultFaultSeed.
+  std::optional<std::uint64_t> seed;
   LevelCoding coding = LevelCoding::gray;
 };
+
+constexpr std::uint64_t kDefaultFaultSeed = 1;
 
 struct EnvmConfig : MemoryConfig {
   EnvmTechnology technology;
@@ -102,6 +107,8 @@ class Envm final : public MemoryTarget {
   // Back to the memory's own mode everywhere (statistics are kept).
   void clear_regions();
   FaultMode fault_mode() const { return config_.faults.mode; }
+  LevelCoding fault_coding() const { return config_.faults.coding; }
+  std::uint64_t fault_seed() const { return config_.faults.seed.value_or(kDefaultFaultSeed); }
   // Totals over the whole memory since construction.
   FaultStats fault_stats() const;
   // The fault model of `bits_per_cell`; nullptr without level distributions for it.

@@ -53,7 +53,7 @@ std::vector<CellLevel> parse_mode(const ConfigNode& node, const std::string& key
       return {};
     }
     for (const auto& kv : entry) {
-      const std::string k = kv.first.as<std::string>();
+      const std::string k = kv.first.Scalar();
       if (k != "mean" && k != "sigma" && k != "source") {
         node.error(key, where + ": unknown key '" + k + "' (expected mean, sigma, source)");
         return {};

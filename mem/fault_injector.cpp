@@ -5,20 +5,11 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/seed.hpp"
+
 namespace hmasim {
 
 namespace {
-
-// splitmix64's finaliser: a bijection of 64-bit words with full avalanche, the basis of the
-// counter-based draws (Steele, Lea, Flood, "Fast splittable pseudorandom number generators").
-constexpr std::uint64_t mix64(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBull;
-  x ^= x >> 31;
-  return x;
-}
 
 // The draws of one (unit, epoch): the splitmix64 sequence that starts at the unit's key.
 class UnitDraws {

@@ -11,6 +11,10 @@ MemoryCommonConfig parse_common_config(const ConfigNode& node, const std::string
   c.capacity = node.get<Bytes>("capacity");
   node.require(c.capacity.value() > 0 || !node.has("capacity"), "capacity", "must be positive");
   c.clock = clock_key ? node.get<Frequency>("clock", default_clock) : default_clock;
+  if (!node.require(c.clock >= kMinClock && c.clock <= kMaxClock, "clock",
+                    "must be between 1kHz and 1THz (time is counted in whole picoseconds)")) {
+    c.clock = default_clock;
+  }
   c.alignment = node.get<Bytes>("alignment", default_alignment);
   if (node.require(c.alignment.value() > 0, "alignment", "must be positive") &&
       c.capacity.value() > 0) {

@@ -45,6 +45,16 @@ struct KernelGeometry {
   std::uint64_t weights() const { return groups * kernels_per_group * weights_per_kernel(); }
 };
 
+// Bounds on what a workload may describe, far above any real network, so that every size, count
+// and MAC total is computed exactly (no 64-bit wrap) and absurd values are errors, not runs:
+// one dimension (h, w, c, k, r, s, m, n, stride, padding, groups), one feature map's elements,
+// one layer's weights and MACs, and a frame's MACs over all layers.
+constexpr std::uint64_t kMaxDimension = std::uint64_t{1} << 24;
+constexpr std::uint64_t kMaxMapElements = std::uint64_t{1} << 40;
+constexpr std::uint64_t kMaxLayerWeights = std::uint64_t{1} << 36;
+constexpr std::uint64_t kMaxLayerMacs = std::uint64_t{1} << 50;
+constexpr std::uint64_t kMaxNetworkMacs = std::uint64_t{1} << 56;
+
 // Index of the network input among a layer's resolved sources.
 constexpr int kNetworkInput = -1;
 

@@ -8,6 +8,9 @@
 #include <map>
 #include <memory>
 
+#include "core/integer_math.hpp"
+#include "core/yaml_source.hpp"
+
 namespace hmasim {
 
 const Layer* Network::find(const std::string& layer_name) const {
@@ -164,8 +167,22 @@ std::uint64_t positive(const ConfigNode& n, const char* key, bool required,
     return fallback;
   }
   const std::uint64_t v = n.get<std::uint64_t>(key, 0);
-  n.require(v > 0, key, "must be a positive integer");
-  return v > 0 ? v : fallback;
+  if (!n.require(v > 0, key, "must be a positive integer")) return fallback;
+  if (!n.require(v <= kMaxDimension, key,
+                 "must be at most " + std::to_string(kMaxDimension) + " (2^24)")) {
+    return fallback;
+  }
+  return v;
+}
+
+// A padding: zero or a dimension.
+std::uint64_t padding(const ConfigNode& n) {
+  const std::uint64_t v = n.get<std::uint64_t>("padding", 0);
+  if (!n.require(v <= kMaxDimension, "padding",
+                 "must be at most " + std::to_string(kMaxDimension) + " (2^24)")) {
+    return 0;
+  }
+  return v;
 }
 
 void read_inputs(const ConfigNode& n, Layer& l) {
@@ -245,7 +262,7 @@ Layer parse_layer(const ConfigNode& n, const AllDefaults& defaults, std::uint32_
       l.r = positive(n, "r", true, 1);
       l.s = positive(n, "s", false, l.r);
       l.stride = positive(n, "stride", false, 1);
-      l.padding = n.get<std::uint64_t>("padding", 0);
+      l.padding = padding(n);
       if (l.type == LayerType::conv) l.groups = positive(n, "groups", false, 1);
       break;
     case LayerType::fc:
@@ -265,7 +282,7 @@ Layer parse_layer(const ConfigNode& n, const AllDefaults& defaults, std::uint32_
         l.s = positive(n, "s", false, l.r);
         // As in PyTorch, a pooling window moves by its own size unless told otherwise.
         l.stride = positive(n, "stride", false, l.r);
-        l.padding = n.get<std::uint64_t>("padding", 0);
+        l.padding = padding(n);
       }
       break;
     case LayerType::eltwise:
@@ -467,6 +484,28 @@ class Resolver {
     return true;
   }
 
+  // out = the product of `factors`; false (reported at `key`) when it exceeds `limit`.
+  bool product(std::size_t i, const std::string& key, const std::string& what,
+               std::initializer_list<std::uint64_t> factors, std::uint64_t limit,
+               std::uint64_t& out) {
+    std::optional<std::uint64_t> p = 1;
+    for (std::uint64_t f : factors) {
+      if (p) p = checked_mul(*p, f, limit);
+    }
+    if (!p) {
+      fail(i, key,
+           "the layer is too large: its " + what + " exceed " + std::to_string(limit) +
+               " (the bound on any workload)");
+      return false;
+    }
+    out = *p;
+    return true;
+  }
+  bool map_fits(std::size_t i, const std::string& key, const std::string& what, const Shape& s) {
+    std::uint64_t elements = 0;
+    return product(i, key, what + " elements", {s.h, s.w, s.c}, kMaxMapElements, elements);
+  }
+
   bool resolve(std::size_t i, Layer& l) {
     bool ok = true;
     if (l.name == kInputName) {
@@ -492,7 +531,17 @@ class Resolver {
       }
       l.in.assign(1, *l.declared_input);
     }
-    return shape(i, l) && ok;
+    if (!map_fits(i, l.declared_input ? "h" : "", "input map's", l.in.front())) return false;
+    if (!shape(i, l) || !map_fits(i, "", "output map's", l.out)) return false;
+    const auto total = checked_add(macs_, l.macs, kMaxNetworkMacs);
+    if (!total) {
+      fail(i, "",
+           "the network is too large: its MACs per frame exceed " +
+               std::to_string(kMaxNetworkMacs) + " (the bound on any workload)");
+      return false;
+    }
+    macs_ = *total;
+    return ok;
   }
 
   // Stage one guarantees these for parsed files; structs built in code get the same checks.
@@ -553,14 +602,19 @@ class Resolver {
           return false;
         }
         out_c = l.k;
-        l.weights = l.k * (in.c / groups) * l.r * l.s;
-        l.macs = l.out.h * l.out.w * l.weights;
+        if (!product(i, "k", "weights", {l.k, in.c / groups, l.r, l.s}, kMaxLayerWeights,
+                     l.weights) ||
+            !product(i, "k", "MACs", {l.out.h, l.out.w, l.weights}, kMaxLayerMacs, l.macs)) {
+          return false;
+        }
         break;
       }
       case LayerType::fc:
         l.out = {1, 1, 0};
         out_c = l.k;
-        l.weights = in.elements() * l.k;
+        if (!product(i, "k", "weights", {in.h, in.w, in.c, l.k}, kMaxLayerWeights, l.weights)) {
+          return false;
+        }
         l.macs = l.weights;
         break;
       case LayerType::pool:
@@ -613,8 +667,11 @@ class Resolver {
         l.k = in.c;
         l.out = {in.h, in.w, 0};
         out_c = l.n;
-        l.macs = l.m * l.n * l.k;
-        l.weights = l.rhs_weights ? l.k * l.n : 0;
+        if (!product(i, "n", "MACs", {l.m, l.n, l.k}, kMaxLayerMacs, l.macs)) return false;
+        l.weights = 0;
+        if (l.rhs_weights && !product(i, "n", "weights", {l.k, l.n}, kMaxLayerWeights, l.weights)) {
+          return false;
+        }
         break;
       }
     }
@@ -629,6 +686,7 @@ class Resolver {
   std::map<std::string, std::size_t> all_names_;  // first index of each name in the file
   std::map<std::string, std::size_t> defined_;    // names of the layers before the current one
   std::vector<bool> valid_;
+  std::uint64_t macs_ = 0;  // of the layers resolved so far
   bool ok_ = true;
 };
 
@@ -672,21 +730,20 @@ bool resolve_network(Network& net, const LayerErrorSink& report) {
 }
 
 Network load_network(const std::string& file, const std::vector<std::string>& overrides) {
-  return load(ConfigDocument::load_file(file, overrides));
+  return load(ConfigDocument::load_file(file, overrides, kWorkloadOverridePrefix));
 }
 
 Network load_network_text(const std::string& text, const std::string& name,
                           const std::vector<std::string>& overrides) {
-  return load(ConfigDocument::load_string(text, name, overrides));
+  return load(ConfigDocument::load_string(text, name, overrides, kWorkloadOverridePrefix));
 }
 
 bool is_network_file(const std::string& file) {
-  try {
-    const YAML::Node root = YAML::LoadFile(file);
-    return root.IsMap() && root["layers"].IsDefined();
-  } catch (const YAML::Exception&) {
-    return false;
-  }
+  std::string text;
+  if (read_config_file(file, text)) return false;
+  std::vector<Diagnostic> ignored;  // the loader that reads the file reports them
+  const YamlText yaml = parse_yaml(text, file, ignored);
+  return yaml.ok && yaml.root.IsMap() && yaml.root["layers"].IsDefined();
 }
 
 }  // namespace hmasim

@@ -39,6 +39,10 @@ using LayerErrorSink =
     std::function<void(std::size_t layer, const std::string& key, const std::string& message)>;
 bool resolve_network(Network& net, const LayerErrorSink& report);
 
+// How workload keys are written on the command line: `--set workload.input.h=320`. The loaders
+// take the overrides without it and name them with it in diagnostics.
+inline constexpr const char* kWorkloadOverridePrefix = "workload.";
+
 // Both stages on a file (with `--set key.path=value` overrides) or on text; throws ConfigError
 // listing every problem, including unknown keys.
 Network load_network(const std::string& file, const std::vector<std::string>& overrides = {});

@@ -32,6 +32,9 @@
 
 namespace hmasim {
 
+// The largest SEC-DED word the codec supports (2 MiB of data bits per word).
+constexpr std::uint64_t kMaxEccWordBits = std::uint64_t{1} << 24;
+
 struct SecdedConfig {
   std::uint64_t word_bits = 32768;  // data bits per word: a positive multiple of 8
   unsigned parity_bits = 24;        // stored field per word: r + 1 .. 57

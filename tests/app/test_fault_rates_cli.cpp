@@ -91,10 +91,15 @@ TEST(fault_rates_cli, BadRequestsExitWithStatusTwoAndSayWhy) {
       {"--memory nope", "has no memory 'nope' (it has: dram, sram, rram, ctt, ideal)"},
       {"--memory sram", "fault rates need an 'envm' memory"},
       {"--memory rram --bits 4", "no level_distributions for 4 bits per cell"},
-      {"--memory rram --bits 0", "--bits must be 1 to 4"},
+      {"--memory rram --bits 0", "--bits: '0' must be at least 1"},
+      {"--memory rram --bits 5", "--bits: '5' is too large (at most 4)"},
+      {"--memory rram --bits -1", "--bits: '-1' must not be negative"},
+      {"--memory rram --seed -1", "--seed: '-1' must not be negative"},
+      {"--memory rram --cells 1e6", "--cells: '1e6' is not a whole number"},
       {"--memory rram --mode off", "--mode: 'off' is not one of: program, read"},
       {"--memory rram --coding octal", "--coding: 'octal' is not one of: gray, binary"},
-      {"--memory rram --cells 0", "--cells must be positive"},
+      {"--memory rram --cells 0", "--cells: '0' must be at least 1"},
+      {"--memory rram --set workload.input.h=3", "no workload file is read here"},
       {"", "memory"},  // required option missing
   };
   for (const Case& c : cases) {

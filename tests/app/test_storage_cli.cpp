@@ -123,9 +123,12 @@ TEST(StorageCli, IdxSyncConfinesMaskErrors) {
 }
 
 TEST(StorageCli, EccCorrectsCsrMetadata) {
-  const std::vector<std::string> base = {"storage.fault_mode=program", "storage.encoding=csr",
-                                         "storage.bits_per_cell.values=1",
-                                         "storage.bits_per_cell.metadata=3"};
+  // 64-bit SEC-DED words: at MLC3's misread rate a word rarely holds two faults, so the code
+  // corrects nearly all (over MaxNVM's 4 KB words it would see tens per word and cannot).
+  const std::vector<std::string> base = {
+      "storage.fault_mode=program",     "storage.encoding=csr",
+      "storage.bits_per_cell.values=1", "storage.bits_per_cell.metadata=3",
+      "storage.ecc.word_bits=64",       "storage.ecc.parity_bits=8"};
   const std::string plain = run(with(base, {"storage.protection=none"}), "csr");
   const std::string ecc = run(with(base, {"storage.protection=ecc"}), "csr_ecc");
   EXPECT_GT(number(ecc, "ecc_corrected", "faults"), 0);

@@ -159,7 +159,8 @@ TEST(Config, MissingFileIsADiagnostic) {
   auto doc = ConfigDocument::load_file("/nonexistent/platform.yaml");
   EXPECT_THROW(doc->finish(), ConfigError);
   ASSERT_FALSE(doc->ok());
-  EXPECT_EQ(doc->diagnostics()[0].str(), "/nonexistent/platform.yaml: cannot open file");
+  EXPECT_EQ(doc->diagnostics()[0].str(),
+            "/nonexistent/platform.yaml: cannot open file (no such file)");
 }
 
 TEST(Config, OverridesReplaceValuesAndAreValidated) {

@@ -88,9 +88,13 @@ TEST(workloadCli, CheckValidatesWorkloadsAndStillPlatforms) {
   EXPECT_CONTAINS(layers.out, "layer4.2.add");
   EXPECT_CONTAINS(layers.out, "7x7x2048");
 
-  const CliRun set = hmasim("check --set input.h=300 --set input.w=300 " + net);
+  const CliRun set = hmasim("check --set workload.input.h=300 --set workload.input.w=300 " + net);
   EXPECT_EQ(set.status, 0) << set.err;
   EXPECT_CONTAINS(set.out, "GMAC");
+  // A workload key without its prefix is refused with the spelling that works.
+  const CliRun bare = hmasim("check --set input.h=300 " + net);
+  EXPECT_EQ(bare.status, 2);
+  EXPECT_CONTAINS(bare.err, "write --set workload.input.h=300");
 }
 
 TEST(workloadCli, CheckPrintsEveryWorkloadErrorWithFileLineAndKey) {
