@@ -4,6 +4,7 @@
 #include "app/commands.hpp"
 #include "core/config_error.hpp"
 #include "core/file_output.hpp"
+#include "workloads/network.hpp"
 #include "workloads/scalesim_import.hpp"
 
 namespace hmasim {
@@ -22,7 +23,8 @@ const char* kImportUsage =
     "  --out FILE      write the YAML to FILE instead of standard output\n"
     "\n"
     "Exit status 0 on success, 2 on bad input (every problem is printed as\n"
-    "file:line:column: column name: message).\n";
+    "file:line:column: column name: message), 1 if the output cannot be written (--out must be a\n"
+    "regular file or new) or, an internal error, if the generated YAML does not load.\n";
 }  // namespace
 
 int cmd_import(const std::vector<std::string>& args) {
@@ -63,10 +65,26 @@ int cmd_import(const std::vector<std::string>& args) {
     for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
     return 2;
   }
+  // An importer must never write a file our own loader refuses: load the result first. A refusal
+  // here is a bug of the importer (the input was accepted), hence status 1 and no output.
+  try {
+    (void)load_network_text(yaml, "<workload generated from " + positional[1] + ">");
+  } catch (const ConfigError& e) {
+    std::cerr << "hmasim import: internal error: the workload generated from '" << positional[1]
+              << "' does not load; nothing was written. Please report this with the CSV file:\n";
+    for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
+    return 1;
+  }
   if (out.empty()) {
     std::cout << yaml;
   } else {
-    write_file_atomically(out, yaml);  // failure: exception, reported by main with status 1
+    try {
+      write_file_atomically(out, yaml);
+    } catch (const OutputError& e) {
+      // An --out that must not be replaced (a symlink, a device) is bad input, like a bad file.
+      std::cerr << "hmasim import: " << e.what() << "\n";
+      return 2;
+    }
   }
   return 0;
 }

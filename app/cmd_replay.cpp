@@ -1,10 +1,15 @@
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
+#include "app/overrides.hpp"
 #include "app/platform_file.hpp"
 #include "core/json_writer.hpp"
 #include "core/quantity.hpp"
@@ -24,13 +29,13 @@ int cmd_replay(const std::vector<std::string>& args) {
       "statistics on stdout. Trace cycles count the memory's clock; a request is issued at its\n"
       "cycle or when the memory has accepted the previous one, whichever is later.\n\noptions");
   std::string platform, memory, trace, default_length = "64B";
-  std::vector<std::string> overrides;
+  std::vector<std::string> set;
   opts.add_options()("help,h", "show this help")("platform", po::value(&platform)->required(),
                                                  "platform YAML file")(
       "memory", po::value(&memory)->required(), "name of the memory in the platform's memories:")(
       "trace", po::value(&trace)->required(), "request trace (.stl); '-' reads standard input")(
       "length", po::value(&default_length), "length of requests that give none (default 64B)")(
-      "set", po::value(&overrides)->composing(), "override a platform key: key.path=value");
+      "set", po::value(&set)->composing(), "override a platform key: key.path=value");
   if (auto done = parse_command_line("replay", opts, args)) return *done;
   Bytes length;
   try {
@@ -43,17 +48,27 @@ int cmd_replay(const std::vector<std::string>& args) {
     return 2;
   }
 
+  const Overrides overrides = split_overrides(set);
+  if (!overrides_usable("replay", overrides, true, false)) return 2;
   PlatformConfig config;
   try {
-    config = load_platform(platform, overrides);
+    config = load_platform(platform, overrides.platform);
   } catch (const ConfigError& e) {
     return report(e);
   }
   std::ifstream file;
   if (trace != "-") {
-    file.open(trace);
+    // A directory opens like a file on Linux and then reads as nothing: say what it is instead.
+    std::error_code ec;
+    if (std::filesystem::is_directory(trace, ec)) {
+      std::cerr << "hmasim replay: cannot read trace '" << trace
+                << "': it is a directory, not a trace file\n";
+      return 2;
+    }
+    file.open(trace, std::ios::binary);
     if (!file) {
-      std::cerr << "hmasim replay: cannot open trace '" << trace << "'\n";
+      std::cerr << "hmasim replay: cannot open trace '" << trace << "': " << std::strerror(errno)
+                << "\n";
       return 2;
     }
   }
@@ -83,6 +98,11 @@ int cmd_replay(const std::vector<std::string>& args) {
   const auto& s = replayer.summary();
   if (!s.error.empty()) {
     std::cerr << "hmasim replay: " << s.error << "\n";
+    return 2;
+  }
+  // std::cin reads through stdio, which reports a read error as end of file: ask stdio.
+  if (trace == "-" && std::ferror(stdin)) {
+    std::cerr << "hmasim replay: cannot read the trace from standard input\n";
     return 2;
   }
   target->finish(s.end_time);

@@ -94,18 +94,24 @@ void MemoryTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
 }
 
 unsigned MemoryTarget::transport_dbg(tlm::tlm_generic_payload& trans) {
-  const std::uint64_t addr = trans.get_address();
-  std::uint64_t len = trans.get_data_length();
-  if (addr >= common_.capacity.value()) return 0;
-  len = std::min<std::uint64_t>(len, common_.capacity.value() - addr);
-  if (trans.get_command() == tlm::TLM_READ_COMMAND) {
-    storage_->read(addr, trans.get_data_ptr(), len);
-  } else if (trans.get_command() == tlm::TLM_WRITE_COMMAND) {
-    storage_->write(addr, trans.get_data_ptr(), len);
-  } else {
+  // The checks of b_transport (command, byte enables, length and data pointer, range, alignment,
+  // power), so that a debugger and the datapath get one answer for one request. A refused request
+  // moves no byte: 0 bytes and the error response. IGNORE is a no-op, as in b_transport.
+  tlm::tlm_response_status status = check(trans);
+  if (trans.get_command() == tlm::TLM_IGNORE_COMMAND && status == tlm::TLM_COMMAND_ERROR_RESPONSE) {
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return 0;
   }
-  return static_cast<unsigned>(len);
+  trans.set_response_status(status);
+  if (status != tlm::TLM_OK_RESPONSE) return 0;
+  const std::uint64_t addr = trans.get_address();
+  const unsigned len = trans.get_data_length();
+  if (trans.get_command() == tlm::TLM_READ_COMMAND) {
+    storage_->read(addr, trans.get_data_ptr(), len);
+  } else {
+    storage_->write(addr, trans.get_data_ptr(), len);
+  }
+  return len;
 }
 
 bool MemoryTarget::debug_write(std::uint64_t address, const std::uint8_t* data,

@@ -1,45 +1,133 @@
 #include "mem/stl_trace.hpp"
 
 #include <cctype>
-#include <cerrno>
-#include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <limits>
+#include <streambuf>
 
 namespace hmasim {
 
-StlTraceReader::StlTraceReader(std::istream& in, std::string name, std::uint32_t default_length)
-    : in_(in), name_(std::move(name)), default_length_(default_length) {}
+namespace {
 
-void StlTraceReader::fail(const std::string& why) const {
-  throw TraceError(name_ + ":" + std::to_string(line_) + ": " + why +
-                   " (expected '<cycle>: [(<length>)] read|write 0x<address> [0x<data>]', got '" +
-                   text_ + "')");
+// At most this much of a bad line is quoted: a 2 MiB line or binary junk must not flood stderr.
+constexpr std::size_t kQuoteBytes = 120;
+
+// The line as written, with bytes that a terminal would not show escaped (\xNN).
+std::string quote_line(const std::string& text) {
+  std::string q;
+  for (std::size_t i = 0; i < text.size() && i < kQuoteBytes; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      q += static_cast<char>(c);
+    } else {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\x%02x", c);
+      q += esc;
+    }
+  }
+  if (text.size() > kQuoteBytes) q += "...";
+  return q;
 }
 
-namespace {
 void skip_spaces(const char*& p) {
   while (*p == ' ' || *p == '\t' || *p == '\r') ++p;
 }
-bool parse_u64(const char*& p, int base, std::uint64_t& out) {
-  if (!std::isxdigit(static_cast<unsigned char>(*p))) return false;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtoull(p, &end, base);
-  if (end == p || errno == ERANGE) return false;
-  p = end;
-  return true;
+
+enum class Number { ok, missing, too_large };
+
+// Digits in `base` (10 or 16) at p, no sign, no prefix; too_large if the value exceeds 64 bits.
+Number parse_u64(const char*& p, unsigned base, std::uint64_t& out) {
+  auto digit = [base](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (base == 16 && c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (base == 16 && c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (digit(*p) < 0) return Number::missing;
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t v = 0;
+  bool overflow = false;
+  for (int d; (d = digit(*p)) >= 0; ++p) {
+    if (v > (kMax - static_cast<std::uint64_t>(d)) / base) overflow = true;
+    v = v * base + static_cast<std::uint64_t>(d);
+  }
+  if (overflow) return Number::too_large;
+  out = v;
+  return Number::ok;
 }
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
 }  // namespace
 
+StlTraceReader::StlTraceReader(std::istream& in, std::string name, std::uint32_t default_length)
+    : in_(in), name_(std::move(name)), default_length_(default_length) {
+  if (default_length == 0 || default_length > kMaxTraceRequestBytes) {
+    throw std::invalid_argument("StlTraceReader: the default length must be 1 B .. 1 MiB");
+  }
+}
+
+void StlTraceReader::fail(const std::string& why) const {
+  throw TraceError(name_ + ":" + std::to_string(line_) + ": " + why +
+                   " (expected '<cycle>: [(<length>)] read|write 0x<address> [0x<data>]', got '" +
+                   quote_line(text_) + "')");
+}
+
+void StlTraceReader::fail_input(const std::string& why) const {
+  throw TraceError(name_ + ":" + std::to_string(line_) + ": " + why);
+}
+
+bool StlTraceReader::read_line() {
+  text_.clear();
+  std::streambuf* buf = in_.rdbuf();
+  if (buf == nullptr) return false;
+  bool any = false;
+  std::string read_error;
+  // Byte by byte from the stream buffer (inline while it holds data): the line length stays
+  // bounded, which std::getline cannot promise on input without newlines.
+  try {
+    for (;;) {
+      const int c = buf->sbumpc();
+      if (c == std::char_traits<char>::eof()) break;
+      if (!any) ++line_;
+      any = true;
+      if (c == '\n') return true;
+      if (c == '\0') {
+        fail_input("NUL byte at column " + std::to_string(text_.size() + 1) +
+                   ": a trace is text (is this a binary file?)");
+      }
+      if (text_.size() == kMaxTraceLineBytes) {
+        fail_input("line " + std::to_string(line_) + " is longer than " +
+                   std::to_string(kMaxTraceLineBytes) +
+                   " bytes, the longest a request line can be (is this a binary file?)");
+      }
+      text_.push_back(static_cast<char>(c));
+    }
+  } catch (const std::ios_base::failure& e) {
+    // libstdc++'s filebuf throws on read(2) errors (EISDIR, EIO): not the end of the trace.
+    read_error = e.code() ? e.code().message() : e.what();
+  }
+  if (!read_error.empty()) {
+    if (!any) ++line_;
+    fail_input("cannot read the trace: " + read_error);
+  }
+  return any;
+}
+
 bool StlTraceReader::next(TraceRequest& out) {
-  while (std::getline(in_, text_)) {
-    ++line_;
+  while (read_line()) {
     // Comments end the line: cut in place (the original text is kept for error messages).
     body_.assign(text_, 0, text_.find('#'));
     const char* p = body_.c_str();
@@ -48,8 +136,13 @@ bool StlTraceReader::next(TraceRequest& out) {
 
     out = TraceRequest{};
     out.line = line_;
-    if (!std::isdigit(static_cast<unsigned char>(*p)) || !parse_u64(p, 10, out.cycle)) {
-      fail("missing cycle number");
+    switch (parse_u64(p, 10, out.cycle)) {
+      case Number::ok:
+        break;
+      case Number::missing:
+        fail("missing cycle number");
+      case Number::too_large:
+        fail("the cycle does not fit 64 bits (at most 18446744073709551615)");
     }
     skip_spaces(p);
     if (*p != ':') fail("missing ':' after the cycle");
@@ -60,11 +153,13 @@ bool StlTraceReader::next(TraceRequest& out) {
       ++p;
       skip_spaces(p);
       std::uint64_t len = 0;
-      const bool number = parse_u64(p, 10, len);
+      const Number number = parse_u64(p, 10, len);
       skip_spaces(p);
-      if (!number || *p != ')') fail("bad length in parentheses");
+      if (number == Number::missing || *p != ')') fail("bad length in parentheses");
       ++p;
-      if (len == 0 || len > (1u << 20)) fail("length must be between 1 and 1048576 bytes");
+      if (number == Number::too_large || len == 0 || len > kMaxTraceRequestBytes) {
+        fail("length must be between 1 and " + std::to_string(kMaxTraceRequestBytes) + " bytes");
+      }
       out.length = static_cast<std::uint32_t>(len);
       skip_spaces(p);
     }
@@ -81,7 +176,19 @@ bool StlTraceReader::next(TraceRequest& out) {
     skip_spaces(p);
     if (!(p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))) fail("address must be hex with 0x");
     p += 2;
-    if (!parse_u64(p, 16, out.address)) fail("bad hex address");
+    switch (parse_u64(p, 16, out.address)) {
+      case Number::ok:
+        break;
+      case Number::missing:
+        fail("bad hex address");
+      case Number::too_large:
+        fail("the address does not fit 64 bits (at most 0xffffffffffffffff)");
+    }
+    // The request's last byte must be addressable: no wrap past 2^64 - 1.
+    if (out.length - 1 > std::numeric_limits<std::uint64_t>::max() - out.address) {
+      fail("a request of " + std::to_string(out.length) + " B at " + hex(out.address) +
+           " runs past the end of the 64-bit address space");
+    }
     skip_spaces(p);
     if (*p != '\0') {
       if (!out.write) fail("read requests carry no data");

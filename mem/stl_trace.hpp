@@ -3,8 +3,18 @@
 // `#` starts a comment; blank lines are skipped. Cycles count the memory's clock and must not
 // decrease. Without a length the reader's default applies; write data, when given, must hold
 // exactly `length` bytes (2 hex digits each, first byte first).
+//
+// What the reader refuses, each as a TraceError naming the line (docs/user-guide.md):
+// - numbers that do not fit 64 bits (cycle, address), a length outside 1 B .. 1 MiB, a request
+//   whose last byte lies past the 64-bit address space (address + length - 1 > 2^64 - 1);
+// - a NUL byte (binary input, not a text trace), a line longer than kMaxTraceLineBytes (so
+//   /dev/zero or a binary file fails fast instead of being read whole), and read errors (a
+//   directory, an I/O error): they never pass for the end of the trace.
+// Whether a cycle's time fits simulated time depends on the memory's clock: the replayer checks
+// that (trace_replayer.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <istream>
 #include <stdexcept>
@@ -13,13 +23,19 @@
 
 namespace hmasim {
 
+// The longest request a trace may give: 1 MiB.
+constexpr std::uint32_t kMaxTraceRequestBytes = 1u << 20;
+// The longest line: a write of the longest request with its data in hex (2 MiB of digits), plus
+// 4 KiB for the rest of the line and a comment.
+constexpr std::size_t kMaxTraceLineBytes = 2 * std::size_t{kMaxTraceRequestBytes} + 4096;
+
 struct TraceRequest {
   std::uint64_t cycle = 0;
   bool write = false;
   std::uint64_t address = 0;
   std::uint32_t length = 0;
   std::vector<std::uint8_t> data;  // empty unless the line gives write data
-  int line = 0;
+  std::int64_t line = 0;           // 64 bits: a long trace must not wrap the line number
 };
 
 class TraceError : public std::runtime_error {
@@ -36,11 +52,16 @@ class StlTraceReader {
   const std::string& name() const { return name_; }
 
  private:
+  // A malformed request: the message quotes the line and the expected form.
   [[noreturn]] void fail(const std::string& why) const;
+  // A problem with the input itself (binary data, read error): no format reminder.
+  [[noreturn]] void fail_input(const std::string& why) const;
+  // Reads the next line into text_ (without its '\n'); false at end of input.
+  bool read_line();
   std::istream& in_;
   std::string name_;
   std::uint32_t default_length_;
-  int line_ = 0;
+  std::int64_t line_ = 0;
   std::uint64_t last_cycle_ = 0;
   std::string text_;
   std::string body_;

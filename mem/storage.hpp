@@ -12,6 +12,10 @@
 
 namespace hmasim {
 
+// read and write take a buffer of `length` bytes and a range inside the memory; they do not check
+// either (they sit on the hot path): MemoryTarget answers a null data pointer or an out-of-range
+// request with a TLM error response before it reaches the storage, for b_transport and
+// transport_dbg alike.
 class Storage {
  public:
   virtual ~Storage() = default;

@@ -13,7 +13,7 @@ std::string summary_json(const RunReport& report);
 // layers.csv: one row per executed layer.
 std::string layers_csv(const RunReport& report);
 
-// Writes both into `dir` (created if needed).
+// Writes both into `dir` as one run directory, replaced whole (core/file_output.hpp).
 void write_run_directory(const RunReport& report, const std::string& dir);
 
 }  // namespace hmasim

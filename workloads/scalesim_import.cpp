@@ -20,6 +20,8 @@ const std::vector<std::string> kConvColumns = {"Layer name",    "IFMAP Height", 
                                                "Filter Height", "Filter Width", "Channels",
                                                "Num Filter",    "Strides"};
 const std::vector<std::string> kGemmColumns = {"Layer", "M", "N", "K"};
+// The name by which workload layers refer to the network input: no layer may take it.
+const char* const kReservedName = "input";
 
 struct Field {
   std::string text;  // trimmed
@@ -58,6 +60,68 @@ std::vector<Field> split(const std::string& line) {
 
 bool all_empty(const std::vector<Field>& fields) {
   return std::all_of(fields.begin(), fields.end(), [](const Field& f) { return f.text.empty(); });
+}
+
+// Code points a name or comment must not carry: C0 and C1 controls and DEL (a tab, a stray NUL
+// that YAML would cut the string at, a CR that YAML reads as a line break), and the Unicode line
+// and paragraph separators. Bytes that are not UTF-8 are refused too.
+bool unusable(std::uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
+}
+
+// Walks `s` by UTF-8 code point: calls good(begin, length) for a usable one, bad(byte) for each
+// byte of an unusable or malformed one.
+template <class Good, class Bad>
+void for_each_code_point(const std::string& s, Good good, Bad bad) {
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char b = u[i];
+    std::size_t len = b < 0x80           ? 1
+                      : (b >> 5) == 0x6  ? 2
+                      : (b >> 4) == 0xe  ? 3
+                      : (b >> 3) == 0x1e ? 4
+                                         : 0;
+    std::uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1fu) : len == 3 ? (b & 0x0fu) : (b & 0x07u);
+    bool ok = len != 0 && i + len <= n;
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      ok = (u[i + k] & 0xc0) == 0x80;
+      cp = (cp << 6) | (u[i + k] & 0x3fu);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static const std::uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+    ok = ok && cp >= kMin[len] && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
+    if (ok && !unusable(cp)) {
+      good(i, len);
+      i += len;
+    } else {
+      bad(b);
+      ++i;
+    }
+  }
+}
+
+// `s` with every unusable byte replaced by '_': a name our loader and outputs carry unchanged.
+std::string usable_name(const std::string& s) {
+  std::string out;
+  for_each_code_point(
+      s, [&](std::size_t at, std::size_t len) { out.append(s, at, len); },
+      [&](unsigned char) { out += '_'; });
+  return out;
+}
+
+// `s` for a YAML comment: unusable bytes written as \xNN, so the comment stays one line.
+std::string printable(const std::string& s) {
+  std::string out;
+  for_each_code_point(
+      s, [&](std::size_t at, std::size_t len) { out.append(s, at, len); },
+      [&](unsigned char b) {
+        static const char* kHex = "0123456789abcdef";
+        out += "\\x";
+        out += kHex[b >> 4];
+        out += kHex[b & 0xf];
+      });
+  return out;
 }
 
 std::string quoted(const std::string& s) {
@@ -116,11 +180,26 @@ class Importer {
       error(line, f.column, column, "missing layer name");
       return "";
     }
-    // SCALE-Sim does not need unique names; our layers do.
-    std::string name = f.text;
-    for (int n = 2; !names_.insert(name).second; ++n) name = f.text + "_" + std::to_string(n);
-    if (name != f.text)
-      comments_for_next_ += "  # '" + f.text + "' occurs more than once: renamed '" + name + "'\n";
+    // SCALE-Sim takes any text as a name; our loader refuses some (workloads/network.cpp):
+    // names that YAML or our outputs cannot carry, the reserved 'input', duplicates. Each is
+    // renamed, and the output says so.
+    const std::string base = usable_name(f.text);
+    std::string why = base != f.text ? "has bytes a layer name cannot hold (control characters "
+                                       "or invalid UTF-8)"
+                      : base == kReservedName ? "is reserved for the network input"
+                                              : "";
+    std::string name = base;
+    for (int n = 2; name == kReservedName || !names_.insert(name).second; ++n) {
+      name = base + "_" + std::to_string(n);
+    }
+    if (why.empty() && name != base) {
+      why = originals_.count(base) ? "occurs more than once" : "is taken by a renamed layer";
+    }
+    originals_.insert(f.text);
+    if (name != f.text) {
+      comments_for_next_ +=
+          "  # '" + printable(f.text) + "' " + why + ": renamed '" + printable(name) + "'\n";
+    }
     return name;
   }
 
@@ -253,7 +332,7 @@ class Importer {
   std::string yaml(const std::string& name) const {
     std::ostringstream y;
     const std::string base = std::filesystem::path(file_).filename().string();
-    y << "# Imported by `hmasim import scalesim` from " << base << " (SCALE-Sim "
+    y << "# Imported by `hmasim import scalesim` from " << printable(base) << " (SCALE-Sim "
       << (gemm_ ? "GEMM" : "conv") << " topology, " << count_ << " layers).\n";
     if (gemm_) {
       y << "# Each row is an independent [M x K] x [K x N] product; the K x N operand "
@@ -269,12 +348,13 @@ class Importer {
     }
     if (!ignored_.empty()) {
       std::string cols;
-      for (const auto& c : ignored_) cols += (cols.empty() ? "" : ", ") + c;
+      for (const auto& c : ignored_) cols += (cols.empty() ? "" : ", ") + printable(c);
       y << "# Ignored extra columns (not part of the SCALE-Sim format): " << cols << "\n";
     }
-    y << "name: " << quoted(name.empty() ? std::filesystem::path(file_).stem().string() : name)
+    y << "name: "
+      << quoted(usable_name(name.empty() ? std::filesystem::path(file_).stem().string() : name))
       << "\n";
-    y << "source: " << quoted("SCALE-Sim topology " + base + " (imported)") << "\n";
+    y << "source: " << quoted("SCALE-Sim topology " + usable_name(base) + " (imported)") << "\n";
     y << "precision: 8\n";
     y << "layers:\n" << layers_;
     return y.str();
@@ -284,7 +364,8 @@ class Importer {
   std::vector<Diagnostic> diagnostics_;
   std::vector<Field> header_;
   bool gemm_ = false;
-  std::set<std::string> names_;
+  std::set<std::string> names_;      // names given to layers so far
+  std::set<std::string> originals_;  // names as the CSV wrote them
   std::set<std::string> ignored_;
   std::string comments_for_next_;
   std::string layers_;

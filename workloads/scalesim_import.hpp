@@ -13,6 +13,9 @@
 //   [M x K] x [K x N] with the K x N operand (SCALE-Sim's filter) as stored weights.
 // SCALE-Sim rows are independent layers (no producer / consumer chain), so every imported layer
 // states its input shape (h, w, c; for GEMMs m and k).
+// SCALE-Sim takes any text as a layer name; ours must be unique, must not be `input` (the network
+// input) and must survive YAML: control characters and invalid UTF-8 become '_', then `input` and
+// repeated names get a `_2`, `_3` ... suffix, each with a comment in the output.
 #pragma once
 
 #include <string>

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "mem/stl_trace.hpp"
@@ -62,6 +64,55 @@ TEST(StlTrace, MalformedLinesNameTheLine) {
             std::string::npos);
   // The message quotes the line as written.
   EXPECT_NE(error_of("0: fetch 0x0\n").find("got '0: fetch 0x0'"), std::string::npos);
+}
+
+TEST(StlTrace, NumbersThatOverflowSixtyFourBitsAreErrors) {
+  EXPECT_NE(error_of("18446744073709551616: read 0x0\n").find("t.stl:1: the cycle does not fit 64"),
+            std::string::npos);
+  EXPECT_EQ(read_all("18446744073709551615: read 0x0\n").at(0).cycle, 18446744073709551615ull);
+  EXPECT_NE(error_of("0: read 0x10000000000000000\n").find("the address does not fit 64 bits"),
+            std::string::npos);
+  EXPECT_EQ(read_all("0: read 0x000000000000000000ffffffffffffffc0\n").at(0).address,
+            0xffffffffffffffc0ull);  // leading zeros are not significant
+  // The last byte must be addressable: 0xff..c0 + 64 - 1 is, 0xff..c1 + 64 - 1 wraps.
+  EXPECT_NE(error_of("0: read 0xffffffffffffffc1\n").find("runs past the end of the 64-bit"),
+            std::string::npos);
+  EXPECT_NE(error_of("0: (99999999999999999999) read 0x0\n").find("length must be between"),
+            std::string::npos);
+  EXPECT_NE(error_of("0: read 0x0x10\n"), "(accepted)") << "one 0x prefix only";
+  EXPECT_THROW(StlTraceReader(std::cin, "x", 0), std::invalid_argument);
+}
+
+TEST(StlTrace, BinaryInputIsAnErrorNotTheEndOfTheTrace) {
+  const std::string nul("0: read 0x0\n1: read 0x40\0\n", 25);
+  EXPECT_NE(error_of(nul).find("t.stl:2: NUL byte at column 13"), std::string::npos)
+      << error_of(nul);
+  // Lines are bounded: a 1 MiB write with its data fits, a longer line does not.
+  const std::string longest = "0: (1048576) write 0x0 0x" + std::string(2u << 20, '0') + "\n";
+  ASSERT_EQ(read_all(longest).size(), 1u);
+  const std::string blob(kMaxTraceLineBytes + 1, 'x');
+  EXPECT_NE(error_of("0: read 0x0\n" + blob).find("t.stl:2: line 2 is longer than 2101248 bytes"),
+            std::string::npos);
+  // Quoted text is escaped and cut: junk must not flood the terminal.
+  const std::string junk = error_of("\x01" + std::string(500, 'z') + "\n");
+  EXPECT_NE(junk.find("got '\\x01zzz"), std::string::npos) << junk;
+  EXPECT_LT(junk.size(), 400u);
+}
+
+TEST(StlTrace, ReadErrorsAreErrors) {
+  // A directory opens like a file and then fails to read (EISDIR): not an empty trace.
+  std::ifstream dir(HMASIM_SOURCE_DIR "/tests");
+  ASSERT_TRUE(dir.is_open());
+  StlTraceReader reader(dir, "tests/", 64);
+  TraceRequest r;
+  try {
+    reader.next(r);
+    ADD_FAILURE() << "a directory read as a trace";
+  } catch (const TraceError& e) {
+    EXPECT_NE(std::string(e.what()).find("tests/:1: cannot read the trace: Is a directory"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -11,7 +11,23 @@
 #include <iterator>
 #include <string>
 
+// A string holds another; on failure both are printed.
+#define EXPECT_CONTAINS(haystack, needle)                                                        \
+  EXPECT_NE((haystack).find(needle), std::string::npos) << "expected: " << (needle) << "\nin:\n" \
+                                                        << (haystack)
+
 namespace hmasim::test {
+
+// The whole contents of a file ("" if it cannot be read).
+inline std::string slurp(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Writes `text` to `file`, replacing it.
+inline void spit(const std::string& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
 
 struct CliRun {
   int status = -1;

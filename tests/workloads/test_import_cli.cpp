@@ -16,10 +16,6 @@ using hmasim::test::hmasim;
 using hmasim::test::kExternalWorkloads;
 using hmasim::test::kWorkloadData;
 
-#define EXPECT_CONTAINS(haystack, needle)                                                        \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << "expected: " << (needle) << "\nin:\n" \
-                                                        << (haystack)
-
 std::string slurp(const std::string& file) {
   std::ifstream in(file);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -1,6 +1,8 @@
 // The workload format: parsing, defaults, shape inference and the diagnostics of bad files.
 #include <gtest/gtest.h>
 
+#include "support/cli.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -26,10 +28,6 @@ std::string errors(const std::string& text) {
   }
   return "";
 }
-
-#define EXPECT_CONTAINS(haystack, needle)                                                        \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << "expected: " << (needle) << "\nin:\n" \
-                                                        << (haystack)
 
 const char* kHeader = "name: t\ninput: {h: 32, w: 32, c: 3}\nlayers:\n";
 

@@ -2,6 +2,8 @@
 // back with no diagnostic, and keeps SCALE-Sim's MAC count; malformed CSVs give located errors.
 #include <gtest/gtest.h>
 
+#include "support/cli.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -34,10 +36,6 @@ std::string errors(const std::string& csv) {
   }
   return "";
 }
-
-#define EXPECT_CONTAINS(haystack, needle)                                                        \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << "expected: " << (needle) << "\nin:\n" \
-                                                        << (haystack)
 
 // MAC totals computed from these files with SCALE-Sim's valid-convolution convention
 // (../shared/external-workloads/README.md); imported networks must match within 1%.
