@@ -21,7 +21,7 @@ int cmd_models(const std::vector<std::string>& args) {
     return 2;
   }
   for (const auto* item : MemoryRegistry::instance().list()) {
-    std::printf("%-10s %-8s %s\n", item->name.c_str(), item->kind.c_str(),
+    std::printf("%-13s %-8s %s\n", item->name.c_str(), item->kind.c_str(),
                 item->description.c_str());
   }
   const auto presets = shipped_presets();
@@ -29,7 +29,7 @@ int cmd_models(const std::vector<std::string>& args) {
   std::printf("\npresets (preset: NAME):\n");
   for (const PresetInfo& p : presets) {
     const std::string kind = p.kind == PresetKind::memory ? p.model + " memory" : "envm technology";
-    std::printf("%-12s %-16s %s\n", p.name.c_str(), kind.c_str(), p.description.c_str());
+    std::printf("%-13s %-16s %s\n", p.name.c_str(), kind.c_str(), p.description.c_str());
   }
   return 0;
 }

@@ -2,11 +2,14 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
+#include "app/overrides.hpp"
 #include "app/platform_file.hpp"
 #include "app/run_report_builder.hpp"
+#include "core/file_output.hpp"
 #include "hw/accelerator.hpp"
 #include "traces/report_writers.hpp"
 #include "workloads/network.hpp"
@@ -15,6 +18,49 @@ namespace hmasim {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// Frames of one run: enough for any steady-state or endurance study, small enough that a typo
+// (an extra digit) is caught instead of simulating for days.
+constexpr std::uint64_t kMaxFrames = 1'000'000;
+
+// A name as one path component: letters, digits, '-', '_' and '.' are kept, anything else
+// becomes '_', and a leading '.' too, so no name can leave the output folder or hide in it.
+std::string path_component(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || (c == '.' && !out.empty());
+    out += keep ? c : '_';
+  }
+  return out.empty() ? "_" : out;
+}
+
+// `--set placement.weights=M` decides nothing when every layer with weights names its own
+// memory (its `memory:` or the workload's `defaults.memory`): say so instead of running.
+std::optional<std::string> placement_override_without_effect(
+    const std::vector<std::string>& platform_overrides, const Network& network) {
+  const std::string key = "placement.weights";
+  for (const std::string& o : platform_overrides) {
+    if (o.compare(0, key.size() + 1, key + "=") != 0) continue;
+    std::size_t weighted = 0, named = 0;
+    for (const Layer& l : network.layers) {
+      if (!l.has_weights()) continue;
+      ++weighted;
+      if (!l.memory.empty()) ++named;
+    }
+    if (weighted > 0 && named == weighted) {
+      return "--set " + o + " has no effect: every layer with weights of workload '" +
+             network.name +
+             "' names its own memory (its memory: key or the workload's defaults.memory); "
+             "override that instead (--set workload.defaults.memory=...)";
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 int cmd_run(const std::vector<std::string>& args) {
   const auto wall_start = std::chrono::steady_clock::now();
   po::options_description opts(
@@ -22,31 +68,36 @@ int cmd_run(const std::vector<std::string>& args) {
       "Runs a network on an accelerator platform and writes summary.json and layers.csv into the\n"
       "output directory (default out/<platform>-<workload>/). Prints the headline figures.\n\n"
       "options");
-  std::string platform_file, workload_file, out_dir;
-  std::vector<std::string> overrides;
+  std::string platform_file, workload_file, out_dir, seed_text = "1", frames_text = "1";
+  std::vector<std::string> set;
   RunOptions options;
   opts.add_options()("help,h", "show this help")("platform", po::value(&platform_file)->required(),
                                                  "platform YAML file")(
       "workload", po::value(&workload_file)->required(), "network YAML file")(
       "out", po::value(&out_dir), "output directory")(
-      "seed", po::value(&options.seed)->default_value(1), "seed of weight generation")(
-      "frames", po::value(&options.frames)->default_value(1), "frames to run back to back")(
-      "set", po::value(&overrides)->composing(), "override a platform key: key.path=value");
+      "seed", po::value(&seed_text),
+      "seed of the run (default 1): weights, and every fault seed not set in the platform")(
+      "frames", po::value(&frames_text), "frames to run back to back (default 1)")(
+      "set", po::value(&set)->composing(),
+      "override a key: key.path=value (platform), workload.key.path=value (workload)");
   if (auto done = parse_command_line("run", opts, args)) return *done;
-  if (options.frames == 0) {
-    std::cerr << "hmasim run: --frames must be at least 1 (see hmasim run --help)\n";
-    return 2;
-  }
+  const auto seed = integer_option("run", "seed", seed_text, 0, UINT64_MAX);
+  const auto frames = integer_option("run", "frames", frames_text, 1, kMaxFrames);
+  if (!seed || !frames) return 2;
+  options.seed = *seed;
+  options.frames = static_cast<std::uint32_t>(*frames);
+  const Overrides overrides = split_overrides(set);
+  if (!overrides_usable("run", overrides, true, true)) return 2;
 
   PlatformConfig platform;
   Network network;
   try {
-    platform = load_platform(platform_file, overrides);
+    platform = load_platform(platform_file, overrides.platform);
   } catch (const ConfigError& e) {
     return report(e);
   }
   try {
-    network = load_network(workload_file);
+    network = load_network(workload_file, overrides.workload);
   } catch (const ConfigError& e) {
     return report(e);
   }
@@ -63,7 +114,20 @@ int cmd_run(const std::vector<std::string>& args) {
               << platform.name << "' does not have\n";
     return 2;
   }
-  if (out_dir.empty()) out_dir = "out/" + platform.name + "-" + network.name;
+  if (const auto why = placement_override_without_effect(overrides.platform, network)) {
+    std::cerr << "hmasim run: " << *why << "\n";
+    return 2;
+  }
+  if (out_dir.empty()) {
+    out_dir = "out/" + path_component(platform.name) + "-" + path_component(network.name);
+  }
+  // An --out that will be refused is found before the simulation, not after it.
+  try {
+    check_run_directory(out_dir);
+  } catch (const OutputError& e) {
+    std::cerr << "hmasim run: --out: " << e.what() << "\n";
+    return 2;
+  }
 
   EnergyLedger ledger;
   std::unique_ptr<Accelerator> acc;
@@ -88,7 +152,14 @@ int cmd_run(const std::vector<std::string>& args) {
   RunReport report = build_run_report(*acc, ledger, platform.name, network.name, options);
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  write_run_directory(report, out_dir);
+  try {
+    write_run_directory(report, out_dir);
+  } catch (const OutputError& e) {
+    // --out was checked before the simulation: what fails now is the write itself.
+    std::cerr << "hmasim run: " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << link_limit_notes(report);
   std::printf(
       "%s on %s: %llu cycles/frame, %.3f ms/frame, %.1f fps, %.3f mJ/frame, %.1f mW, "
       "MAC utilisation %.1f%%, %.2f mm^2 (wall %.2f s)\nresults: %s/\n",

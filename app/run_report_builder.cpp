@@ -1,11 +1,36 @@
 #include "app/run_report_builder.hpp"
 
+#include <cstdio>
 #include <map>
 
 #include "core/clock.hpp"
 #include "mem/envm.hpp"
 
 namespace hmasim {
+
+namespace {
+
+// A link caps a memory when it is clearly slower than the memory's peak and held up most of the
+// memory's bytes; otherwise the memory itself was the limit. A link within 10% of the peak is not
+// reported: it costs those transfers at most 10% of their time, no more than a memory loses to
+// its own overheads (NVDLA-1024's 25 GB/s link to a 25.6 GB/s LPDDR4 holds requests up without
+// costing the run anything measurable).
+constexpr double kCapMargin = 0.9;
+
+std::string limited_by(const MemoryReport& m) {
+  if (m.link_bytes == 0) return "none";
+  const bool capped = m.link_bandwidth_bytes_per_s <= kCapMargin * m.peak_bandwidth_bytes_per_s &&
+                      m.link_limited_fraction >= 0.5;
+  return capped ? "link" : "memory";
+}
+
+std::string gigabytes_per_s(double bytes_per_s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GB/s", bytes_per_s * 1e-9);
+  return text;
+}
+
+}  // namespace
 
 RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
                            const std::string& platform, const std::string& workload,
@@ -69,6 +94,15 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
         bandwidth_of(Bytes(m.stats().bytes_read + m.stats().bytes_written), end).value();
     mr.weight_bytes = place.weight_bytes_per_memory[i];
     mr.activation_peak_bytes = place.activation_peak_per_memory[i];
+    const Interconnect::LinkStats& link = acc.interconnect().stats(i);
+    mr.peak_bandwidth_bytes_per_s = m.peak_bandwidth().value();
+    mr.link_bandwidth_bytes_per_s = acc.interconnect().link(i).bandwidth.value();
+    mr.link_bytes = link.bytes;
+    mr.link_limited_bytes = link.link_limited_bytes;
+    mr.link_limited_fraction =
+        link.bytes ? static_cast<double>(link.link_limited_bytes) / link.bytes : 0;
+    mr.link_wait_s = to_seconds(link.wait);
+    mr.limited_by = limited_by(mr);
     r.area_mm2 += mr.area_mm2;
     r.memories.push_back(mr);
   }
@@ -81,6 +115,7 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     f.encoding = to_string(cfg.storage.encoding);
     f.protection = to_string(cfg.storage.protection);
     f.fault_mode = to_string(envm->fault_mode());
+    f.fault_seed = envm->fault_seed();
     std::map<std::string, StructureReport> structures;
     for (std::size_t l = 0; l < acc.stored_weights().size(); ++l) {
       const StoredWeights& s = acc.stored_weights()[l];
@@ -133,6 +168,20 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     r.layers.push_back(lr);
   }
   return r;
+}
+
+std::string link_limit_notes(const RunReport& report) {
+  std::string notes;
+  for (const MemoryReport& m : report.memories) {
+    if (m.limited_by != "link") continue;
+    char share[16];
+    std::snprintf(share, sizeof share, "%.0f%%", m.link_limited_fraction * 100);
+    notes += "note: memory '" + m.name + "' (peak " +
+             gigabytes_per_s(m.peak_bandwidth_bytes_per_s) + ") was limited by its " +
+             gigabytes_per_s(m.link_bandwidth_bytes_per_s) + " interconnect link for " + share +
+             " of its bytes (interconnect." + m.name + ".bandwidth)\n";
+  }
+  return notes;
 }
 
 }  // namespace hmasim

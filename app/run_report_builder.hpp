@@ -13,4 +13,8 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
                            const std::string& platform, const std::string& workload,
                            const RunOptions& options);
 
+// One `note:` line per memory whose interconnect link, not the memory, limited its bandwidth
+// (MemoryReport::limited_by == "link"); empty if there is none. `hmasim run` prints it on stderr.
+std::string link_limit_notes(const RunReport& report);
+
 }  // namespace hmasim

@@ -22,7 +22,10 @@ class Clock {
   // cycle count every time, so no error accumulates however long the run.
   Time time_of(Cycles c) const {
     const unsigned __int128 num = static_cast<unsigned __int128>(c.value()) * kPsPerSecond;
-    return Time(static_cast<std::uint64_t>((num + hz_ / 2) / hz_));
+    const unsigned __int128 ps = (num + hz_ / 2) / hz_;
+    // Beyond 2^64 ps (213 days) time would wrap: a configuration far outside its bounds.
+    if (ps > UINT64_MAX) throw std::overflow_error("simulated time beyond 2^64 ps (213 days)");
+    return Time(static_cast<std::uint64_t>(ps));
   }
   // First cycle that starts at or after `t` (a request arriving mid-cycle waits for the next edge).
   Cycles cycle_at_or_after(Time t) const {

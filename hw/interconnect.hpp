@@ -3,6 +3,9 @@
 // memory has a 1 TiB window) and the offset inside it. Each link carries a bandwidth and a
 // latency: a request occupies its link for length / bandwidth from when the link is free, and
 // completes no earlier than that plus the latency (DESIGN.md: resources reserve time).
+//
+// Each link also counts what it did to its memory's bandwidth: the requests it, rather than the
+// memory, held up (see LinkStats), so a run can say when a link capped a faster memory.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -31,6 +34,14 @@ class Interconnect : public sc_core::sc_module {
     std::uint64_t requests = 0;
     std::uint64_t bytes = 0;
     Time busy{0};
+    // Requests the link rather than the memory held up, and their bytes: the link's transfer
+    // ended after the memory had finished (so it set the completion), or the request queued for
+    // the link while the memory then took it within the time the link needed to carry it (the
+    // memory had room: a faster link would have let it start earlier). The second case catches a
+    // memory whose latency exceeds the link's transfer time but whose bandwidth the link caps.
+    std::uint64_t link_limited_requests = 0;
+    std::uint64_t link_limited_bytes = 0;
+    Time wait{0};  // summed over requests: from arrival until the link was free for it
   };
 
   tlm_utils::simple_target_socket<Interconnect> target;
@@ -39,6 +50,7 @@ class Interconnect : public sc_core::sc_module {
   Interconnect(const sc_core::sc_module_name& name, std::vector<Link> links);
   tlm_utils::simple_initiator_socket<Interconnect>& port(std::size_t i) { return *ports_[i]; }
   std::size_t links() const { return links_.size(); }
+  const Link& link(std::size_t i) const { return links_[i]; }
   const LinkStats& stats(std::size_t i) const { return stats_[i]; }
   static std::uint64_t address(std::size_t link, std::uint64_t offset) {
     return (static_cast<std::uint64_t>(link) << kWindowBits) | offset;

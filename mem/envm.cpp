@@ -74,6 +74,7 @@ EnvmConfig EnvmConfig::parse(const ConfigNode& node, const std::string& instance
   c.endurance_block = node.get<Bytes>("endurance_block", Bytes(4096));
   node.require(c.endurance_block.value() > 0, "endurance_block", "must be positive");
   c.wakeup_time = node.get<Time>("wakeup_time", Time(0));
+  node.require(c.wakeup_time <= kMaxLatency, "wakeup_time", "must be at most 1s");
   c.gated_power = node.get<Power>("gated_power", Power(0.0));
   parse_faults(node, c);
   return c;

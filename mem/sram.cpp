@@ -16,10 +16,16 @@ SramConfig SramConfig::parse(const ConfigNode& node, const std::string& instance
   c.port_width = node.get<Bytes>("port_width");
   node.require(c.port_width.value() > 0 || !node.has("port_width"), "port_width",
                "must be positive");
+  // Cycle counts beyond a million are unit mistakes (and bring time overflow within reach).
+  constexpr std::uint64_t kMaxCycles = 1'000'000;
+  const std::string too_many = "must be at most " + std::to_string(kMaxCycles) + " cycles";
   c.read_latency = Cycles(node.get<std::uint64_t>("read_latency"));
+  node.require(c.read_latency.value() <= kMaxCycles, "read_latency", too_many);
   c.write_latency = Cycles(node.get<std::uint64_t>("write_latency"));
+  node.require(c.write_latency.value() <= kMaxCycles, "write_latency", too_many);
   c.bank_cycle = Cycles(node.get<std::uint64_t>("bank_cycle", 1));
-  node.require(c.bank_cycle.value() > 0, "bank_cycle", "must be at least 1 cycle");
+  node.require(c.bank_cycle.value() > 0 && c.bank_cycle.value() <= kMaxCycles, "bank_cycle",
+               "must be 1 to " + std::to_string(kMaxCycles) + " cycles");
   c.read_energy = node.get<Energy>("read_energy");
   c.write_energy = node.get<Energy>("write_energy");
 
@@ -36,6 +42,7 @@ SramConfig SramConfig::parse(const ConfigNode& node, const std::string& instance
   c.area_per_mib_mm2 = node.get<double>("area_per_mib", 0.0);
   node.require(c.area_per_mib_mm2 >= 0.0, "area_per_mib", "must not be negative (mm^2 per MiB)");
   c.wakeup_time = node.get<Time>("wakeup_time", Time(0));
+  node.require(c.wakeup_time <= kMaxLatency, "wakeup_time", "must be at most 1s");
   return c;
 }
 

@@ -27,10 +27,91 @@ hmasim_install() {
 # hmasim_build BUILD_DIR [TARGET]: Release build with all cores, tests included (warnings are
 # errors), of TARGET or everything. run.sh and test.sh share one configuration, so neither
 # rebuilds what the other built.
+# A build takes minutes: it says on stderr what it is doing, keeps one progress line (redrawn on a
+# terminal, a line per 10% otherwise) and the time it took. cmake's own output goes to
+# BUILD_DIR/hmasim-build.log and, if a step fails, its messages are shown (progress lines left
+# out). HMASIM_BUILD_VERBOSE=1 shows cmake's output as it comes instead.
 hmasim_build() {
-  local dir="$1" target=()
-  [[ $# -ge 2 ]] && target=(--target "$2")
-  cmake -S "$HMASIM_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DHMASIM_BUILD_TESTS=ON \
-    -DHMASIM_WERROR=ON
-  cmake --build "$dir" -j "$(nproc)" "${target[@]}"
+  local dir="$1" target=() what="everything"
+  if [[ $# -ge 2 ]]; then
+    target=(--target "$2")
+    what="$2"
+  fi
+  local jobs
+  jobs="$(nproc)"
+  local configure=(cmake -S "$HMASIM_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release
+    -DHMASIM_BUILD_TESTS=ON -DHMASIM_WERROR=ON)
+  local build=(cmake --build "$dir" -j "$jobs" "${target[@]}")
+  if [[ ${HMASIM_BUILD_VERBOSE:-0} == 1 ]]; then
+    "${configure[@]}" && "${build[@]}"
+    return
+  fi
+  local log="$dir/hmasim-build.log" start=$SECONDS
+  mkdir -p "$dir"
+  echo "hmasim: configuring $dir (Release, tests on, warnings are errors)" >&2
+  if ! "${configure[@]}" >"$log" 2>&1; then
+    _hmasim_build_failed configuring "$log"
+    return 1
+  fi
+  echo "hmasim: building $what with $jobs jobs (log: $log)" >&2
+  # The filter cannot see cmake's exit status through the pipe, so cmake's is sent after its
+  # output; this works with and without `set -o pipefail`.
+  if ! { "${build[@]}" 2>&1 && echo "hmasim-build-status: 0" || echo "hmasim-build-status: $?"; } |
+    _hmasim_build_progress "$log"; then
+    _hmasim_build_failed building "$log"
+    return 1
+  fi
+  local took=$((SECONDS - start))
+  printf 'hmasim: built %s in %dm%02ds\n' "$what" $((took / 60)) $((took % 60)) >&2
+}
+
+# Appends cmake's output (stdin) to LOG and shows the latest progress on stderr; returns cmake's
+# exit status (the `hmasim-build-status:` line).
+_hmasim_build_progress() {
+  local log="$1" line pct item status=1 shown=-10 tty=0 width=80
+  local make_re='^\[ *([0-9]+)%\] (.*)$' ninja_re='^\[([0-9]+)/([0-9]+)\] (.*)$'
+  local status_re='^hmasim-build-status: ([0-9]+)$'
+  if [[ -t 2 ]]; then
+    tty=1
+    width=$(tput cols 2>/dev/null || echo 80)
+  fi
+  while IFS= read -r line; do
+    if [[ $line =~ $status_re ]]; then
+      status=${BASH_REMATCH[1]}
+      continue
+    fi
+    printf '%s\n' "$line" >>"$log"
+    if [[ $line =~ $make_re ]]; then
+      pct=${BASH_REMATCH[1]}
+      item=${BASH_REMATCH[2]}
+    elif [[ $line =~ $ninja_re ]]; then
+      pct=$((100 * BASH_REMATCH[1] / BASH_REMATCH[2]))
+      item=${BASH_REMATCH[3]}
+    else
+      continue
+    fi
+    # "Building CXX object hw/CMakeFiles/hmasim_hw.dir/dma_engine.cpp.o" -> "building hw/dma_engine.cpp"
+    item=${item/#Building CXX object /building }
+    item=${item/CMakeFiles\/*.dir\//}
+    item=${item%.o}
+    item=${item/#Linking CXX /linking }
+    if ((tty)); then
+      line=$(printf '  [%3d%%] %s' "$pct" "$item")
+      printf '\r\033[K%s' "${line:0:width-1}" >&2
+    elif ((pct >= shown + 10)); then
+      printf '  [%3d%%] %s\n' "$pct" "$item" >&2
+      shown=$pct
+    fi
+  done
+  if ((tty)); then printf '\r\033[K' >&2; fi
+  return "$status"
+}
+
+# What cmake said when STEP failed, without the progress lines: the compiler's messages.
+_hmasim_build_failed() {
+  echo "hmasim: $1 failed; cmake's messages (full log: $2):" >&2
+  local noise='^\[ *[0-9]+%\] (Building|Linking|Built target)|^\[[0-9]+/[0-9]+\] '
+  noise+='|^(Scanning dependencies|Consolidate compiler generated)'
+  [[ $1 == building ]] && noise+='|^-- '  # the configure step's report, already passed
+  grep -vE "$noise" "$2" | tail -n 300 >&2
 }

@@ -4,6 +4,27 @@
 # (LPDDR4 DRAM, SRAM, MLC RRAM, MLC CTT, ideal) and prints a table of latency, bandwidth and
 # energy. Each memory's full statistics are written as JSON to out/memory-demo/<memory>.json.
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: scripts/memory_demo.sh [-h|--help]
+
+Installs what is missing, builds hmasim (Release), replays platforms/traces/demo.stl through every
+memory of platforms/memory-demo.yaml and prints a table of latency, bandwidth and energy. Each
+memory's statistics are written as JSON to out/memory-demo/<memory>.json.
+
+environment:
+  HMASIM_BUILD_DIR      build directory (default: build/ in the repository)
+  HMASIM_BUILD_VERBOSE  1: show cmake's full output instead of a progress line
+USAGE
+}
+if (($# > 0)); then
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    *) echo "memory_demo.sh: unknown option '$1' (it takes none)" >&2; usage >&2; exit 2 ;;
+  esac
+fi
+
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BUILD_DIR="${HMASIM_BUILD_DIR:-$HMASIM_ROOT/build}"
@@ -12,7 +33,7 @@ TRACE="$HMASIM_ROOT/platforms/traces/demo.stl"
 OUT="$HMASIM_ROOT/out/memory-demo"
 
 hmasim_install
-hmasim_build "$BUILD_DIR" hmasim >/dev/null
+hmasim_build "$BUILD_DIR" hmasim
 HMASIM="$BUILD_DIR/app/hmasim"
 
 "$HMASIM" check "$PLATFORM"

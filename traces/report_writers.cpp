@@ -44,6 +44,13 @@ std::string summary_json(const RunReport& r) {
     j.value("bandwidth_bytes_per_s", m.bandwidth_bytes_per_s);
     j.value("weight_bytes", m.weight_bytes);
     j.value("activation_peak_bytes", m.activation_peak_bytes);
+    j.value("peak_bandwidth_bytes_per_s", m.peak_bandwidth_bytes_per_s);
+    j.value("link_bandwidth_bytes_per_s", m.link_bandwidth_bytes_per_s);
+    j.value("link_bytes", m.link_bytes);
+    j.value("link_limited_bytes", m.link_limited_bytes);
+    j.value("link_limited_fraction", m.link_limited_fraction);
+    j.value("link_wait_s", m.link_wait_s);
+    j.value("limited_by", m.limited_by);
     j.end_object();
   }
   j.end_object();
@@ -53,6 +60,7 @@ std::string summary_json(const RunReport& r) {
     j.value("encoding", f.encoding);
     j.value("protection", f.protection);
     j.value("fault_mode", f.fault_mode);
+    j.value("seed", f.fault_seed);
     j.value("cells", f.cells);
     j.value("cells_area_mm2", f.cells_area_mm2);
     j.value("cells_read", f.cells_read);
@@ -109,8 +117,9 @@ std::string layers_csv(const RunReport& r) {
 }
 
 void write_run_directory(const RunReport& report, const std::string& dir) {
-  write_file_atomically(dir + "/summary.json", summary_json(report));
-  write_file_atomically(dir + "/layers.csv", layers_csv(report));
+  // One swap for the whole directory: a kill never leaves a new summary beside old layers.
+  write_directory_atomically(
+      dir, {{"summary.json", summary_json(report)}, {"layers.csv", layers_csv(report)}});
 }
 
 }  // namespace hmasim

@@ -26,6 +26,15 @@ struct MemoryReport {
   double bandwidth_bytes_per_s = 0;  // achieved over the run
   std::uint64_t weight_bytes = 0;    // placed weights
   std::uint64_t activation_peak_bytes = 0;
+  // The memory's own peak against its interconnect link: how much of the traffic the link, not
+  // the memory, held up (hw/interconnect.hpp, LinkStats).
+  double peak_bandwidth_bytes_per_s = 0;  // MemoryTarget::peak_bandwidth()
+  double link_bandwidth_bytes_per_s = 0;
+  std::uint64_t link_bytes = 0;  // carried by the link
+  std::uint64_t link_limited_bytes = 0;
+  double link_limited_fraction = 0;  // link_limited_bytes / link_bytes
+  double link_wait_s = 0;            // summed over requests: time spent queued for the link
+  std::string limited_by;            // "link", "memory", or "none" (no traffic)
 };
 
 // One stored structure (values, mask, ...) summed over the layers in a memory.
@@ -43,7 +52,8 @@ struct FaultReport {
   std::string encoding;
   std::string protection;
   std::string fault_mode;
-  std::uint64_t cells = 0;    // cells holding the stored weights
+  std::uint64_t fault_seed = 0;  // as used: the memory's faults.seed, or derived from --seed
+  std::uint64_t cells = 0;       // cells holding the stored weights
   double cells_area_mm2 = 0;  // their share of the memory's area: storage follows the encoding
   std::uint64_t cells_read = 0;
   std::uint64_t level_faults = 0;

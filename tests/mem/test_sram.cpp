@@ -248,7 +248,7 @@ TEST(sram, BadBankCycleAndMissingLeakageAreDiagnosed) {
   }
   ASSERT_EQ(diags.size(), 2u);
   EXPECT_EQ(diags[0].key, "memories.s.bank_cycle");
-  EXPECT_EQ(diags[0].message, "must be at least 1 cycle");
+  EXPECT_EQ(diags[0].message, "must be 1 to 1000000 cycles");
   EXPECT_EQ(diags[1].key, "memories.s");
   EXPECT_EQ(diags[1].message,
             "missing leakage: give leakage_per_mib (e.g. 28.2mW) or leakage (total)");
