@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 
-#include "core/integer_math.hpp"
 #include "core/yaml_source.hpp"
 
 namespace hmasim {
@@ -21,9 +21,6 @@ const Layer* Network::find(const std::string& layer_name) const {
 }
 
 namespace {
-
-// The name by which layers refer to the network input.
-const char* const kInputName = "input";
 
 constexpr std::array<LayerType, 6> kTypes = {LayerType::conv,    LayerType::dwconv,
                                              LayerType::fc,      LayerType::pool,
@@ -98,29 +95,59 @@ Defaults read_properties(const ConfigNode& n, const std::vector<std::string>& ap
 struct AllDefaults {
   Defaults all;
   std::map<LayerType, Defaults> per_type;
+  std::optional<ConfigNode> node;             // `defaults`
+  std::map<LayerType, ConfigNode> type_node;  // `defaults.<type>`
+  // Which defaults some layer took ("sparsity", "conv.bias", "precision" for the network's).
+  std::set<std::string> applied;
 };
 
 AllDefaults read_defaults(const ConfigNode& root) {
   AllDefaults d;
-  auto block = root.optional_child("defaults");
-  if (!block) return d;
-  d.all = read_properties(*block, property_keys(LayerType::conv), "every layer");
+  d.node = root.optional_child("defaults");
+  if (!d.node) return d;
+  d.all = read_properties(*d.node, property_keys(LayerType::conv), "every layer");
   for (LayerType t : kTypes) {
-    if (auto per_type = block->optional_child(to_string(t))) {
+    if (auto per_type = d.node->optional_child(to_string(t))) {
       d.per_type[t] =
           read_properties(*per_type, property_keys(t), std::string(to_string(t)) + " layers");
+      d.type_node.emplace(t, *per_type);
     }
   }
   return d;
 }
 
+// A property of a layer: its own value, else its type's default, else the network's default;
+// records which default took effect.
 template <class T>
-T pick(const std::optional<T>& layer, const std::optional<T>& type, const std::optional<T>& all,
-       T fallback) {
-  if (layer) return *layer;
-  if (type) return *type;
-  if (all) return *all;
+T pick(AllDefaults& d, LayerType t, const char* key, const std::optional<T>& own,
+       const std::optional<T>& type, const std::optional<T>& all, T fallback) {
+  if (own) return *own;
+  if (type) {
+    d.applied.insert(std::string(to_string(t)) + "." + key);
+    return *type;
+  }
+  if (all) {
+    d.applied.insert(key);
+    return *all;
+  }
   return fallback;
+}
+
+// A default given with --set that no layer took would change nothing: an error.
+void check_defaults_took_effect(const AllDefaults& d) {
+  const std::string why = "no layer takes it: every layer it applies to sets its own";
+  if (d.node) {
+    for (const std::string& key : property_keys(LayerType::conv)) {
+      if (d.node->has(key) && !d.applied.count(key)) d.node->shadowed(key, why + " " + key);
+    }
+  }
+  for (const auto& [type, node] : d.type_node) {
+    for (const std::string& key : property_keys(type)) {
+      if (node.has(key) && !d.applied.count(std::string(to_string(type)) + "." + key)) {
+        node.shadowed(key, why + " " + key);
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,7 +252,7 @@ void read_declared_shape(const ConfigNode& n, Layer& l) {
   }
 }
 
-Layer parse_layer(const ConfigNode& n, const AllDefaults& defaults, std::uint32_t precision) {
+Layer parse_layer(const ConfigNode& n, AllDefaults& defaults, std::uint32_t precision) {
   Layer l;
   l.name = n.get<std::string>("name");
   if (n.has("name") && l.name.empty()) n.error("name", "must not be empty");
@@ -249,6 +276,7 @@ Layer parse_layer(const ConfigNode& n, const AllDefaults& defaults, std::uint32_
   }
 
   l.precision = n.get<std::uint32_t>("precision", precision);
+  if (!n.has("precision")) defaults.applied.insert("precision");
   if (n.has("precision")) {
     n.require(l.precision >= 1 && l.precision <= 32, "precision", "must be between 1 and 32 bits");
   }
@@ -311,15 +339,20 @@ Layer parse_layer(const ConfigNode& n, const AllDefaults& defaults, std::uint32_
   const Defaults& td = type_it == defaults.per_type.end() ? none : type_it->second;
   const Defaults own = read_properties(n, property_keys(l.type), std::string(type) + " layers");
   const bool weighted = type_has_weights(l.type);
-  l.batchnorm = pick(own.batchnorm, td.batchnorm, defaults.all.batchnorm, false);
-  l.shared = pick(own.shared, td.shared, defaults.all.shared, true);
+  const LayerType t = l.type;
+  l.batchnorm =
+      pick(defaults, t, "batchnorm", own.batchnorm, td.batchnorm, defaults.all.batchnorm, false);
+  l.shared = pick(defaults, t, "shared", own.shared, td.shared, defaults.all.shared, true);
   if (weighted) {
-    l.bias = pick(own.bias, td.bias, defaults.all.bias, false);
-    l.sparsity = pick(own.sparsity, td.sparsity, defaults.all.sparsity, 0.0);
-    l.memory = pick(own.memory, td.memory, defaults.all.memory, std::string());
-    l.cluster_bits = own.cluster_bits  ? own.cluster_bits
-                     : td.cluster_bits ? td.cluster_bits
-                                       : defaults.all.cluster_bits;
+    l.bias = pick(defaults, t, "bias", own.bias, td.bias, defaults.all.bias, false);
+    l.sparsity =
+        pick(defaults, t, "sparsity", own.sparsity, td.sparsity, defaults.all.sparsity, 0.0);
+    l.memory =
+        pick(defaults, t, "memory", own.memory, td.memory, defaults.all.memory, std::string());
+    if (own.cluster_bits || td.cluster_bits || defaults.all.cluster_bits) {
+      l.cluster_bits = pick(defaults, t, "cluster_bits", own.cluster_bits, td.cluster_bits,
+                            defaults.all.cluster_bits, std::uint32_t{0});
+    }
     if (l.cluster_bits && *l.cluster_bits > l.precision) {
       n.error(n.has("cluster_bits") ? "cluster_bits" : "",
               "cluster_bits " + std::to_string(*l.cluster_bits) + " exceeds the precision of " +
@@ -356,7 +389,7 @@ Parsed parse(const ConfigNode& root) {
     s.c = positive(*input, "c", true);
     net.input = s;
   }
-  const AllDefaults defaults = read_defaults(root);
+  AllDefaults defaults = read_defaults(root);
 
   YAML::Node list = root.raw("layers");
   if (!list.IsDefined()) {
@@ -386,309 +419,12 @@ Parsed parse(const ConfigNode& root) {
     p.nodes.push_back(node);
     p.parse_ok.push_back(doc.diagnostics().size() == before);
   }
+  check_defaults_took_effect(defaults);
+  if (!defaults.applied.count("precision")) {
+    root.shadowed("precision", "every layer sets its own precision");
+  }
   return p;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Stage two.
-
-class Resolver {
- public:
-  Resolver(Network& net, const LayerErrorSink& report, const std::vector<bool>* skip)
-      : net_(net), report_(report), skip_(skip) {}
-
-  bool run() {
-    for (std::size_t i = 0; i < net_.layers.size(); ++i) {
-      net_.layers[i].index = i;
-      all_names_.emplace(net_.layers[i].name, i);
-    }
-    valid_.assign(net_.layers.size(), false);
-    for (std::size_t i = 0; i < net_.layers.size(); ++i) {
-      Layer& l = net_.layers[i];
-      const bool skipped = skip_ && i < skip_->size() && !(*skip_)[i];
-      if (!skipped) valid_[i] = resolve(i, l);
-      defined_.emplace(l.name, i);
-    }
-    return ok_;
-  }
-
- private:
-  void fail(std::size_t i, const std::string& key, const std::string& message) {
-    ok_ = false;
-    report_(i, key, message);
-  }
-
-  // Producer indices of layer i; false if one is unknown (reported) or failed itself (silent:
-  // its own error says what is wrong).
-  bool sources(std::size_t i, Layer& l) {
-    l.sources.clear();
-    const std::string key = l.type == LayerType::eltwise ? "inputs" : "input";
-    if (l.inputs.empty()) {
-      if (l.declared_input) return true;
-      if (i > 0) {
-        l.sources.push_back(static_cast<int>(i - 1));
-      } else if (net_.input) {
-        l.sources.push_back(kNetworkInput);
-      } else {
-        fail(i, "",
-             "the first layer has no input: give the network an input: {h, w, c} or the layer "
-             "h, w and c");
-        return false;
-      }
-    }
-    bool ok = true;
-    for (const std::string& name : l.inputs) {
-      auto it = defined_.find(name);
-      if (it != defined_.end()) {
-        l.sources.push_back(static_cast<int>(it->second));
-      } else if (name == kInputName) {
-        if (!net_.input) {
-          fail(i, key, "'input' names the network input, but the network has no input: {h, w, c}");
-          ok = false;
-        }
-        l.sources.push_back(kNetworkInput);
-      } else if (all_names_.count(name)) {
-        fail(i, key,
-             "layer '" + name + "' comes later in the file; a layer's inputs must come before it");
-        ok = false;
-      } else {
-        fail(i, key, "no layer named '" + name + "'");
-        ok = false;
-      }
-    }
-    if (!ok) return false;
-    for (int s : l.sources) {
-      if (s != kNetworkInput && !valid_[static_cast<std::size_t>(s)]) return false;
-    }
-    return true;
-  }
-
-  const Shape& shape_of(int source) const {
-    return source == kNetworkInput ? *net_.input
-                                   : net_.layers[static_cast<std::size_t>(source)].out;
-  }
-
-  // Output height or width of a sliding window; false (reported) if the window does not fit.
-  bool window(std::size_t i, const char* key, const char* dim, std::uint64_t in,
-              std::uint64_t kernel, std::uint64_t stride, std::uint64_t padding,
-              std::uint64_t& out) {
-    const std::uint64_t padded = in + 2 * padding;
-    if (kernel > padded) {
-      fail(i, key,
-           std::string("kernel ") + key + "=" + std::to_string(kernel) +
-               " is larger than the padded input " + dim + " " + std::to_string(padded) + " (" +
-               dim + " " + std::to_string(in) + " + 2 x padding " + std::to_string(padding) + ")");
-      return false;
-    }
-    out = (padded - kernel) / stride + 1;
-    return true;
-  }
-
-  // out = the product of `factors`; false (reported at `key`) when it exceeds `limit`.
-  bool product(std::size_t i, const std::string& key, const std::string& what,
-               std::initializer_list<std::uint64_t> factors, std::uint64_t limit,
-               std::uint64_t& out) {
-    std::optional<std::uint64_t> p = 1;
-    for (std::uint64_t f : factors) {
-      if (p) p = checked_mul(*p, f, limit);
-    }
-    if (!p) {
-      fail(i, key,
-           "the layer is too large: its " + what + " exceed " + std::to_string(limit) +
-               " (the bound on any workload)");
-      return false;
-    }
-    out = *p;
-    return true;
-  }
-  bool map_fits(std::size_t i, const std::string& key, const std::string& what, const Shape& s) {
-    std::uint64_t elements = 0;
-    return product(i, key, what + " elements", {s.h, s.w, s.c}, kMaxMapElements, elements);
-  }
-
-  bool resolve(std::size_t i, Layer& l) {
-    bool ok = true;
-    if (l.name == kInputName) {
-      fail(i, "name", "'input' is reserved for the network input");
-      ok = false;
-    }
-    if (auto it = defined_.find(l.name); it != defined_.end()) {
-      fail(i, "name",
-           "duplicate layer name '" + l.name + "' (also layers[" + std::to_string(it->second) +
-               "])");
-      ok = false;
-    }
-    if (!sources(i, l)) return false;
-    l.in.clear();
-    for (int s : l.sources) l.in.push_back(shape_of(s));
-    if (l.declared_input) {
-      // h, w, c together with input: a check that the producer gives what the author expects.
-      if (!l.in.empty() && l.in.front() != *l.declared_input) {
-        fail(i, "h",
-             "the stated input " + to_string(*l.declared_input) + " differs from the " +
-                 to_string(l.in.front()) + " that '" + l.inputs.front() + "' produces");
-        return false;
-      }
-      l.in.assign(1, *l.declared_input);
-    }
-    if (!map_fits(i, l.declared_input ? "h" : "", "input map's", l.in.front())) return false;
-    if (!shape(i, l) || !map_fits(i, "", "output map's", l.out)) return false;
-    const auto total = checked_add(macs_, l.macs, kMaxNetworkMacs);
-    if (!total) {
-      fail(i, "",
-           "the network is too large: its MACs per frame exceed " +
-               std::to_string(kMaxNetworkMacs) + " (the bound on any workload)");
-      return false;
-    }
-    macs_ = *total;
-    return ok;
-  }
-
-  // Stage one guarantees these for parsed files; structs built in code get the same checks.
-  bool declared_values(std::size_t i, const Layer& l) {
-    const bool windowed = l.type == LayerType::conv || l.type == LayerType::dwconv ||
-                          (l.type == LayerType::pool && !l.global_pool);
-    if (windowed && (l.r == 0 || l.s == 0 || l.stride == 0)) {
-      fail(i, "r", "r, s and stride must be positive");
-      return false;
-    }
-    if ((l.type == LayerType::conv && (l.k == 0 || l.groups == 0)) ||
-        (l.type == LayerType::fc && l.k == 0) || (l.type == LayerType::matmul && l.n == 0)) {
-      fail(i, l.type == LayerType::matmul ? "n" : "k", "must be a positive integer");
-      return false;
-    }
-    if (l.type == LayerType::eltwise && l.inputs.size() < 2) {
-      fail(i, "inputs", "an eltwise layer needs at least two inputs");
-      return false;
-    }
-    return true;
-  }
-
-  bool shape(std::size_t i, Layer& l) {
-    if (!declared_values(i, l)) return false;
-    const Shape in = l.in.front();
-    std::uint64_t out_c = 0;
-    l.macs = 0;
-    l.weights = 0;
-    switch (l.type) {
-      case LayerType::conv:
-      case LayerType::dwconv: {
-        std::uint64_t groups = l.groups;
-        if (l.type == LayerType::dwconv) {
-          if (l.k == 0) l.k = in.c;
-          if (l.k % in.c != 0) {
-            fail(i, "k",
-                 "a depthwise layer's k=" + std::to_string(l.k) +
-                     " must be a multiple of its input channels c=" + std::to_string(in.c));
-            return false;
-          }
-          groups = in.c;
-        } else {
-          if (in.c % groups != 0) {
-            fail(i, "groups",
-                 "input channels c=" + std::to_string(in.c) +
-                     " are not divisible by groups=" + std::to_string(groups));
-            return false;
-          }
-          if (l.k % groups != 0) {
-            fail(i, "groups",
-                 "output channels k=" + std::to_string(l.k) +
-                     " are not divisible by groups=" + std::to_string(groups));
-            return false;
-          }
-        }
-        if (!window(i, "r", "height", in.h, l.r, l.stride, l.padding, l.out.h) ||
-            !window(i, "s", "width", in.w, l.s, l.stride, l.padding, l.out.w)) {
-          return false;
-        }
-        out_c = l.k;
-        if (!product(i, "k", "weights", {l.k, in.c / groups, l.r, l.s}, kMaxLayerWeights,
-                     l.weights) ||
-            !product(i, "k", "MACs", {l.out.h, l.out.w, l.weights}, kMaxLayerMacs, l.macs)) {
-          return false;
-        }
-        break;
-      }
-      case LayerType::fc:
-        l.out = {1, 1, 0};
-        out_c = l.k;
-        if (!product(i, "k", "weights", {in.h, in.w, in.c, l.k}, kMaxLayerWeights, l.weights)) {
-          return false;
-        }
-        l.macs = l.weights;
-        break;
-      case LayerType::pool:
-        if (l.global_pool) {
-          l.r = in.h;
-          l.s = in.w;
-          l.stride = 1;
-          l.padding = 0;
-        }
-        if (!window(i, "r", "height", in.h, l.r, l.stride, l.padding, l.out.h) ||
-            !window(i, "s", "width", in.w, l.s, l.stride, l.padding, l.out.w)) {
-          return false;
-        }
-        out_c = in.c;
-        break;
-      case LayerType::eltwise:
-        for (std::size_t j = 1; j < l.in.size(); ++j) {
-          const Shape& other = l.in[j];
-          const bool same_plane = other.h == in.h && other.w == in.w;
-          const bool channels_fit = l.pad_channels ? other.c <= in.c : other.c == in.c;
-          if (!same_plane || !channels_fit) {
-            fail(i, "inputs",
-                 "inputs have different shapes: '" + l.inputs[0] + "' is " + to_string(in) + ", '" +
-                     l.inputs[j] + "' is " + to_string(other) +
-                     (l.pad_channels && same_plane
-                          ? " (pad_channels extends only inputs with fewer channels than the first)"
-                          : ""));
-            return false;
-          }
-        }
-        l.out = in;
-        out_c = in.c;
-        break;
-      case LayerType::matmul: {
-        // The input is the [m x k] operand: h*w rows (tokens) of c features.
-        const std::uint64_t rows = in.h * in.w;
-        if (l.m && l.m != rows) {
-          fail(i, "m",
-               "m=" + std::to_string(l.m) + " but the input " + to_string(in) + " has " +
-                   std::to_string(rows) + " rows (h*w)");
-          return false;
-        }
-        if (l.k && l.k != in.c) {
-          fail(i, "k",
-               "k=" + std::to_string(l.k) + " but the input " + to_string(in) + " has " +
-                   std::to_string(in.c) + " columns (c)");
-          return false;
-        }
-        l.m = rows;
-        l.k = in.c;
-        l.out = {in.h, in.w, 0};
-        out_c = l.n;
-        if (!product(i, "n", "MACs", {l.m, l.n, l.k}, kMaxLayerMacs, l.macs)) return false;
-        l.weights = 0;
-        if (l.rhs_weights && !product(i, "n", "weights", {l.k, l.n}, kMaxLayerWeights, l.weights)) {
-          return false;
-        }
-        break;
-      }
-    }
-    l.out.c = out_c;
-    l.params = l.weights + (l.bias ? out_c : 0) + (l.batchnorm ? 2 * out_c : 0);
-    return true;
-  }
-
-  Network& net_;
-  const LayerErrorSink& report_;
-  const std::vector<bool>* skip_;
-  std::map<std::string, std::size_t> all_names_;  // first index of each name in the file
-  std::map<std::string, std::size_t> defined_;    // names of the layers before the current one
-  std::vector<bool> valid_;
-  std::uint64_t macs_ = 0;  // of the layers resolved so far
-  bool ok_ = true;
-};
 
 Network load(std::unique_ptr<ConfigDocument> doc) {
   Network net;
@@ -697,13 +433,26 @@ Network load(std::unique_ptr<ConfigDocument> doc) {
     Parsed p = parse(doc->root());
     // Layers that failed to parse are left out of stage two (silently, with their dependents):
     // their neutral stand-in values would only add follow-on errors.
-    Resolver(
+    const bool resolved = resolve_network(
         p.net,
         [&](std::size_t i, const std::string& key, const std::string& message) {
           p.nodes[i].error(key, message);
         },
-        &p.parse_ok)
-        .run();
+        &p.parse_ok);
+    // An input shape given with --set that no layer reads would change nothing.
+    const auto input = doc->root().optional_child("input");
+    const bool all_parsed =
+        std::all_of(p.parse_ok.begin(), p.parse_ok.end(), [](bool ok) { return ok; });
+    if (input && resolved && all_parsed) {
+      const bool read = std::any_of(p.net.layers.begin(), p.net.layers.end(), [](const Layer& l) {
+        return std::find(l.sources.begin(), l.sources.end(), kNetworkInput) != l.sources.end();
+      });
+      for (const char* key : {"h", "w", "c"}) {
+        if (!read) {
+          input->shadowed(key, "no layer reads the network input (every layer states its own)");
+        }
+      }
+    }
     net = std::move(p.net);
   }
   try {
@@ -723,10 +472,6 @@ Network load(std::unique_ptr<ConfigDocument> doc) {
 
 Network parse_network(const ConfigNode& root) {
   return parse(root).net;
-}
-
-bool resolve_network(Network& net, const LayerErrorSink& report) {
-  return Resolver(net, report, nullptr).run();
 }
 
 Network load_network(const std::string& file, const std::vector<std::string>& overrides) {

@@ -37,7 +37,10 @@ Network parse_network(const ConfigNode& root);
 // layer index and the key it concerns (empty: the layer as a whole). Returns true if none.
 using LayerErrorSink =
     std::function<void(std::size_t layer, const std::string& key, const std::string& message)>;
-bool resolve_network(Network& net, const LayerErrorSink& report);
+// Layers i with `skip` given and !(*skip)[i] (they failed stage one) are left out, with the layers
+// that read them, silently: their own errors say what is wrong.
+bool resolve_network(Network& net, const LayerErrorSink& report,
+                     const std::vector<bool>* skip = nullptr);
 
 // How workload keys are written on the command line: `--set workload.input.h=320`. The loaders
 // take the overrides without it and name them with it in diagnostics.
