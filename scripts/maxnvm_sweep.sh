@@ -61,7 +61,8 @@ for net in "${NETWORKS[@]}"; do
         if [[ ($1 == dense || $1 == cluster) && $vb != "$mb" ]]; then continue; fi
         "$HMASIM" run --platform "$ROOT/platforms/maxnvm/nvdla1024-$tech.yaml" \
           --workload "$ROOT/workloads/networks/$net.yaml" --out "$OUT/run" \
-          --set memories.envm.bits_per_cell=3 --set storage.fault_mode=program \
+          --set memories.envm.bits_per_cell=3 --set memories.envm.faults.seed=1 \
+          --set storage.fault_mode=program \
           --set storage.encoding="$1" --set storage.protection="$2" \
           --set storage.bits_per_cell.values="$vb" --set storage.bits_per_cell.metadata="$mb" \
           >/dev/null 2>"$OUT/stderr" || { cat "$OUT/stderr" >&2; exit 1; }
