@@ -350,7 +350,13 @@ void Lpddr4Channel::charge_background() {
     e += energy_.background_energy(static_cast<BackgroundState>(s), delta);
     charged_cycles_[s] = now[s];
   }
-  if (e.value() != 0.0) ledger_.ledger->add_static_energy(ledger_.component, e);
+  // Spent over the span the meter has integrated since the last charge (tCK is whole ps).
+  const Cycles to = meter_.time();
+  if (e.value() != 0.0) {
+    ledger_.ledger->add_static_energy(ledger_.component, e, t_.tCK * charged_to_.value(),
+                                      t_.tCK * to.value());
+  }
+  charged_to_ = max(charged_to_, to);
 }
 
 void Lpddr4Channel::settle(Cycles end) {

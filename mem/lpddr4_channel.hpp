@@ -143,6 +143,7 @@ class Lpddr4Channel {
 
   BackgroundMeter meter_;
   std::array<std::uint64_t, kBackgroundStateCount> charged_cycles_{};
+  Cycles charged_to_{0};  // the meter's time at the last background charge
   std::array<std::uint64_t, kLpddr4CommandCount> counts_{};
   std::uint64_t busy_cycles_ = 0;
   std::vector<Lpddr4CommandRecord>* log_ = nullptr;

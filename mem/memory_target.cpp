@@ -63,7 +63,10 @@ void MemoryTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
     Request req{trans.get_command(), trans.get_address(),
                 static_cast<std::uint32_t>(trans.get_data_length()),
                 max(clock_.cycle_at_or_after(now), ready_at_)};
+    // The model's charges during serve are spent over the request's span, known once served.
+    ledger_.open_span();
     const Outcome out = serve(req);
+    ledger_.close_span(clock_.time_of(req.arrival), clock_.time_of(max(out.done, req.arrival)));
     status = out.status;
     if (status == tlm::TLM_OK_RESPONSE) {
       unsigned char* data = trans.get_data_ptr();
@@ -146,7 +149,10 @@ void MemoryTarget::power_on(Time at) {
 }
 
 void MemoryTarget::finish(Time end) {
+  // What a model closes at the end (refreshes, power-down) was spent after its last request.
+  ledger_.open_span();
   on_finish(end);
+  ledger_.close_span(clock_.time_of(stats_.last_done), max(end, clock_.time_of(stats_.last_done)));
   ledger_.close(component_, end);
 }
 
