@@ -141,7 +141,10 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "hmasim run: " << e.what() << "\n";
     return 2;
   }
+  const auto simulation_start = std::chrono::steady_clock::now();
   sc_core::sc_start();
+  const double simulation_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - simulation_start).count();
   if (!acc->finished()) {
     std::cerr << "hmasim run: simulation failed: " << acc->error() << "\n";
     return 1;
@@ -150,6 +153,7 @@ int cmd_run(const std::vector<std::string>& args) {
   ledger.close(acc->end_time());
 
   RunReport report = build_run_report(*acc, ledger, platform.name, network.name, options);
+  report.wall_time_simulation_s = simulation_s;
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   try {

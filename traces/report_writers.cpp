@@ -85,6 +85,7 @@ std::string summary_json(const RunReport& r) {
   j.end_object();
   j.value("area_mm2", r.area_mm2);
   j.value("wall_time_s", r.wall_time_s);
+  j.value("wall_time_simulation_s", r.wall_time_simulation_s);
   j.end_object();
   return j.str();
 }

@@ -97,6 +97,7 @@ struct RunReport {
   double avg_power_w = 0;  // at fps_max
   double area_mm2 = 0;
   double wall_time_s = 0;
+  double wall_time_simulation_s = 0;  // of it, in sc_start (weights are prepared before)
   std::vector<ComponentReport> components;
   std::vector<MemoryReport> memories;
   std::vector<LayerReport> layers;
