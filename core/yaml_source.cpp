@@ -1,5 +1,7 @@
 #include "core/yaml_source.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -44,6 +46,34 @@ bool quote_closed(const std::string& text, std::size_t pos) {
   }
   return false;
 }
+
+// Watches one document go by without keeping it: whether it holds anything, and where it starts.
+class DocumentProbe : public YAML::EventHandler {
+ public:
+  bool content = false;
+  YAML::Mark start;
+  void OnDocumentStart(const YAML::Mark& m) override { start = m; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content = true; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    content = true;
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    content = true;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    content = true;
+  }
+  void OnMapEnd() override {}
+};
+
+// Empty documents after the first that a file may plausibly hold (trailing '---' lines).
+constexpr int kMaxEmptyDocuments = 8;
 
 class Walker {
  public:
@@ -153,26 +183,52 @@ YamlText parse_yaml(const std::string& text, const std::string& name,
     diagnostics.push_back(d);
     return out;
   }
-  std::vector<YAML::Node> docs;
+  // The documents of the text, counted by the parser itself: yaml-cpp 0.7's LoadAll never
+  // returns on text like `[a, b], c` (its issue #1040), and Load silently drops everything after
+  // the first node. A document beyond the first that holds anything is an error; so is text the
+  // parser keeps returning empty "documents" for (bounded: those are what LoadAll loops on).
+  YAML::Mark second;
+  bool more = false, junk = false;
   try {
-    docs = YAML::LoadAll(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentProbe first;
+    if (parser.HandleNextDocument(first)) {
+      for (int i = 0; i < kMaxEmptyDocuments && !more; ++i) {
+        DocumentProbe next;
+        if (!parser.HandleNextDocument(next)) break;
+        if (next.content) {
+          more = true;
+          second = next.start;
+        }
+        junk = i + 1 == kMaxEmptyDocuments;
+      }
+    }
   } catch (const YAML::Exception& e) {
     Diagnostic d = at(e.mark.line, e.mark.column);
     d.message = "YAML syntax error: " + e.msg;
     diagnostics.push_back(d);
     return out;
   }
-  for (std::size_t i = 1; i < docs.size(); ++i) {
-    if (docs[i].IsNull()) continue;  // a trailing '---' adds nothing to ignore
-    Diagnostic d = at(std::max(0, docs[i].Mark().line - 1), 0);
+  if (more || junk) {
+    Diagnostic d = at(more ? second.line : 0, 0);
     d.column = 0;
-    d.message =
-        "a second YAML document (after '---'): a config file holds one document, and the "
-        "rest would be ignored";
+    if (!more) d.line = 0;
+    d.message = more ? "a second YAML document (after '---'): a config file holds one document, "
+                       "and the rest would be ignored"
+                     : "text after the document that YAML cannot read (e.g. a ',' after a "
+                       "top-level list or string)";
     diagnostics.push_back(d);
     return out;
   }
-  out.root = docs.empty() ? YAML::Node(YAML::NodeType::Null) : docs.front();
+  try {
+    out.root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    Diagnostic d = at(e.mark.line, e.mark.column);
+    d.message = "YAML syntax error: " + e.msg;
+    diagnostics.push_back(d);
+    return out;
+  }
   Walker w(text, name, key_path, diagnostics);
   w.walk(out.root, key_path);
   out.ok = w.ok();
