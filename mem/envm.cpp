@@ -204,7 +204,21 @@ void Envm::on_read_data(std::uint64_t address, std::uint8_t* data, std::uint32_t
   }
 }
 
+void Envm::on_trace(TraceSink* sink) {
+  busy_.attach(sink, trace_scope(), config_.banks, clock());
+  if (!sink) return;
+  static_assert(static_cast<int>(FaultMode::program) == 1 && static_cast<int>(FaultMode::read) == 2,
+                "fault_mode's documented encoding");
+  const TraceSink::Id mode = sink->integer_signal(trace_scope(), "fault_mode", 2);
+  sink->set(mode, Time(0), static_cast<std::uint64_t>(config_.faults.mode));
+}
+
 Envm::Outcome Envm::serve(const Request& r) {
+  return busy_.on() ? serve_units<true>(r) : serve_units<false>(r);
+}
+
+template <bool kTraced>
+Envm::Outcome Envm::serve_units(const Request& r) {
   const bool read = r.command == tlm::TLM_READ_COMMAND;
   const Cycles occupancy = read ? read_cycle_ : write_cycles_;
   const Cycles latency = read ? read_latency_ : write_cycles_;
@@ -214,11 +228,14 @@ Envm::Outcome Envm::serve(const Request& r) {
   Outcome o;
   Cycles start = r.arrival;
   for (std::uint64_t unit = first; unit <= last; ++unit) {
-    Cycles& bank_free = bank_free_[unit % config_.banks];
+    const std::size_t bank = unit % config_.banks;
+    Cycles& bank_free = bank_free_[bank];
     start = max(start, bank_free);  // in address order, and only once the bank is free
     if (unit == first) o.accepted = start;
     bank_free = start + occupancy;
+    if constexpr (kTraced) busy_.occupy(bank, start, occupancy);
   }
+  if constexpr (kTraced) busy_.end_request();
   o.done = start + latency;
 
   const std::uint64_t accesses = last - first + 1;

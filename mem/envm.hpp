@@ -28,6 +28,10 @@
 // Energy: "read" per read access, "write" per write access (pulses x (pulse + verify) energy),
 // leakage while powered. Writes are counted per endurance block. Power gating keeps the contents.
 //
+// Traces (besides the base's), in memories.<instance>: wires bank<i>_busy, 1 while a read
+// (read_cycle) or a program-and-verify write (its whole sequence) occupies the bank, from the
+// access's start; and fault_mode (2 bits, constant: 0 off, 1 program, 2 read).
+//
 // Faults: every read returns the stored bytes with the misreads of their cells (on_read_data),
 // drawn by a FaultInjector from the technology's level distributions and sense_offset. By default
 // the whole memory is one layout at the memory's bits_per_cell and faults.coding, cells numbered
@@ -43,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "mem/bank_busy_trace.hpp"
 #include "mem/envm_endurance.hpp"
 #include "mem/envm_technology.hpp"
 #include "mem/fault_injector.hpp"
@@ -121,8 +126,12 @@ class Envm final : public MemoryTarget {
   void on_power_off(Time at) override { set_static_power(config_.gated_power, at); }
   void on_power_on(Time at) override { set_static_power(leakage_, at); }
   void on_read_data(std::uint64_t address, std::uint8_t* data, std::uint32_t length) override;
+  void on_trace(TraceSink* sink) override;
 
  private:
+  // The access-unit loop, with or without busy reports (tracing off: no per-unit branch).
+  template <bool kTraced>
+  Outcome serve_units(const Request& request);
   // A byte range with one cell layout; no injector while faults are off.
   struct FaultRegion {
     std::uint64_t begin = 0, end = 0;
@@ -149,6 +158,7 @@ class Envm final : public MemoryTarget {
   FaultRegion whole_;                             // the memory's own mode, outside any region
   std::map<std::uint64_t, FaultRegion> regions_;  // by first address
   FaultStats cleared_stats_;                      // of regions dropped by clear_regions
+  BankBusyTrace busy_;
 };
 
 }  // namespace hmasim

@@ -58,6 +58,18 @@ std::map<std::string, std::uint64_t> Lpddr4::command_counts() const {
   return m;
 }
 
+Time Lpddr4::accounted_until() const {
+  Time t = kAllAccounted;
+  for (const Lpddr4Channel& ch : channels_) t = min(t, ch.accounted_until());
+  return t;
+}
+
+void Lpddr4::on_trace(TraceSink* sink) {
+  for (unsigned c = 0; c < channels_.size(); ++c) {
+    channels_[c].set_trace(sink, trace_scope() + ".ch" + std::to_string(c));
+  }
+}
+
 void Lpddr4::enable_command_log(bool on) {
   for (Lpddr4Channel& ch : channels_) ch.set_log(on ? &log_ : nullptr);
 }

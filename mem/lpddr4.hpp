@@ -7,6 +7,11 @@
 //
 // Energy goes to the ledger as the actions ACT, PRE, RD, WR, REF (DRAMPower increments; PRE
 // counts each bank a PREA closes and each auto-precharge) and the static share "background".
+//
+// Traces (besides the base's): per channel c and bank b, signal memories.<instance>.ch<c>.bank<b>
+// of 2 bits, the bank's state (Lpddr4BankState: 0 precharged, 1 active, 2 refreshing, 3 powered
+// down or in self-refresh) from the issue cycle of each command on. Idle periods are accounted
+// lazily, so accounted_until() is the earliest over channels of where that accounting starts.
 #pragma once
 
 #include <map>
@@ -42,6 +47,9 @@ class Lpddr4 final : public MemoryTarget {
   void enable_command_log(bool on = true);
   const std::vector<Lpddr4CommandRecord>& command_log() const { return log_; }
 
+  // The earliest over channels of Lpddr4Channel::accounted_until().
+  Time accounted_until() const override;
+
  protected:
   Outcome serve(const Request& request) override;
   // Power gating a DRAM removes its supply: contents are lost. (Self-refresh, which keeps them,
@@ -50,6 +58,7 @@ class Lpddr4 final : public MemoryTarget {
   void on_power_off(Time at) override;
   void on_power_on(Time at) override;
   void on_finish(Time end) override;
+  void on_trace(TraceSink* sink) override;
 
  private:
   struct Location {

@@ -1,6 +1,7 @@
 #include "mem/lpddr4_channel.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace hmasim {
 
@@ -154,9 +155,9 @@ void Lpddr4Channel::refresh_in_flight() {
   Cycles ref_min = max(next_due_, ready_);
   if (open_banks_ > 0) {
     Cycles prea_min = ref_min;
-    for (const Bank& b : banks_) {
-      if (b.open) prea_min = max(prea_min, b.pre_ok);
-    }
+    // Every bank must be ready to precharge: the open ones, and a closed-page bank whose
+    // auto-precharge is still to come (it is open until then; pre_ok is when it closes).
+    for (const Bank& b : banks_) prea_min = max(prea_min, b.pre_ok);
     const Cycles prea = bus_.find(prea_min, kPreSlots);
     bus_.reserve(prea, kPreSlots);
     record(Lpddr4Command::PREA, prea);
@@ -165,7 +166,7 @@ void Lpddr4Channel::refresh_in_flight() {
       b.open = false;
       b.act_ok = max(b.act_ok, prea + t_.RPab);
       meter_.bank_closed(prea);
-      ledger_.ledger->charge(ledger_.pre, energy_.pre);
+      ledger_.ledger->charge(ledger_.pre, energy_.pre, 1, time_of(prea), time_of(prea));
     }
     open_banks_ = 0;
   }
@@ -173,8 +174,10 @@ void Lpddr4Channel::refresh_in_flight() {
   const Cycles ref = bus_.find(ref_min, kRefSlots);
   bus_.reserve(ref, kRefSlots);
   record(Lpddr4Command::REF, ref);
-  ledger_.ledger->charge(ledger_.ref, energy_.ref);
   const Cycles ref_end = ref + t_.RFCab;
+  // A refresh may be placed before the request that caused it arrived: its own span, not the
+  // request's.
+  ledger_.ledger->charge(ledger_.ref, energy_.ref, 1, time_of(ref), time_of(ref_end));
   meter_.refresh(ref, ref_end);
   for (Bank& b : banks_) b.act_ok = max(b.act_ok, ref_end);
   next_due_ += t_.REFI;
@@ -212,7 +215,7 @@ void Lpddr4Channel::idle_period(Cycles t, bool wake) {
     for (Bank& b : banks_) {
       if (!b.open) continue;
       b.open = false;
-      ledger_.ledger->charge(ledger_.pre, energy_.pre);
+      ledger_.ledger->charge(ledger_.pre, energy_.pre, 1, time_of(cur), time_of(cur));
     }
     open_banks_ = 0;
     spend(cur + t_.RPab, BackgroundState::active_standby);
@@ -266,7 +269,8 @@ void Lpddr4Channel::idle_period(Cycles t, bool wake) {
       if (open_banks_ > 0) close_all();
       record(Lpddr4Command::REF, cur);
       bus_.reserve(cur, kRefSlots);
-      ledger_.ledger->charge(ledger_.ref, energy_.ref);
+      // Idle periods are accounted when the next request arrives: charges carry their own spans.
+      ledger_.ledger->charge(ledger_.ref, energy_.ref, 1, time_of(cur), time_of(cur + t_.RFCab));
       spend(cur + t_.RFCab, BackgroundState::active_standby);
       next_due_ += t_.REFI;
       if (in_pd) {
@@ -282,22 +286,19 @@ void Lpddr4Channel::idle_period(Cycles t, bool wake) {
                           (!in_pd || t_.REFI >= overhead + t_.CKE);
       if (steady && bound >= next_due_ + overhead) {
         const std::uint64_t n = (bound - next_due_ - overhead).value() / t_.REFI.value() + 1;
-        if (log_) {
+        const Cycles first_ref = next_due_ + overhead - t_.RFCab;
+        if (log_ || trace_) {
           for (std::uint64_t j = 0; j < n; ++j) {
             const Cycles d = next_due_ + t_.REFI * j;
-            if (in_pd) {
-              log_->push_back({d, Lpddr4Command::PDX, index_, Lpddr4CommandRecord::kAllBanks, 0});
-            }
-            log_->push_back({d + overhead - t_.RFCab, Lpddr4Command::REF, index_,
-                             Lpddr4CommandRecord::kAllBanks, 0});
-            if (in_pd) {
-              log_->push_back(
-                  {d + overhead, Lpddr4Command::PDE, index_, Lpddr4CommandRecord::kAllBanks, 0});
-            }
+            if (in_pd) note(Lpddr4Command::PDX, d);
+            note(Lpddr4Command::REF, first_ref + t_.REFI * j);
+            if (in_pd) note(Lpddr4Command::PDE, d + overhead);
           }
         }
         counts_[static_cast<std::size_t>(Lpddr4Command::REF)] += n;
-        ledger_.ledger->charge(ledger_.ref, energy_.ref, n);
+        // Spread over the refreshes' span: the windows of power.csv are longer than tREFI.
+        ledger_.ledger->charge(ledger_.ref, energy_.ref, n, time_of(first_ref),
+                               time_of(first_ref + t_.REFI * (n - 1) + t_.RFCab));
         meter_.add(BackgroundState::active_standby, t_.RFCab * n);
         if (in_pd) {
           counts_[static_cast<std::size_t>(Lpddr4Command::PDX)] += n;
@@ -371,6 +372,9 @@ void Lpddr4Channel::power_off(Cycles at) {
   // Supply removed: nothing draws current until power_on.
   meter_.reset(at);
   powered_ = false;
+  if (trace_) {
+    for (std::size_t b = 0; b < banks_.size(); ++b) trace_bank(b, at, Lpddr4BankState::precharged);
+  }
 }
 
 void Lpddr4Channel::power_on(Cycles at) {
@@ -382,7 +386,70 @@ void Lpddr4Channel::power_on(Cycles at) {
   read_ok_ = data_free_ = idle_from_ = request_idle_from_ = ready_ = at;
   next_due_ = first_due_at_or_after(at + Cycles(1));
   meter_.reset(at);
+  charged_to_ = at;  // the next background charge starts here, not at the power-off
   powered_ = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traces
+
+void Lpddr4Channel::set_trace(TraceSink* sink, const std::string& scope) {
+  trace_ = sink;
+  bank_signals_.clear();
+  if (!sink) return;
+  for (std::size_t b = 0; b < banks_.size(); ++b) {
+    bank_signals_.push_back(sink->integer_signal(scope, "bank" + std::to_string(b), 2));
+  }
+}
+
+Time Lpddr4Channel::accounted_until() const {
+  if (!powered_) return Time(std::numeric_limits<std::uint64_t>::max());  // nothing pending
+  return time_of(min(charged_to_, min(next_due_, idle_from_)));
+}
+
+void Lpddr4Channel::trace_bank(std::size_t bank, Cycles at, Lpddr4BankState s) {
+  trace_->set(bank_signals_[bank], time_of(at), static_cast<std::uint64_t>(s));
+}
+
+void Lpddr4Channel::trace_command(Lpddr4Command c, Cycles at, std::uint16_t bank) {
+  // Reports of one bank come in time order (its commands are placed in order). Where two states
+  // meet at one cycle (a refresh ends as power-down starts), the one reported last wins (the VCD
+  // writer's rule, traces/vcd_writer.hpp).
+  const std::size_t n = banks_.size();
+  switch (c) {
+    case Lpddr4Command::ACT:
+      trace_bank(bank, at, Lpddr4BankState::active);
+      break;
+    case Lpddr4Command::PRE:
+      trace_bank(bank, at, Lpddr4BankState::precharged);
+      break;
+    case Lpddr4Command::PREA:  // the banks it closes (the others are precharged already)
+      for (std::size_t b = 0; b < n; ++b) {
+        if (banks_[b].open) trace_bank(b, at, Lpddr4BankState::precharged);
+      }
+      break;
+    case Lpddr4Command::REF:
+      for (std::size_t b = 0; b < n; ++b) {
+        trace_bank(b, at, Lpddr4BankState::refreshing);
+        trace_bank(b, at + t_.RFCab, Lpddr4BankState::precharged);
+      }
+      break;
+    case Lpddr4Command::PDE:
+    case Lpddr4Command::SRE:
+      for (std::size_t b = 0; b < n; ++b) trace_bank(b, at, Lpddr4BankState::powered_down);
+      break;
+    case Lpddr4Command::PDX:
+      for (std::size_t b = 0; b < n; ++b) {
+        trace_bank(b, at, banks_[b].open ? Lpddr4BankState::active : Lpddr4BankState::precharged);
+      }
+      break;
+    case Lpddr4Command::SRX:
+      for (std::size_t b = 0; b < n; ++b) trace_bank(b, at, Lpddr4BankState::precharged);
+      break;
+    case Lpddr4Command::RD:
+    case Lpddr4Command::WR:
+      break;
+  }
 }
 
 }  // namespace hmasim

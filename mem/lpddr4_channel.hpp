@@ -18,14 +18,22 @@
 // are refreshed in bulk. Power-down: when a channel stays idle past a threshold, the span counts as
 // active/precharge power-down (a refresh due inside briefly wakes it); past a longer threshold it
 // enters self-refresh (no REF needed); the next command waits tXP / tXSR after the exit.
+//
+// Traces: a 2-bit state signal per bank (Lpddr4BankState), changed at the issue cycle of each
+// command as the command log has it. Commands are decided when requests are served and idle
+// periods are accounted when the next request arrives (or at the end), so these reports, like
+// the background and refresh energy, may lie before SystemC time but never before
+// accounted_until().
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "core/energy_ledger.hpp"
+#include "core/trace_sink.hpp"
 #include "mem/lpddr4_background.hpp"
 #include "mem/lpddr4_command.hpp"
 #include "mem/lpddr4_command_bus.hpp"
@@ -39,6 +47,17 @@ struct Lpddr4LedgerActions {
   EnergyLedger* ledger = nullptr;
   EnergyLedger::ComponentId component = 0;
   EnergyLedger::ActionId act{}, pre{}, rd{}, wr{}, ref{};
+};
+
+// The value of a bank's trace signal. A state starts at the issue cycle of its command: ACT
+// (active), PRE, PREA and auto-precharge (precharged from the precharge command on, not from the
+// end of tRP), REF (refreshing for tRFCab, then precharged), PDE and SRE (powered down, also in
+// self-refresh), PDX (back to active or precharged), SRX (precharged). Power-off: precharged.
+enum class Lpddr4BankState : std::uint8_t {
+  precharged = 0,
+  active = 1,
+  refreshing = 2,
+  powered_down = 3,  // power-down (active or precharge) or self-refresh
 };
 
 class Lpddr4Channel {
@@ -77,6 +96,13 @@ class Lpddr4Channel {
 
   // The log receives every command from now on (nullptr: off).
   void set_log(std::vector<Lpddr4CommandRecord>* log) { log_ = log; }
+  // Bank state signals "bank0", "bank1" ... (2 bits, Lpddr4BankState) in `scope` (nullptr: off).
+  void set_trace(TraceSink* sink, const std::string& scope);
+  // Every later report of this channel that does not belong to a request yet to come (background
+  // and refresh energy, commands and bank states of idle periods) lies at or after this time:
+  // the start of the span not yet charged, the next refresh due time, the end of all scheduled
+  // activity (where the lazily accounted idle period starts), whichever is earliest.
+  Time accounted_until() const;
 
   std::uint64_t count(Lpddr4Command c) const { return counts_[static_cast<std::size_t>(c)]; }
   Cycles background_cycles(BackgroundState s) const { return meter_.cycles(s); }
@@ -114,8 +140,18 @@ class Lpddr4Channel {
   void record(Lpddr4Command c, Cycles at, std::uint16_t bank = Lpddr4CommandRecord::kAllBanks,
               std::uint32_t row = 0) {
     ++counts_[static_cast<std::size_t>(c)];
-    if (log_) log_->push_back({at, c, index_, bank, row});
+    if (log_ || trace_) note(c, at, bank, row);
   }
+  // The command to the log and the traces, without counting it.
+  void note(Lpddr4Command c, Cycles at, std::uint16_t bank = Lpddr4CommandRecord::kAllBanks,
+            std::uint32_t row = 0) {
+    if (log_) log_->push_back({at, c, index_, bank, row});
+    if (trace_) trace_command(c, at, bank);
+  }
+  // The bank state changes of command `c` (before the command changes the banks).
+  void trace_command(Lpddr4Command c, Cycles at, std::uint16_t bank);
+  void trace_bank(std::size_t bank, Cycles at, Lpddr4BankState s);
+  Time time_of(Cycles c) const { return t_.tCK * c.value(); }
   bool refresh_enabled() const { return config_.refresh == RefreshPolicy::all_bank; }
   Cycles first_due_at_or_after(Cycles t) const;
 
@@ -147,6 +183,8 @@ class Lpddr4Channel {
   std::array<std::uint64_t, kLpddr4CommandCount> counts_{};
   std::uint64_t busy_cycles_ = 0;
   std::vector<Lpddr4CommandRecord>* log_ = nullptr;
+  TraceSink* trace_ = nullptr;
+  std::vector<TraceSink::Id> bank_signals_;
 };
 
 }  // namespace hmasim

@@ -15,8 +15,8 @@ MemoryTarget::MemoryTarget(const sc_core::sc_module_name& name, const MemoryComm
       common_(common),
       clock_(common.clock),
       ledger_(ledger),
-      component_(ledger.add_component(
-          common.instance.empty() ? std::string(basename()) : common.instance, static_label)) {
+      instance_(common.instance.empty() ? std::string(basename()) : common.instance),
+      component_(ledger.add_component(instance_, static_label)) {
   require_picosecond_resolution();
   if (common_.store_data) {
     storage_ = std::make_unique<SparseStorage>();
@@ -90,6 +90,7 @@ void MemoryTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
         ext->accepted = clock_.time_of(out.accepted);
         ext->completed = done_time;
       }
+      if (trace_) trace_request(req, out);
     }
   }
   if (status != tlm::TLM_OK_RESPONSE) ++stats_.errors;
@@ -139,6 +140,7 @@ void MemoryTarget::power_off(Time at) {
   powered_ = false;
   if (!retains_contents()) storage_->clear();
   on_power_off(at);
+  if (trace_) trace_->set(powered_signal_, at, 0);
 }
 
 void MemoryTarget::power_on(Time at) {
@@ -146,6 +148,44 @@ void MemoryTarget::power_on(Time at) {
   powered_ = true;
   ready_at_ = clock_.cycle_at_or_after(at + wakeup_time());
   on_power_on(at);
+  if (trace_) trace_->set(powered_signal_, at, 1);
+}
+
+void MemoryTarget::set_trace(TraceSink* sink) {
+  trace_ = sink;
+  lanes_.clear();
+  lane_free_.clear();
+  if (sink) {
+    const std::string scope = trace_scope();
+    bytes_counter_ = sink->byte_counter(scope, "bytes");
+    powered_signal_ = sink->integer_signal(scope, "powered", 1);
+    // Signals start at 0; a memory starts powered.
+    sink->set(powered_signal_, from_sc_time(sc_core::sc_time_stamp()), powered_ ? 1 : 0);
+    if (sink->shows(TraceDetail::burst)) {
+      for (unsigned i = 0; i < kTraceLanes; ++i) {
+        lanes_.push_back(
+            sink->track("memories", i == 0 ? instance_ : instance_ + " #" + std::to_string(i + 1)));
+      }
+      lane_free_.assign(kTraceLanes, Time(0));
+    }
+  }
+  on_trace(sink);
+}
+
+void MemoryTarget::trace_request(const Request& req, const Outcome& out) {
+  const Time begin = clock_.time_of(req.arrival);
+  const Time end = clock_.time_of(max(out.done, req.arrival));
+  trace_->add_bytes(bytes_counter_, end, req.length);
+  if (lanes_.empty()) return;
+  std::size_t lane = 0;
+  while (lane < lanes_.size() && lane_free_[lane] > begin) ++lane;
+  if (lane == lanes_.size()) {
+    lane = static_cast<std::size_t>(std::min_element(lane_free_.begin(), lane_free_.end()) -
+                                    lane_free_.begin());
+  }
+  lane_free_[lane] = max(lane_free_[lane], end);
+  trace_->slice(lanes_[lane], begin, end, req.command == tlm::TLM_READ_COMMAND ? "read" : "write",
+                "memory");
 }
 
 void MemoryTarget::finish(Time end) {

@@ -6,19 +6,27 @@
 // TLM error response, never an abort. It converts the initiator's time (sc_time_stamp() + annotated
 // delay) to the model's clock cycles, moves the real bytes through the backing storage, annotates
 // the completion delay, keeps statistics and charges the energy ledger component of the instance.
+//
+// Traces (core/trace_sink.hpp), off unless set_trace() hands it a sink: the base reports what every
+// memory has (bytes moved, power state, one timeline slice per request), a model adds its own
+// signals in on_trace(), and accounted_until() tells the accelerator how far the memory's reports
+// are complete (the trace watermark).
 #pragma once
 
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
 #include <systemc>
 #include <tlm>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/energy_ledger.hpp"
+#include "core/trace_sink.hpp"
 #include "core/units.hpp"
 #include "mem/memory_config.hpp"
 #include "mem/storage.hpp"
@@ -46,6 +54,9 @@ class MemoryTarget : public sc_core::sc_module {
   ~MemoryTarget() override;
 
   const std::string& model_name() const { return common_.model; }
+  // The name in the platform's `memories:` map (the module's name if the config has none): the
+  // ledger component and the trace scope are named after it.
+  const std::string& instance_name() const { return instance_; }
   Bytes capacity() const { return common_.capacity; }
   const Clock& clock() const { return clock_; }
   const MemoryStats& stats() const { return stats_; }
@@ -75,6 +86,29 @@ class MemoryTarget : public sc_core::sc_module {
   bool debug_write(std::uint64_t address, const std::uint8_t* data, std::size_t length);
   bool debug_read(std::uint64_t address, std::uint8_t* data, std::size_t length);
 
+  // ---- traces ----
+  // Reports to `sink` from now on (nullptr: off, the default; then a request costs one branch).
+  // Call once, after construction and before simulation. Registers in scope trace_scope():
+  //   bytes     byte counter: each request's length, at its completion (bandwidth.csv)
+  //   powered   wire: 1 while powered, 0 between power_off and power_on
+  // and, at burst detail, timeline tracks "<instance>", "<instance> #2" ... (group "memories",
+  // kTraceLanes of them) with one slice per request [arrival, done), named "read" or "write",
+  // category "memory"; then the model's own signals (on_trace).
+  void set_trace(TraceSink* sink);
+  TraceSink* trace() const { return trace_; }
+  std::string trace_scope() const { return "memories." + instance_; }
+  // Slices on one track must not overlap (Chrome trace format), but requests in flight do: each
+  // goes to the first lane free at its arrival (with more in flight, to the one that frees first).
+  static constexpr unsigned kTraceLanes = 8;
+
+  // Watermark support: every report of this memory made from now on (energy spans, value
+  // changes, slices, bytes) lies at or after this time, or at or after the arrival of the request
+  // being served. The accelerator advances the trace to the minimum of its own boundary and every
+  // memory's accounted_until(). kAllAccounted: the model reports everything when it serves a
+  // request (the default); a model that accounts idle periods lazily (LPDDR4) says from where.
+  static constexpr Time kAllAccounted{std::numeric_limits<std::uint64_t>::max()};
+  virtual Time accounted_until() const { return kAllAccounted; }
+
  protected:
   struct Request {
     tlm::tlm_command command;
@@ -98,6 +132,9 @@ class MemoryTarget : public sc_core::sc_module {
   virtual void on_power_off(Time /*at*/) {}
   virtual void on_power_on(Time /*at*/) {}
   virtual void on_finish(Time /*end*/) {}
+  // Called by set_trace after the base's registrations: a model registers its own signals under
+  // trace_scope() and keeps `sink` (nullptr: tracing is off again, drop it).
+  virtual void on_trace(TraceSink* /*sink*/) {}
   // Whether the model keeps its contents while powered off (eNVM yes, SRAM no).
   virtual bool retains_contents() const = 0;
   // Time from power_on until the first access can start.
@@ -112,15 +149,23 @@ class MemoryTarget : public sc_core::sc_module {
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
   tlm::tlm_response_status check(const tlm::tlm_generic_payload& trans) const;
+  void trace_request(const Request& request, const Outcome& outcome);
 
   MemoryCommonConfig common_;
   Clock clock_;
   EnergyLedger& ledger_;
+  std::string instance_;
   EnergyLedger::ComponentId component_;
   std::unique_ptr<Storage> storage_;
   MemoryStats stats_;
   bool powered_ = true;
   Cycles ready_at_{0};  // after a wake-up, no access starts before this cycle
+
+  TraceSink* trace_ = nullptr;
+  TraceSink::Id bytes_counter_ = 0;
+  TraceSink::Id powered_signal_ = 0;
+  std::vector<TraceSink::Id> lanes_;  // burst detail only
+  std::vector<Time> lane_free_;       // end of each lane's latest slice
 };
 
 }  // namespace hmasim

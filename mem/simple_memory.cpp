@@ -12,9 +12,9 @@ SimpleMemoryConfig SimpleMemoryConfig::parse(const ConfigNode& node, const std::
   c.latency = node.get<Time>("latency");
   node.require(c.latency <= kMaxLatency, "latency", "must be at most 1s");
   c.bandwidth = node.get<Bandwidth>("bandwidth");
-  node.require(!node.has("bandwidth") ||
-                   (c.bandwidth.value() >= 1e3 && c.bandwidth.value() <= 1e15),
-               "bandwidth", "must be between 1KB/s and 1PB/s");
+  node.require(
+      !node.has("bandwidth") || (c.bandwidth.value() >= 1e3 && c.bandwidth.value() <= 1e15),
+      "bandwidth", "must be between 1KB/s and 1PB/s");
   c.read_energy_per_byte = node.get<Energy>("read_energy_per_byte", Energy(0.0));
   c.write_energy_per_byte = node.get<Energy>("write_energy_per_byte", Energy(0.0));
   c.leakage = node.get<Power>("leakage", Power(0.0));

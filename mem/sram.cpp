@@ -56,6 +56,11 @@ Sram::Sram(const sc_core::sc_module_name& name, const SramConfig& config, Energy
 }
 
 Sram::Outcome Sram::serve(const Request& r) {
+  return busy_.on() ? serve_words<true>(r) : serve_words<false>(r);
+}
+
+template <bool kTraced>
+Sram::Outcome Sram::serve_words(const Request& r) {
   const bool read = r.command == tlm::TLM_READ_COMMAND;
   const std::uint64_t width = config_.port_width.value();
   const std::uint64_t first = r.address / width;
@@ -64,11 +69,14 @@ Sram::Outcome Sram::serve(const Request& r) {
   Outcome o;
   Cycles start = r.arrival;
   for (std::uint64_t word = first; word <= last; ++word) {
-    Cycles& bank_free = bank_free_[word % config_.banks];
+    const std::size_t bank = word % config_.banks;
+    Cycles& bank_free = bank_free_[bank];
     start = max(start, bank_free);  // in address order, and only once the bank is free
     if (word == first) o.accepted = start;
     bank_free = start + config_.bank_cycle;
+    if constexpr (kTraced) busy_.occupy(bank, start, config_.bank_cycle);
   }
+  if constexpr (kTraced) busy_.end_request();
   o.done = start + (read ? config_.read_latency : config_.write_latency);
 
   const std::uint64_t words = last - first + 1;

@@ -5,6 +5,9 @@
 // words to the same bank serialise. The request completes one read/write latency after its last
 // word started. Power gating loses the contents and drops leakage to zero.
 //
+// Traces (besides the base's): wires memories.<instance>.bank<i>_busy, 1 while a word occupies
+// the bank (bank_cycle per word; back-to-back words are one interval).
+//
 // Memory block keys:
 //   model: sram
 //   capacity, clock (default 1GHz), alignment, storage      (see memory_config.hpp)
@@ -25,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "mem/bank_busy_trace.hpp"
 #include "mem/memory_config.hpp"
 #include "mem/memory_target.hpp"
 
@@ -61,13 +65,21 @@ class Sram final : public MemoryTarget {
   Time wakeup_time() const override { return config_.wakeup_time; }
   void on_power_off(Time at) override;
   void on_power_on(Time at) override { set_static_power(config_.leakage, at); }
+  void on_trace(TraceSink* sink) override {
+    busy_.attach(sink, trace_scope(), config_.banks, clock());
+  }
 
  private:
+  // The word loop, with or without busy reports (tracing off: no per-word branch).
+  template <bool kTraced>
+  Outcome serve_words(const Request& request);
+
   SramConfig config_;
   std::vector<Cycles> bank_free_;  // first cycle each bank can start a word
   EnergyLedger::ActionId read_, write_;
   std::uint64_t read_words_ = 0;
   std::uint64_t write_words_ = 0;
+  BankBusyTrace busy_;
 };
 
 }  // namespace hmasim
