@@ -238,25 +238,18 @@ Existing inspect_run_directory(const Location& at, const std::string& shown) {
   return old;
 }
 
-// A temporary directory being filled: removed again (only what we wrote) unless released.
-class TemporaryTree {
- public:
-  explicit TemporaryTree(std::string path) : path_(std::move(path)) {}
-  TemporaryTree(const TemporaryTree&) = delete;
-  TemporaryTree& operator=(const TemporaryTree&) = delete;
-  ~TemporaryTree() {
-    if (path_.empty()) return;
-    for (const std::string& n : written_) ::unlink((path_ + "/" + n).c_str());
-    ::rmdir(path_.c_str());
+// Removes a temporary directory we created (mkdtemp, mode 0700: nobody else writes into it) and
+// the files in it. Never recursive: a subdirectory someone made in it stays, and so does the tree.
+void remove_staging(const std::string& dir) {
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string n = e->d_name;
+      if (n != "." && n != "..") ::unlink((dir + "/" + n).c_str());
+    }
+    ::closedir(d);
   }
-  const std::string& path() const { return path_; }
-  void wrote(const std::string& name) { written_.push_back(name); }
-  void release() { path_.clear(); }
-
- private:
-  std::string path_;
-  std::vector<std::string> written_;
-};
+  ::rmdir(dir.c_str());
+}
 
 // Removes the previous run's tree after the swap: only the entries we checked, then the directory.
 void remove_old_tree(const std::string& tree, const std::vector<std::string>& entries,
@@ -269,28 +262,26 @@ void remove_old_tree(const std::string& tree, const std::vector<std::string>& en
   }
 }
 
-void check_names(const std::vector<OutputFile>& files) {
-  std::set<std::string> seen;
-  for (const OutputFile& f : files) {
-    if (f.name.empty() || f.name == "." || f.name == ".." ||
-        f.name.find_first_of(std::string("/\0", 2)) != std::string::npos ||
-        f.name == kManifestName || !seen.insert(f.name).second) {
-      throw std::invalid_argument("write_directory_atomically: bad or repeated file name '" +
-                                  f.name + "'");
-    }
-  }
+bool bad_name(const std::string& name) {
+  return name.empty() || name == "." || name == ".." ||
+         name.find_first_of(std::string("/\0", 2)) != std::string::npos || name == kManifestName;
 }
 
-std::string manifest_json(const std::vector<OutputFile>& files) {
+struct ListedFile {
+  std::string name;
+  std::uint64_t bytes;
+};
+
+std::string manifest_json(const std::vector<ListedFile>& files) {
   JsonWriter j;
   j.begin_object();
   j.value("format", kRunDirectoryFormat);
   j.value("hmasim_version", HMASIM_VERSION);
   j.begin_array("files");
-  for (const OutputFile& f : files) {
+  for (const ListedFile& f : files) {
     j.begin_object();
     j.value("name", f.name);
-    j.value("bytes", static_cast<std::uint64_t>(f.content.size()));
+    j.value("bytes", f.bytes);
     j.end_object();
   }
   j.end_array();
@@ -345,57 +336,103 @@ void check_run_directory(const std::string& dir) {
   (void)inspect_run_directory(locate(dir), dir);
 }
 
-void write_directory_atomically(const std::string& dir, const std::vector<OutputFile>& files,
-                                const DirectoryWriteOptions& options) {
-  check_names(files);
+StagedDirectory::StagedDirectory(const std::string& dir, const DirectoryWriteOptions& options)
+    : shown_(dir), options_(options) {
   const Location at = locate(dir);
-  const std::string target = at.full();
-  const Existing old = inspect_run_directory(at, dir);
+  (void)inspect_run_directory(at, dir);  // refuse before creating anything
+  target_ = at.full();
   create_parent(at, dir);
-
-  std::string tmp_path = (at.parent / temporary_name(at.leaf, "tmp")).string();
-  if (::mkdtemp(tmp_path.data()) == nullptr) {
+  std::string tmp = (at.parent / temporary_name(at.leaf, "tmp")).string();
+  if (::mkdtemp(tmp.data()) == nullptr) {
     throw OutputError("cannot create a temporary directory beside '" + dir +
                       "': " + errno_text(errno));
   }
-  TemporaryTree tmp(tmp_path);
-  for (const OutputFile& f : files) {
-    write_new_file(fs::path(tmp.path()) / f.name, f.content);
-    tmp.wrote(f.name);
+  staging_ = tmp;
+}
+
+StagedDirectory::~StagedDirectory() {
+  if (!committed_ && !staging_.empty()) remove_staging(staging_);
+}
+
+void StagedDirectory::register_name(const std::string& name) {
+  if (committed_) throw std::logic_error("run directory '" + shown_ + "': already committed");
+  if (bad_name(name) || std::find(names_.begin(), names_.end(), name) != names_.end()) {
+    throw std::invalid_argument("run directory: bad or repeated file name '" + name + "'");
+  }
+  names_.push_back(name);
+}
+
+std::string StagedDirectory::path(const std::string& name) {
+  register_name(name);
+  return staging_ + "/" + name;
+}
+
+void StagedDirectory::add(const std::string& name, const std::string& content) {
+  register_name(name);
+  write_new_file(fs::path(staging_) / name, content);
+}
+
+void StagedDirectory::commit() {
+  if (committed_) throw std::logic_error("run directory '" + shown_ + "': already committed");
+  const Location at = locate(shown_);
+  const std::string& dir = shown_;
+  const Existing old = inspect_run_directory(at, dir);  // again: the run may have been long
+
+  // Every file in it, registered names first: nothing unlisted (a later run would refuse DIR).
+  std::vector<std::string> names;
+  for (const std::string& n : names_) {
+    struct stat st {};
+    if (lstat_path(staging_ + "/" + n, n, st)) names.push_back(n);
+  }
+  for (const std::string& n : entries_of(staging_, staging_)) {
+    if (std::find(names_.begin(), names_.end(), n) == names_.end()) names.push_back(n);
+  }
+  std::vector<ListedFile> listed;
+  for (const std::string& n : names) {
+    const std::string file = staging_ + "/" + n;
+    if (n == kManifestName) {
+      throw OutputError("cannot complete '" + dir + "': something wrote a " + kManifestName +
+                        " into its temporary directory");
+    }
+    // Flushed to disk whoever wrote it: the swapped-in directory must hold its bytes.
+    Descriptor fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st {};
+    if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      throw OutputError("cannot complete '" + dir + "': '" + file + "' is not a regular file");
+    }
+    fd.sync_and_close(file);
+    listed.push_back({n, static_cast<std::uint64_t>(st.st_size)});
   }
   // Last: a directory with a manifest is complete (and, on a later run, ours to replace).
-  write_new_file(fs::path(tmp.path()) / kManifestName, manifest_json(files));
-  tmp.wrote(kManifestName);
-  if (::chmod(tmp.path().c_str(), old.exists ? old.mode : umasked(0777)) != 0) {
-    throw OutputError("cannot set the permissions of '" + tmp.path() + "': " + errno_text(errno));
+  write_new_file(fs::path(staging_) / kManifestName, manifest_json(listed));
+  if (::chmod(staging_.c_str(), old.exists ? old.mode : umasked(0777)) != 0) {
+    throw OutputError("cannot set the permissions of '" + staging_ + "': " + errno_text(errno));
   }
-  sync_directory(tmp.path());
+  sync_directory(staging_);
 
   if (old.entries.empty()) {
     // Nothing there, or an empty directory: rename creates or replaces it in one step (and fails,
     // changing nothing, if something appeared in it meanwhile).
-    if (::rename(tmp.path().c_str(), target.c_str()) != 0) {
+    if (::rename(staging_.c_str(), target_.c_str()) != 0) {
       throw OutputError("cannot move the new run directory into place at '" + dir +
                         "': " + errno_text(errno));
     }
-    tmp.release();
+    committed_ = true;
     sync_directory(at.parent);
     return;
   }
 
   std::string old_tree;
 #if defined(__linux__) && defined(RENAME_EXCHANGE)
-  if (options.exchange) {
-    if (::renameat2(AT_FDCWD, tmp.path().c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
-      old_tree = tmp.path();  // now holds the previous run
-      tmp.release();
+  if (options_.exchange) {
+    if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
+      old_tree = staging_;  // now holds the previous run
+      committed_ = true;
     } else if (errno != EINVAL && errno != ENOSYS) {  // those two: no exchange here, fall back
       throw OutputError("cannot swap the new run directory into place at '" + dir +
                         "': " + errno_text(errno));
     }
   }
-#else
-  (void)options;
 #endif
   if (old_tree.empty()) {
     // Without an exchange: the old tree goes aside first, then the new one into place.
@@ -403,25 +440,40 @@ void write_directory_atomically(const std::string& dir, const std::vector<Output
     if (::mkdtemp(aside.data()) == nullptr) {
       throw OutputError("cannot create a directory beside '" + dir + "': " + errno_text(errno));
     }
-    if (::rename(target.c_str(), aside.c_str()) != 0) {  // replaces the empty `aside`
+    if (::rename(target_.c_str(), aside.c_str()) != 0) {  // replaces the empty `aside`
       const int e = errno;
       ::rmdir(aside.c_str());
       throw OutputError("cannot move the previous run directory '" + dir +
                         "' aside: " + errno_text(e));
     }
-    if (::rename(tmp.path().c_str(), target.c_str()) != 0) {
+    if (::rename(staging_.c_str(), target_.c_str()) != 0) {
       const int e = errno;
-      const bool restored = ::rename(aside.c_str(), target.c_str()) == 0;
+      const bool restored = ::rename(aside.c_str(), target_.c_str()) == 0;
       throw OutputError("cannot move the new run directory into place at '" + dir +
                         "': " + errno_text(e) +
                         (restored ? std::string(" (the previous one is back in place)")
                                   : " (the previous one is in '" + aside + "')"));
     }
-    tmp.release();
+    committed_ = true;
     old_tree = aside;
   }
   sync_directory(at.parent);
   remove_old_tree(old_tree, old.entries, dir);
+}
+
+void write_directory_atomically(const std::string& dir, const std::vector<OutputFile>& files,
+                                const DirectoryWriteOptions& options) {
+  // Names first: a bad one changes nothing on disk.
+  std::set<std::string> seen;
+  for (const OutputFile& f : files) {
+    if (bad_name(f.name) || !seen.insert(f.name).second) {
+      throw std::invalid_argument("write_directory_atomically: bad or repeated file name '" +
+                                  f.name + "'");
+    }
+  }
+  StagedDirectory staged(dir, options);
+  for (const OutputFile& f : files) staged.add(f.name, f.content);
+  staged.commit();
 }
 
 }  // namespace hmasim

@@ -45,11 +45,52 @@ struct DirectoryWriteOptions {
   bool exchange = true;
 };
 
+// A run directory being written: a fresh temporary directory beside the target (`.DIR.tmp-XXXXXX`)
+// that files are written into, whole (add) or streamed during the run (path), and that commit()
+// swaps in for DIR with manifest.json written last, as write_directory_atomically does. Destroyed
+// without commit (a failed or interrupted run), it removes the temporary directory and leaves DIR
+// untouched.
+class StagedDirectory {
+ public:
+  // Checks `dir` as check_run_directory does (throws OutputError before creating anything), then
+  // creates its missing parents and the temporary directory.
+  explicit StagedDirectory(const std::string& dir, const DirectoryWriteOptions& options = {});
+  ~StagedDirectory();
+  StagedDirectory(const StagedDirectory&) = delete;
+  StagedDirectory& operator=(const StagedDirectory&) = delete;
+
+  // The temporary directory (for writers that take a directory, e.g. traces/TraceRecorder).
+  const std::string& directory() const { return staging_; }
+  // The path of `name` in the temporary directory, for a writer that creates and streams it. The
+  // name is listed first in the manifest, in the order of path() and add() calls; a name that
+  // was never created is left out. Throws std::invalid_argument for a bad or repeated name.
+  std::string path(const std::string& name);
+  // Writes `content` as `name` (flushed to disk). Throws std::invalid_argument for a bad or
+  // repeated name, OutputError if it cannot be written.
+  void add(const std::string& name, const std::string& content);
+  // Writes manifest.json, listing every file in the temporary directory with its size (the
+  // names given to path() and add() in their order, then any other file by name), and swaps
+  // the directory in for DIR, which is checked again (a run can be long). Throws OutputError;
+  // then the target is as it was, and the temporary directory goes with the destructor.
+  void commit();
+  bool committed() const { return committed_; }
+
+ private:
+  void register_name(const std::string& name);
+
+  std::string shown_;    // DIR as given, for messages
+  std::string target_;   // DIR, absolute
+  std::string staging_;  // the temporary directory
+  DirectoryWriteOptions options_;
+  std::vector<std::string> names_;
+  bool committed_ = false;
+};
+
 // Makes `dir` hold exactly `files` (in that order in the manifest) plus manifest.json. `dir` may
 // be missing (created, with missing parents), empty, or a directory whose entries are all listed
 // by its hmasim manifest (a previous run: replaced whole, the old tree removed afterwards).
 // Anything else is refused (check_run_directory). Throws OutputError; std::invalid_argument for a
-// bad name.
+// bad name. (A StagedDirectory with an add() per file.)
 void write_directory_atomically(const std::string& dir, const std::vector<OutputFile>& files,
                                 const DirectoryWriteOptions& options = {});
 

@@ -104,7 +104,9 @@ std::string layers_csv(const RunReport& r) {
   std::string out =
       "frame,layer,type,macs,start_cycle,cycles,busy_cycles,bound,tiles,mac_utilization";
   for (const auto& m : r.memories) out += ",bytes_" + csv_field(m.name);
-  out += ",energy_j\n";
+  out += ",energy_j";
+  for (const auto& c : r.components) out += ",energy_" + csv_field(c.name) + "_j";
+  out += "\n";
   for (const auto& l : r.layers) {
     out += std::to_string(l.frame) + "," + csv_field(l.name) + "," + l.type + "," +
            std::to_string(l.macs) + "," + std::to_string(l.start_cycle) + "," +
@@ -112,15 +114,23 @@ std::string layers_csv(const RunReport& r) {
            (l.memory_bound ? "memory" : "compute") + "," + std::to_string(l.tiles) + "," +
            JsonWriter::number(l.mac_utilization);
     for (std::uint64_t b : l.bytes_per_memory) out += "," + std::to_string(b);
-    out += "," + JsonWriter::number(l.energy_j) + "\n";
+    out += "," + JsonWriter::number(l.energy_j);
+    for (double e : l.energy_per_component_j) out += "," + JsonWriter::number(e);
+    out += "\n";
   }
   return out;
 }
 
+void add_run_files(const RunReport& report, StagedDirectory& dir) {
+  dir.add("summary.json", summary_json(report));
+  dir.add("layers.csv", layers_csv(report));
+}
+
 void write_run_directory(const RunReport& report, const std::string& dir) {
   // One swap for the whole directory: a kill never leaves a new summary beside old layers.
-  write_directory_atomically(
-      dir, {{"summary.json", summary_json(report)}, {"layers.csv", layers_csv(report)}});
+  StagedDirectory staged(dir);
+  add_run_files(report, staged);
+  staged.commit();
 }
 
 }  // namespace hmasim

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/file_output.hpp"
 #include "traces/run_report.hpp"
 
 namespace hmasim {
@@ -13,7 +14,9 @@ std::string summary_json(const RunReport& report);
 // layers.csv: one row per executed layer.
 std::string layers_csv(const RunReport& report);
 
-// Writes both into `dir` as one run directory, replaced whole (core/file_output.hpp).
+// Adds both to a run directory being staged (with traces streamed beside them), or writes them
+// as the whole of `dir`, replaced in one swap (core/file_output.hpp).
+void add_run_files(const RunReport& report, StagedDirectory& dir);
 void write_run_directory(const RunReport& report, const std::string& dir);
 
 }  // namespace hmasim

@@ -54,7 +54,7 @@ struct FaultReport {
   std::string fault_mode;
   std::uint64_t fault_seed = 0;  // as used: the memory's faults.seed, or derived from --seed
   std::uint64_t cells = 0;       // cells holding the stored weights
-  double cells_area_mm2 = 0;  // their share of the memory's area: storage follows the encoding
+  double cells_area_mm2 = 0;     // their share of the memory's area: storage follows the encoding
   std::uint64_t cells_read = 0;
   std::uint64_t level_faults = 0;
   std::uint64_t bit_errors = 0;
@@ -79,6 +79,7 @@ struct LayerReport {
   double mac_utilization = 0;
   std::vector<std::uint64_t> bytes_per_memory;  // aligned with RunReport::memories
   double energy_j = 0;
+  std::vector<double> energy_per_component_j;  // aligned with RunReport::components
 };
 
 struct RunReport {
