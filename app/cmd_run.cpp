@@ -10,8 +10,10 @@
 #include "app/platform_file.hpp"
 #include "app/run_report_builder.hpp"
 #include "core/file_output.hpp"
+#include "core/quantity.hpp"
 #include "hw/accelerator.hpp"
 #include "traces/report_writers.hpp"
+#include "traces/trace_recorder.hpp"
 #include "workloads/network.hpp"
 
 namespace hmasim {
@@ -59,6 +61,37 @@ std::optional<std::string> placement_override_without_effect(
   return std::nullopt;
 }
 
+// --trace, --window and --trace-detail; nullopt (printed) if one is bad or has no effect.
+std::optional<TraceOptions> trace_options(const std::string& kinds, const std::string& window,
+                                          const std::string& detail) {
+  TraceOptions t;
+  const auto fail = [](const std::string& why) {
+    std::cerr << "hmasim run: " << why << " (see hmasim run --help)\n";
+    return std::nullopt;
+  };
+  try {
+    if (!kinds.empty()) parse_trace_kinds(kinds, t);
+    if (!detail.empty()) t.detail = parse_trace_detail(detail);
+  } catch (const std::invalid_argument& e) {
+    return fail(std::string(kinds.empty() ? "--trace-detail: " : "--trace: ") + e.what());
+  }
+  if (!window.empty()) {
+    try {
+      t.window = parse_time(window);
+    } catch (const QuantityError& e) {
+      return fail(std::string("--window: ") + e.what());
+    }
+    if (t.window.value() == 0 || t.window > kMaxLatency) {
+      return fail("--window: '" + window + "' must be more than 0 and at most 1s");
+    }
+  }
+  if (!t.any() && (!window.empty() || !detail.empty())) {
+    return fail(std::string(window.empty() ? "--trace-detail" : "--window") +
+                " has no effect without --trace");
+  }
+  return t;
+}
+
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
@@ -66,9 +99,11 @@ int cmd_run(const std::vector<std::string>& args) {
   po::options_description opts(
       "usage: hmasim run --platform P.yaml --workload W.yaml [options]\n\n"
       "Runs a network on an accelerator platform and writes summary.json and layers.csv into the\n"
-      "output directory (default out/<platform>-<workload>/). Prints the headline figures.\n\n"
+      "output directory (default out/<platform>-<workload>/), with the traces --trace names\n"
+      "(docs/traces.md). Prints the headline figures.\n\n"
       "options");
   std::string platform_file, workload_file, out_dir, seed_text = "1", frames_text = "1";
+  std::string trace_text, window_text, detail_text;
   std::vector<std::string> set;
   RunOptions options;
   opts.add_options()("help,h", "show this help")("platform", po::value(&platform_file)->required(),
@@ -78,6 +113,12 @@ int cmd_run(const std::vector<std::string>& args) {
       "seed", po::value(&seed_text),
       "seed of the run (default 1): weights, and every fault seed not set in the platform")(
       "frames", po::value(&frames_text), "frames to run back to back (default 1)")(
+      "trace", po::value(&trace_text),
+      "traces to write: any of vcd,power,bandwidth,timeline,endurance, or all (default none)")(
+      "window", po::value(&window_text),
+      "window of power.csv, bandwidth.csv and the VCD's per-window signals (default 10us)")(
+      "trace-detail", po::value(&detail_text),
+      "what timeline.json shows: layer, tile (default) or burst (every DMA request)")(
       "set", po::value(&set)->composing(),
       "override a key: key.path=value (platform), workload.key.path=value (workload)");
   if (auto done = parse_command_line("run", opts, args)) return *done;
@@ -88,6 +129,8 @@ int cmd_run(const std::vector<std::string>& args) {
   options.frames = static_cast<std::uint32_t>(*frames);
   const Overrides overrides = split_overrides(set);
   if (!overrides_usable("run", overrides, true, true)) return 2;
+  const auto traces = trace_options(trace_text, window_text, detail_text);
+  if (!traces) return 2;
 
   PlatformConfig platform;
   Network network;
@@ -121,9 +164,11 @@ int cmd_run(const std::vector<std::string>& args) {
   if (out_dir.empty()) {
     out_dir = "out/" + path_component(platform.name) + "-" + path_component(network.name);
   }
-  // An --out that will be refused is found before the simulation, not after it.
+  // The run directory is staged from the start (traces stream into it); an --out that will be
+  // refused is found before the simulation, not after it.
+  std::unique_ptr<StagedDirectory> staged;
   try {
-    check_run_directory(out_dir);
+    staged = std::make_unique<StagedDirectory>(out_dir);
   } catch (const OutputError& e) {
     std::cerr << "hmasim run: --out: " << e.what() << "\n";
     return 2;
@@ -141,6 +186,13 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "hmasim run: " << e.what() << "\n";
     return 2;
   }
+  std::unique_ptr<TraceRecorder> recorder;
+  if (traces->any()) {
+    recorder = std::make_unique<TraceRecorder>(*traces, staged->directory());
+    recorder->set_components(ledger);
+    ledger.set_observer(recorder.get());
+    acc->set_trace(recorder.get());
+  }
   const auto simulation_start = std::chrono::steady_clock::now();
   sc_core::sc_start();
   const double simulation_s =
@@ -151,13 +203,18 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   for (MemoryTarget* m : acc->memories()) m->finish(acc->end_time());
   ledger.close(acc->end_time());
+  if (recorder) {
+    recorder->finish(acc->end_time());
+    ledger.set_observer(nullptr);
+  }
 
   RunReport report = build_run_report(*acc, ledger, platform.name, network.name, options);
   report.wall_time_simulation_s = simulation_s;
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   try {
-    write_run_directory(report, out_dir);
+    add_run_files(report, *staged);
+    staged->commit();
   } catch (const OutputError& e) {
     // --out was checked before the simulation: what fails now is the write itself.
     std::cerr << "hmasim run: " << e.what() << "\n";

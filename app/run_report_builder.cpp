@@ -165,6 +165,7 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
         rec.cycles.value() ? static_cast<double>(l.macs) / (rec.cycles.value() * mac_slots) : 0;
     lr.bytes_per_memory = rec.bytes_per_memory;
     lr.energy_j = rec.energy.value();
+    for (const Energy& e : rec.energy_per_component) lr.energy_per_component_j.push_back(e.value());
     r.layers.push_back(lr);
   }
   return r;

@@ -124,8 +124,60 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
     if (stored_[i].bytes > 0) programs_[i].stored = &stored_[i];
   }
   program_weights();
-  sequencer_ = std::make_unique<LayerSequencer>(config_, *dma_, linked_, ledger_);
-  SC_THREAD(run);
+
+  // The units, in NVDLA's order along the data path; ledger components in report order.
+  const Clock clock(config_.clock);
+  const auto mac_component = ledger_.add_component("mac_array");
+  const auto cbuf_component = ledger_.add_component("cbuf");
+  const auto post_component = ledger_.add_component("post");
+  ledger_.set_static_power(post_component, config_.post.leakage, Time(0));
+  cbuf_ = std::make_unique<Cbuf>("cbuf", config_.cbuf, ledger_, cbuf_component);
+  const auto* wfu = WeightFetchRegistry::instance().find(config_.weight_fetch.model);
+  if (!wfu) {
+    throw std::invalid_argument("no weight fetch unit '" + config_.weight_fetch.model + "'");
+  }
+  weight_fetch_ =
+      wfu->entry.create("weight_fetch", config_.weight_fetch, clock, config_.dma, linked_.size());
+  sdp_ = std::make_unique<Sdp>("sdp", config_.post, clock, ledger_, post_component);
+  pdp_ = std::make_unique<Pdp>("pdp", config_.post, clock, ledger_, post_component);
+  conv_ =
+      std::make_unique<ConvUnit>("conv", config_.mac, clock, ledger_, mac_component, *cbuf_, *sdp_);
+  controller_ = std::make_unique<LayerController>(
+      "controller", clock,
+      LayerController::Units{*dma_, *cbuf_, *weight_fetch_, *conv_, *sdp_, *pdp_}, linked_,
+      ledger_);
+  controller_->program(&programs_, options_.frames,
+                       [this](std::uint32_t frame, Time at) { report_endurance(frame, at); });
+}
+
+void Accelerator::set_trace(TraceSink* sink, Bytes block_group) {
+  trace_ = sink;
+  block_group_ = block_group;
+  for (MemoryTarget* m : linked_) m->set_trace(sink);
+  dma_->set_trace(sink);
+  cbuf_->set_trace(sink);
+  weight_fetch_->set_trace(sink);
+  sdp_->set_trace(sink);
+  pdp_->set_trace(sink);
+  conv_->set_trace(sink);
+  controller_->set_trace(sink);
+}
+
+void Accelerator::report_endurance(std::uint32_t frame, Time at) {
+  if (!trace_) return;
+  for (MemoryTarget* m : linked_) {
+    const auto* envm = dynamic_cast<const Envm*>(m);
+    if (!envm) continue;
+    // Writes of the most-written block of each group of blocks.
+    const EnduranceCounter& wear = envm->endurance_counter();
+    const std::uint64_t per_group =
+        std::max<std::uint64_t>(1, block_group_.value() / wear.block_size().value());
+    std::vector<std::uint64_t> groups((wear.block_count() + per_group - 1) / per_group, 0);
+    for (std::size_t b = 0; b < wear.block_count(); ++b) {
+      groups[b / per_group] = std::max(groups[b / per_group], wear.writes(b));
+    }
+    trace_->block_writes(m->basename(), frame, at, groups);
+  }
 }
 
 void Accelerator::encode_weights(std::uint64_t seed) {
@@ -154,9 +206,7 @@ void Accelerator::encode_weights(std::uint64_t seed) {
           s.offsets.push_back(s.bytes);
           s.bytes += align256(st.bytes.size());
         }
-        const bool layer_checked =
-            checked && (l.memory.empty() || l.memory == config_.placement.weights);
-        if (layer_checked) s.golden = std::make_unique<DecodedLayer>(decode_layer(l, s.layout));
+        s.checked = checked && (l.memory.empty() || l.memory == config_.placement.weights);
       } catch (...) {
         std::lock_guard<std::mutex> guard(failure_lock);
         if (!failure) failure = std::current_exception();
@@ -198,23 +248,6 @@ void Accelerator::program_weights() {
                            .value_or(envm->fault_coding()));
     }
   }
-}
-
-void Accelerator::run() {
-  Time t(0);
-  try {
-    for (std::uint32_t f = 0; f < options_.frames; ++f) {
-      for (std::size_t i = 0; i < programs_.size(); ++i) {
-        records_.push_back(sequencer_->run(programs_[i], t, f, i));
-        t = records_.back().end;
-      }
-    }
-    dma_->sync();
-    finished_ = true;
-  } catch (const std::exception& e) {
-    error_ = e.what();
-  }
-  end_ = t;  // the thread ends here; with nothing else scheduled, sc_start() returns
 }
 
 }  // namespace hmasim

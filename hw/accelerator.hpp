@@ -1,7 +1,9 @@
-// The accelerator platform built from a validated config and a network: memories, interconnect,
-// DMA and the layer sequencer, with the network's weights generated, encoded and programmed into
-// their memories as real bytes before simulation. The sequencer thread runs `frames` frames of
-// the network back to back, then stops the simulation.
+// The accelerator platform built from a validated config and a network: the top module only
+// builds and binds. Memories behind the interconnect; the units (hw/units/): DMA, convolution
+// buffer, weight fetch unit (the implementation the platform names), convolution core, SDP, PDP;
+// and the layer controller that programs them layer by layer. The network's weights are
+// generated, encoded and programmed into their memories as real bytes before simulation; the
+// controller's thread runs `frames` frames of the network back to back, then stops.
 #pragma once
 
 #include <memory>
@@ -10,12 +12,18 @@
 #include <vector>
 
 #include "core/energy_ledger.hpp"
+#include "core/trace_sink.hpp"
 #include "hw/accelerator_config.hpp"
-#include "hw/dma_engine.hpp"
 #include "hw/interconnect.hpp"
 #include "hw/layer_program.hpp"
-#include "hw/layer_sequencer.hpp"
 #include "hw/placement.hpp"
+#include "hw/units/cbuf.hpp"
+#include "hw/units/conv_unit.hpp"
+#include "hw/units/dma.hpp"
+#include "hw/units/layer_controller.hpp"
+#include "hw/units/pdp.hpp"
+#include "hw/units/sdp.hpp"
+#include "hw/units/weight_fetch.hpp"
 #include "mem/memory_system.hpp"
 #include "workloads/network.hpp"
 
@@ -28,17 +36,20 @@ struct RunOptions {
 
 class Accelerator : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(Accelerator);
   // Throws PlacementError or TilingError (with the memory or layer named) before simulation.
   Accelerator(const sc_core::sc_module_name& name, const std::vector<MemorySpec>& memories,
               const AcceleratorConfig& config, const Network& network, const RunOptions& options,
               EnergyLedger& ledger);
 
+  // Before sc_start(): every unit and memory reports to `sink` (null: nothing is traced).
+  // `block_group`: bytes of eNVM per endurance group (a multiple of the memory's block).
+  void set_trace(TraceSink* sink, Bytes block_group = Bytes(1 << 20));
+
   // After sc_start().
-  const std::vector<LayerRecord>& records() const { return records_; }
-  Time end_time() const { return end_; }
-  bool finished() const { return finished_; }
-  const std::string& error() const { return error_; }
+  const std::vector<LayerRecord>& records() const { return controller_->records(); }
+  Time end_time() const { return controller_->end_time(); }
+  bool finished() const { return controller_->finished(); }
+  const std::string& error() const { return controller_->error(); }
 
   const AcceleratorConfig& config() const { return config_; }
   const Network& network() const { return network_; }
@@ -47,19 +58,23 @@ class Accelerator : public sc_core::sc_module {
   // Linked memories, in interconnect order (Region::memory indexes this).
   const std::vector<MemoryTarget*>& memories() const { return linked_; }
   const DmaEngine& dma() const { return *dma_; }
+  const Cbuf& cbuf() const { return *cbuf_; }
+  const WeightFetchUnit& weight_fetch() const { return *weight_fetch_; }
+  const ConvUnit& conv() const { return *conv_; }
   const std::vector<StoredWeights>& stored_weights() const { return stored_; }
   // Bits per cell a structure is stored with in an eNVM whose own mode is `memory_bits`.
   int structure_bits(const EncodedStructure& s, int memory_bits) const;
-  // Decoded-weight checks of the layers in each linked memory (weight memories with faults).
-  const std::vector<WeightCheck>& weight_checks() const { return sequencer_->weight_checks(); }
+  // Per linked memory: the weight fetch unit's checks of the layers stored there.
+  const std::vector<WeightCheck>& weight_checks() const { return weight_fetch_->checks(); }
   const Interconnect& interconnect() const { return *interconnect_; }
 
  private:
-  void run();
-  // Generates, encodes and (when checked) decodes every layer's weights.
+  // Generates and encodes every layer's weights.
   void encode_weights(std::uint64_t seed);
   // Writes the encoded structures into their memories and gives each its cell mode.
   void program_weights();
+  // After each frame: the eNVMs' block writes, per group of blocks (endurance.csv).
+  void report_endurance(std::uint32_t frame, Time at);
 
   AcceleratorConfig config_;
   const Network& network_;
@@ -69,14 +84,17 @@ class Accelerator : public sc_core::sc_module {
   std::vector<MemoryTarget*> linked_;
   std::unique_ptr<Interconnect> interconnect_;
   std::unique_ptr<DmaEngine> dma_;
+  std::unique_ptr<Cbuf> cbuf_;
+  std::unique_ptr<WeightFetchUnit> weight_fetch_;
+  std::unique_ptr<Sdp> sdp_;
+  std::unique_ptr<Pdp> pdp_;
+  std::unique_ptr<ConvUnit> conv_;
+  std::unique_ptr<LayerController> controller_;
   std::vector<StoredWeights> stored_;
   Placement placement_;
   std::vector<LayerProgram> programs_;
-  std::unique_ptr<LayerSequencer> sequencer_;
-  std::vector<LayerRecord> records_;
-  Time end_{0};
-  bool finished_ = false;
-  std::string error_;
+  TraceSink* trace_ = nullptr;
+  Bytes block_group_{1 << 20};
 };
 
 }  // namespace hmasim

@@ -2,7 +2,6 @@
 // NVDLA terms, its tile plan, and where its weights, inputs and output live.
 #pragma once
 
-#include <memory>
 #include <vector>
 
 #include "hw/conv_work.hpp"
@@ -13,13 +12,14 @@
 
 namespace hmasim {
 
-// A layer's weights as stored: the encoded structures, where each lies in the layer's weight
-// region, and (when the weight memory injects faults) the fault-free decode to compare with.
+// A layer's weights as stored: the encoded structures and where each lies in the layer's weight
+// region. `checked`: the weight memory injects faults, so the weight fetch unit compares what it
+// reads with these bytes.
 struct StoredWeights {
-  EncodedLayer layout;                   // the structures as programmed
-  std::vector<std::uint64_t> offsets;    // per structure, from the region start (256 B aligned)
-  std::uint64_t bytes = 0;               // the region: every structure, aligned
-  std::unique_ptr<DecodedLayer> golden;  // set when decoded weights are checked
+  EncodedLayer layout;                 // the structures as programmed
+  std::vector<std::uint64_t> offsets;  // per structure, from the region start (256 B aligned)
+  std::uint64_t bytes = 0;             // the region: every structure, aligned
+  bool checked = false;
 };
 
 struct LayerProgram {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hw/units/weight_fetch.hpp"
+
 namespace hmasim {
 
 const char* to_string(Protection p) {
@@ -144,6 +146,9 @@ WeightFetchConfig parse_weight_fetch(const ConfigNode& root) {
   WeightFetchConfig w;
   const auto node = root.optional_child("weight_fetch");
   if (!node) return w;
+  std::vector<std::string> models;
+  for (const auto* item : WeightFetchRegistry::instance().list()) models.push_back(item->name);
+  w.model = node->choice("model", models, w.model);
   w.mask_bits_per_cycle = node->get<std::uint32_t>("mask_bits_per_cycle", w.mask_bits_per_cycle);
   w.value_bytes_per_cycle =
       node->get<std::uint32_t>("value_bytes_per_cycle", w.value_bytes_per_cycle);

@@ -17,6 +17,7 @@
 //                                # (default: the weight memory's faults.coding)
 //     ecc: {word_bits: 32768, parity_bits: 24}  # SEC-DED code (default: MaxNVM's)
 //   weight_fetch:
+//     model: streaming           # streaming | buffered: when a tile's decode starts
 //     mask_bits_per_cycle: 256   # decoder throughput for the bitmask
 //     value_bytes_per_cycle: 32  # ... and for values, indices and counters
 //     pipeline_latency: 16       # cycles from the last fetched byte to dense weights in the CBUF
@@ -60,6 +61,7 @@ struct StorageConfig {
 };
 
 struct WeightFetchConfig {
+  std::string model = "streaming";  // a registered weight fetch unit (hw/units/weight_fetch.hpp)
   std::uint32_t mask_bits_per_cycle = 256;
   std::uint32_t value_bytes_per_cycle = 32;
   Cycles pipeline_latency{16};

@@ -2,9 +2,10 @@
 hmasim_add_test(test_hw
   hw/test_conv_core.cpp
   hw/test_layer_tiling.cpp
-  hw/test_dma_engine.cpp
+  hw/test_dma.cpp
   hw/test_placement.cpp
   hw/test_accelerator.cpp
+  hw/test_units.cpp
 )
 # `hmasim run` end to end on the shipped platforms and networks.
 hmasim_add_test(test_run_cli app/test_run_cli.cpp app/test_storage_cli.cpp)

@@ -1,21 +1,18 @@
-#include "hw/dma_engine.hpp"
+#include "hw/units/dma.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "core/sc_time_conversion.hpp"
+#include "hw/interconnect.hpp"
 
 namespace hmasim {
 
-DmaEngine::DmaEngine(const sc_core::sc_module_name& name, const DmaConfig& config, Clock clock)
-    // The quantum bounds how far the DMA runs ahead of SystemC time between syncs.
-    : TlmInitiator(name, Time(1'000'000)), config_(config), clock_(clock) {
-  for (auto& c : channels_) c.completions.assign(config_.max_outstanding, Time(0));
-  buffer_.assign(config_.max_request.value(), 0);
-}
-
-void DmaEngine::split(std::uint64_t address, std::uint64_t length,
-                      std::vector<Request>& out) const {
+void split_requests(const DmaConfig& config, std::uint64_t address, std::uint64_t length,
+                    std::vector<DmaRequest>& out) {
   if (length == 0) return;
-  const std::uint64_t unit = config_.min_request.value();
-  const std::uint64_t max = config_.max_request.value();
+  const std::uint64_t unit = config.min_request.value();
+  const std::uint64_t max = config.max_request.value();
   std::uint64_t a = address / unit * unit;  // whole units: the rounding is real traffic
   const std::uint64_t end = (address + length + unit - 1) / unit * unit;
   while (a < end) {
@@ -26,6 +23,44 @@ void DmaEngine::split(std::uint64_t address, std::uint64_t length,
   }
 }
 
+DmaEngine::DmaEngine(const sc_core::sc_module_name& name, const DmaConfig& config, Clock clock)
+    // The quantum bounds how far the DMA runs ahead of SystemC time between syncs.
+    : TlmInitiator(name, Time(1'000'000)), config_(config), clock_(clock) {
+  for (auto& c : channels_) c.completions.assign(config_.max_outstanding, Time(0));
+  buffer_.assign(config_.max_request.value(), 0);
+}
+
+namespace {
+std::uint64_t global(const Region& r, std::uint64_t offset) {
+  return Interconnect::address(r.memory, r.offset + offset);
+}
+}  // namespace
+
+void DmaEngine::feature_reads(const LayerProgram& p, const Tile& t,
+                              std::vector<DmaRequest>& out) const {
+  if (t.feature_rows.empty()) return;
+  const std::uint64_t row = p.work.in_row_bytes();
+  const std::uint64_t first = t.feature_rows.begin * row;
+  for (const Region& r : p.input_regions) {
+    const std::uint64_t bytes =
+        std::min(r.bytes, t.feature_rows.end * row) - std::min(r.bytes, first);
+    split(global(r, first), bytes, out);
+  }
+}
+
+void DmaEngine::output_writes(const LayerProgram& p, const Tile& t,
+                              std::vector<DmaRequest>& out) const {
+  const ConvWork& w = p.work;
+  // Output rows x kernels of the tile, as one block: a row tile of all kernels is exactly its
+  // rows of the HWC map; a kernel-group tile is written as a block of the same size.
+  const std::uint64_t bytes = t.out_rows.size() * w.out_w * t.kernels.size() * w.bytes_per_element;
+  const std::uint64_t offset = t.out_rows.begin * w.out_row_bytes(w.kernels) +
+                               t.kernels.begin * t.out_rows.size() * w.out_w * w.bytes_per_element;
+  const Region& o = p.output;
+  split(global(o, std::min(offset, o.bytes)), std::min(bytes, o.bytes - std::min(offset, o.bytes)),
+        out);
+}
+
 Time DmaEngine::next_issue(Channel channel, Time ready) const {
   const ChannelState& c = channels_[channel];
   Time t = max(ready, c.completions[c.issued % c.completions.size()]);
@@ -34,7 +69,7 @@ Time DmaEngine::next_issue(Channel channel, Time ready) const {
   return clock_.time_of(clock_.cycle_at_or_after(t));
 }
 
-Time DmaEngine::issue(Channel channel, const Request& request, Time ready, std::uint8_t* data) {
+Time DmaEngine::issue(Channel channel, const DmaRequest& request, Time ready, std::uint8_t* data) {
   ChannelState& c = channels_[channel];
   const Time at = next_issue(channel, ready);
   advance_to(at);
@@ -53,7 +88,99 @@ Time DmaEngine::issue(Channel channel, const Request& request, Time ready, std::
   c.any = true;
   ++stats_[channel].requests;
   stats_[channel].bytes += request.length;
+  if (trace_) trace_issue(channel, request, at, r.completed);
   return r.completed;
+}
+
+void DmaEngine::begin_layer() {
+  writes_.clear();
+  wrote_ = false;
+  write_end_ = Time(0);
+}
+
+void DmaEngine::post_writes(const std::vector<DmaRequest>& writes, Time ready) {
+  if (!writes.empty()) writes_.push_back({ready, writes, 0});
+}
+
+void DmaEngine::issue_next_write() {
+  PendingWrites& w = writes_.front();
+  const Time done = issue(kWrite, w.requests[w.next++], w.ready);
+  write_end_ = wrote_ ? max(write_end_, done) : done;
+  wrote_ = true;
+  if (w.next == w.requests.size()) writes_.pop_front();
+}
+
+Time DmaEngine::fetch(const std::vector<DmaRead>& reads, Time ready) {
+  Time arrived = ready;
+  std::size_t next = 0;
+  while (next < reads.size()) {
+    const Time read_at = next_issue(kRead, ready);
+    // A queued write that can go out strictly earlier goes first (reads win ties).
+    if (!writes_.empty() && next_issue(kWrite, writes_.front().ready) < read_at) {
+      issue_next_write();
+      continue;
+    }
+    const DmaRead& r = reads[next++];
+    std::uint8_t* to = r.client ? r.client->destination(r.request) : nullptr;
+    const Time done = issue(kRead, r.request, ready, to);
+    if (r.client) r.client->arrived(r.request, read_at, done);
+    arrived = max(arrived, done);
+  }
+  return arrived;
+}
+
+Time DmaEngine::drain_writes(Time since) {
+  while (!writes_.empty()) issue_next_write();
+  return wrote_ ? max(since, write_end_) : since;
+}
+
+void DmaEngine::end_layer(Time end) {
+  sync();
+  const Time now = from_sc_time(sc_core::sc_time_stamp());
+  idle_.notify(end > now ? to_sc_time(end - now) : sc_core::SC_ZERO_TIME);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tracing
+
+void DmaEngine::set_trace(TraceSink* sink) {
+  trace_ = sink;
+  if (!trace_) return;
+  const std::string scope = "accelerator.dma";
+  const char* names[2] = {"read_in_flight", "write_in_flight"};
+  unsigned bits = 1;
+  while ((std::uint64_t{1} << bits) <= config_.max_outstanding) ++bits;
+  for (int c = 0; c < 2; ++c) {
+    in_flight_signal_[c] = trace_->integer_signal(scope, names[c], bits);
+    track_[c] = trace_->track("accelerator", c == kRead ? "dma read" : "dma write");
+  }
+}
+
+void DmaEngine::trace_issue(Channel c, const DmaRequest& r, Time at, Time completed) {
+  // Issues come in time order per channel: completions up to `at` are reported first, so the
+  // count is right at every time it changes.
+  auto& pending = pending_[c];
+  while (!pending.empty() && pending.top() <= at) {
+    trace_->set(in_flight_signal_[c], pending.top(), --in_flight_[c]);
+    pending.pop();
+  }
+  trace_->set(in_flight_signal_[c], at, ++in_flight_[c]);
+  pending.push(completed);
+  if (trace_->shows(TraceDetail::burst)) {
+    trace_->slice(track_[c], at, completed, std::to_string(r.length) + " B",
+                  c == kRead ? "dma read" : "dma write");
+  }
+}
+
+void DmaEngine::flush_trace() {
+  if (!trace_) return;
+  for (int c = 0; c < 2; ++c) {
+    auto& pending = pending_[c];
+    while (!pending.empty()) {
+      trace_->set(in_flight_signal_[c], pending.top(), --in_flight_[c]);
+      pending.pop();
+    }
+  }
 }
 
 }  // namespace hmasim

@@ -1,19 +1,56 @@
-// The DMA: moves a byte range between a memory and the convolution buffer as NVDLA does, in
-// requests of whole min_request units (32 B), at most max_request (256 B) long and never crossing
-// a max_request boundary. Each channel (read, write) keeps up to max_outstanding requests in
+// The DMA (NVDLA CDMA + MCIF): the accelerator's one TLM initiator into the interconnect. It
+// moves byte ranges between the memories and the convolution buffer as NVDLA does, in requests
+// of whole min_request units (32 B), at most max_request (256 B) long and never crossing a
+// max_request boundary. Each channel (read, write) keeps up to max_outstanding requests in
 // flight, tracked by their completion times (no thread per request), and issues at most one
-// request per accelerator cycle. Requests of both channels must be issued in time order (the
-// layer sequencer merges them), so memories see non-decreasing arrival times.
+// request per accelerator cycle.
+//
+// Memories must see their requests in time order, so the DMA arbitrates its two channels itself:
+// writes are queued (post_writes) and issued interleaved with a tile's reads (fetch) in order of
+// their issue times, the rest when the layer drains (drain_writes). The DMA never knows a
+// layer's duration: a fetch returns when its data has arrived, a drain when its writes are done.
+// Each read has a client (the feature fetch or the weight fetch unit) that may give the bytes a
+// destination and sees every request's completion.
 #pragma once
 
 #include <array>
+#include <deque>
+#include <functional>
+#include <queue>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "core/tlm_initiator.hpp"
+#include "core/trace_sink.hpp"
 #include "hw/accelerator_config.hpp"
+#include "hw/layer_program.hpp"
 
 namespace hmasim {
+
+// One request of a transfer: global address (interconnect window) and length.
+struct DmaRequest {
+  std::uint64_t address;
+  std::uint32_t length;
+};
+
+// Splits [address, address + length) into NVDLA requests (appended to `out`).
+void split_requests(const DmaConfig& config, std::uint64_t address, std::uint64_t length,
+                    std::vector<DmaRequest>& out);
+
+// Who asked for a read: where its bytes go, and what it learns when they arrive.
+class DmaClient {
+ public:
+  virtual ~DmaClient() = default;
+  // Where the read's bytes go; nullptr: a scratch buffer (timing only).
+  virtual std::uint8_t* destination(const DmaRequest&) { return nullptr; }
+  // The read issued at `issued` completed at `completed`.
+  virtual void arrived(const DmaRequest&, Time /*issued*/, Time /*completed*/) {}
+};
+
+struct DmaRead {
+  DmaRequest request;
+  DmaClient* client = nullptr;
+};
 
 class DmaEngine : public TlmInitiator {
  public:
@@ -26,25 +63,53 @@ class DmaEngine : public TlmInitiator {
 
   DmaEngine(const sc_core::sc_module_name& name, const DmaConfig& config, Clock clock);
 
-  // One request of a transfer: global address and length.
-  struct Request {
-    std::uint64_t address;
-    std::uint32_t length;
-  };
+  const DmaConfig& config() const { return config_; }
   // Splits [address, address + length) into requests (appended to `out`).
-  void split(std::uint64_t address, std::uint64_t length, std::vector<Request>& out) const;
+  void split(std::uint64_t address, std::uint64_t length, std::vector<DmaRequest>& out) const {
+    split_requests(config_, address, length, out);
+  }
+  // CDMA: the tile's feature rows of every input of the layer, and its output block.
+  void feature_reads(const LayerProgram& p, const Tile& t, std::vector<DmaRequest>& out) const;
+  void output_writes(const LayerProgram& p, const Tile& t, std::vector<DmaRequest>& out) const;
+
+  // Issues `reads` in order on the read channel, none before `ready`, interleaving the queued
+  // writes that can issue earlier. Returns when the last read's data has arrived (`ready` if
+  // there is none).
+  Time fetch(const std::vector<DmaRead>& reads, Time ready);
+  // Queues writes that may issue from `ready` on (first in, first out).
+  void post_writes(const std::vector<DmaRequest>& writes, Time ready);
+  // Issues every queued write; returns the latest completion of any write issued since
+  // begin_layer (`since` if none).
+  Time drain_writes(Time since);
+  // The layer's transfers are over at `end`: syncs the decoupled time, then the idle event fires
+  // at `end` (from an SC_THREAD).
+  void end_layer(Time end);
+  const sc_core::sc_event& idle_event() const { return idle_; }
+  // A new layer: nothing of the previous one is still queued (drained).
+  void begin_layer();
 
   // When `channel` could issue its next request if it was ready at `ready`.
   Time next_issue(Channel channel, Time ready) const;
-  // Issues one request at next_issue(channel, ready) and returns its completion time. Must be
-  // called in non-decreasing issue-time order across both channels. `data` receives (read) or
-  // supplies (write) request.length bytes; without it a scratch buffer is used. Throws on an
-  // error response (a platform bug: the sequencer only issues in-range requests).
-  Time issue(Channel channel, const Request& request, Time ready, std::uint8_t* data = nullptr);
+  // Issues one request at next_issue(channel, ready) and returns its completion time. `data`
+  // receives (read) or supplies (write) request.length bytes; without it a scratch buffer is
+  // used. Throws on an error response (a platform bug: only in-range requests are issued).
+  Time issue(Channel channel, const DmaRequest& request, Time ready, std::uint8_t* data = nullptr);
 
   const Stats& stats(Channel c) const { return stats_[c]; }
+  // Reports requests in flight per channel (VCD) and, at burst detail, each request (timeline).
+  void set_trace(TraceSink* sink);
+  // Reports what remains of the in-flight counts (their completions) up to the end of the run.
+  void flush_trace();
 
  private:
+  struct PendingWrites {
+    Time ready;
+    std::vector<DmaRequest> requests;
+    std::size_t next = 0;
+  };
+  void issue_next_write();
+  void trace_issue(Channel c, const DmaRequest& r, Time at, Time completed);
+
   DmaConfig config_;
   Clock clock_;
   struct ChannelState {
@@ -56,6 +121,17 @@ class DmaEngine : public TlmInitiator {
   std::array<ChannelState, 2> channels_;
   std::array<Stats, 2> stats_{};
   std::vector<std::uint8_t> buffer_;
+  std::deque<PendingWrites> writes_;
+  Time write_end_{0};
+  bool wrote_ = false;
+  sc_core::sc_event idle_;
+
+  // Tracing (null sink: off).
+  TraceSink* trace_ = nullptr;
+  std::array<TraceSink::Id, 2> in_flight_signal_{};
+  std::array<TraceSink::Id, 2> track_{};
+  std::array<std::uint64_t, 2> in_flight_{};
+  std::array<std::priority_queue<Time, std::vector<Time>, std::greater<Time>>, 2> pending_{};
 };
 
 }  // namespace hmasim

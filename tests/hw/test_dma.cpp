@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "hw/dma_engine.hpp"
+#include "hw/units/dma.hpp"
 
 namespace hmasim {
 namespace {
@@ -8,7 +8,7 @@ namespace {
 // NVDLA's request rules: whole 32 B units, at most 256 B, never across a 256 B boundary.
 TEST(DmaEngine, SplitsIntoNvdlaRequests) {
   DmaEngine dma("dma", DmaConfig{}, Clock(Frequency(1'000'000'000)));
-  std::vector<DmaEngine::Request> r;
+  std::vector<DmaRequest> r;
   dma.split(100, 1000, r);
   std::uint64_t covered = 0;
   std::uint64_t next = 96;  // 100 rounded down to 32 B

@@ -1,0 +1,179 @@
+#include "hw/units/layer_controller.hpp"
+
+#include <algorithm>
+
+#include "core/sc_time_conversion.hpp"
+
+namespace hmasim {
+
+namespace {
+std::uint64_t memory_bytes(const MemoryTarget& m) {
+  return m.stats().bytes_read + m.stats().bytes_written;
+}
+}  // namespace
+
+LayerController::LayerController(const sc_core::sc_module_name& name, Clock clock, Units units,
+                                 std::vector<MemoryTarget*> memories, EnergyLedger& ledger)
+    : sc_core::sc_module(name),
+      clock_(clock),
+      units_(units),
+      memories_(std::move(memories)),
+      ledger_(ledger) {
+  SC_THREAD(run);
+}
+
+void LayerController::program(const std::vector<LayerProgram>* programs, std::uint32_t frames,
+                              std::function<void(std::uint32_t, Time)> on_frame) {
+  programs_ = programs;
+  frames_ = frames;
+  on_frame_ = std::move(on_frame);
+}
+
+ComputeUnit& LayerController::unit_for(const LayerProgram& p) const {
+  switch (p.unit) {
+    case LayerProgram::Unit::pool:
+      return units_.pdp;
+    case LayerProgram::Unit::eltwise:
+      return units_.sdp;
+    default:
+      return units_.conv;
+  }
+}
+
+LayerRecord LayerController::run_layer(const LayerProgram& p, Time start, std::uint32_t frame,
+                                       std::size_t index) {
+  LayerRecord rec;
+  rec.frame = frame;
+  rec.layer = index;
+  rec.start = clock_.time_of(clock_.cycle_at_or_after(start));
+  rec.tiles = p.plan.tiles.size();
+  std::vector<std::uint64_t> bytes_before;
+  for (const MemoryTarget* m : memories_) bytes_before.push_back(memory_bytes(*m));
+  std::vector<Energy> energy_before;
+  for (EnergyLedger::ComponentId c = 0; c < ledger_.component_count(); ++c) {
+    energy_before.push_back(ledger_.total(c));
+  }
+
+  // Program every unit with the layer.
+  DmaEngine& dma = units_.dma;
+  Cbuf& cbuf = units_.cbuf;
+  WeightFetchUnit& wfu = units_.weight_fetch;
+  ComputeUnit& unit = unit_for(p);
+  dma.begin_layer();
+  cbuf.begin_layer(p.plan, rec.start);
+  wfu.begin_layer(p, rec.start);
+  unit.begin_layer(rec.start);
+
+  Time end = rec.start;
+  Time previous_fetch = rec.start;  // when the DMA was done fetching the previous tile
+  Cycles busy(0);
+  for (std::size_t t = 0; t < p.plan.tiles.size(); ++t) {
+    const Tile& tile = p.plan.tiles[t];
+    // Fetch: the tile's features (DMA) and weights (weight fetch unit) into its CBUF slots.
+    const Time slot = cbuf.slot_free(t);
+    cbuf.writer_waited(t, previous_fetch);
+    reads_.clear();
+    requests_.clear();
+    dma.feature_reads(p, tile, requests_);
+    std::uint64_t feature_bytes = 0;
+    for (const DmaRequest& r : requests_) {
+      reads_.push_back({r, nullptr});
+      feature_bytes += r.length;
+    }
+    const std::uint64_t dense_weights = wfu.tile_reads(tile, reads_);
+    const Time arrived = dma.fetch(reads_, slot);
+    const Time ready = max(arrived, wfu.tile_ready(slot, arrived));
+    cbuf.filled(t, feature_bytes, dense_weights, slot, ready);
+    previous_fetch = arrived;
+
+    // Compute, once the data is in and the unit is done with the previous tile.
+    const TileDone d = unit.run(TileJob{&p, t, &tile, ready});
+    if (t == 0) rec.compute_start = d.begin;
+    rec.compute_end = d.end;
+    busy += d.cycles;
+    rec.atomic_ops += d.atomic_ops;
+    end = max(end, d.end);
+    cbuf.released(t, d.end);
+
+    // Write back the tile's outputs (a channel slice's partial sums stay in the accumulator).
+    if (tile.writes) {
+      requests_.clear();
+      dma.output_writes(p, tile, requests_);
+      dma.post_writes(requests_, d.end);
+    }
+  }
+  const Time transfers_end = dma.drain_writes(rec.start);
+  end = max(end, transfers_end);
+  wfu.end_layer();
+  cbuf.end_layer(end);
+  // Done events last: the DMA's sync must not let them fire before the controller waits.
+  dma.end_layer(transfers_end);
+  unit.end_layer(rec.compute_end);
+
+  rec.end = end;
+  rec.cycles = clock_.cycle_at_or_after(end) - clock_.cycle_at_or_after(rec.start);
+  rec.busy_cycles = busy;
+  for (std::size_t m = 0; m < memories_.size(); ++m) {
+    rec.bytes_per_memory.push_back(memory_bytes(*memories_[m]) - bytes_before[m]);
+  }
+  ledger_.close(end);
+  for (EnergyLedger::ComponentId c = 0; c < ledger_.component_count(); ++c) {
+    rec.energy_per_component.push_back(ledger_.total(c) - energy_before[c]);
+    rec.energy += rec.energy_per_component.back();
+  }
+  if (trace_) {
+    trace_->set(layer_signal_, rec.start, index + 1);
+    trace_->set(layer_signal_, end, 0);
+    trace_->slice(track_, rec.start, end, p.layer ? p.layer->name : "layer", "layer");
+  }
+  wait_for_units(unit, end);
+  advance_watermark(end);
+  return rec;
+}
+
+void LayerController::wait_for_units(ComputeUnit& unit, Time end) {
+  sc_core::wait(unit.done_event() & units_.dma.idle_event());
+  const Time now = from_sc_time(sc_core::sc_time_stamp());
+  if (now < end) sc_core::wait(to_sc_time(end - now));
+}
+
+void LayerController::advance_watermark(Time t) {
+  if (!trace_) return;
+  units_.dma.flush_trace();
+  Time w = t;
+  for (const MemoryTarget* m : memories_) w = min(w, m->accounted_until());
+  trace_->advance(w);
+}
+
+void LayerController::run() {
+  Time t(0);
+  try {
+    for (std::uint32_t f = 0; programs_ && f < frames_; ++f) {
+      const Time frame_start = t;
+      for (std::size_t i = 0; i < programs_->size(); ++i) {
+        records_.push_back(run_layer((*programs_)[i], t, f, i));
+        t = records_.back().end;
+      }
+      if (trace_) {
+        trace_->set(frame_signal_, frame_start, f + 1);
+        trace_->slice(track_, frame_start, t, "frame " + std::to_string(f), "frame");
+      }
+      if (on_frame_) on_frame_(f, t);
+    }
+    units_.dma.sync();
+    finished_ = true;
+  } catch (const std::exception& e) {
+    error_ = e.what();
+  }
+  end_ = t;  // the thread ends here; with nothing else scheduled, sc_start() returns
+}
+
+void LayerController::set_trace(TraceSink* sink) {
+  trace_ = sink;
+  if (!trace_) return;
+  layer_signal_ = trace_->integer_signal("accelerator.controller", "layer", 16);
+  frame_signal_ = trace_->integer_signal("accelerator.controller", "frame", 32);
+  track_ = trace_->track("accelerator", "layers");
+}
+
+}  // namespace hmasim

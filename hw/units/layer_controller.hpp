@@ -1,0 +1,104 @@
+// The layer controller: what NVDLA's host does through register programming. One thread walks
+// the frames and, in each, the layer programs; per layer it programs every unit with the layer's
+// descriptor, then per tile hands out the tile: the CBUF says when the tile's slots are free, the
+// DMA fetches its features and (for the weight fetch unit) its weights, the weight fetch unit
+// says when the weights are decoded, the compute unit (convolution core, PDP or SDP) runs it, its
+// outputs go to the DMA's write channel. It takes the latest of the times the units return and
+// never computes a unit's timing itself; at the end of the layer it waits for the units' done
+// events. Layers run one after another (each reads what the previous one wrote).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/energy_ledger.hpp"
+#include "core/trace_sink.hpp"
+#include "hw/layer_program.hpp"
+#include "hw/units/cbuf.hpp"
+#include "hw/units/conv_unit.hpp"
+#include "hw/units/dma.hpp"
+#include "hw/units/pdp.hpp"
+#include "hw/units/sdp.hpp"
+#include "hw/units/weight_fetch.hpp"
+#include "mem/memory_target.hpp"
+
+namespace hmasim {
+
+struct LayerRecord {
+  std::uint32_t frame = 0;
+  std::size_t layer = 0;
+  Time start{0};
+  Time end{0};
+  Cycles cycles{0};       // accelerator cycles from start to end
+  Cycles busy_cycles{0};  // cycles the compute unit worked (tiles plus pipeline fill)
+  Time compute_start{0};  // the first tile's computation starts (its data has arrived)
+  Time compute_end{0};    // the last tile's computation ends
+  std::uint64_t tiles = 0;
+  std::uint64_t atomic_ops = 0;
+  std::vector<std::uint64_t> bytes_per_memory;  // read + written, per linked memory
+  Energy energy{0.0};                           // all components, static included up to `end`
+  std::vector<Energy> energy_per_component;     // by energy-ledger component, same span
+  bool memory_bound() const { return 2 * busy_cycles.value() < cycles.value(); }
+};
+
+class LayerController : public sc_core::sc_module {
+ public:
+  struct Units {
+    DmaEngine& dma;
+    Cbuf& cbuf;
+    WeightFetchUnit& weight_fetch;
+    ConvUnit& conv;
+    Sdp& sdp;
+    Pdp& pdp;
+  };
+
+  SC_HAS_PROCESS(LayerController);
+  LayerController(const sc_core::sc_module_name& name, Clock clock, Units units,
+                  std::vector<MemoryTarget*> memories, EnergyLedger& ledger);
+
+  // What to run: `frames` frames of `programs`, started by the thread at simulation start. With
+  // `on_frame`, called after each frame (frame index, its end).
+  void program(const std::vector<LayerProgram>* programs, std::uint32_t frames,
+               std::function<void(std::uint32_t, Time)> on_frame = {});
+
+  // After sc_start().
+  const std::vector<LayerRecord>& records() const { return records_; }
+  Time end_time() const { return end_; }
+  bool finished() const { return finished_; }
+  const std::string& error() const { return error_; }
+
+  // Runs one layer starting no earlier than `start` (from an SC_THREAD); returns its record.
+  LayerRecord run_layer(const LayerProgram& p, Time start, std::uint32_t frame, std::size_t index);
+  void set_trace(TraceSink* sink);
+
+ private:
+  void run();
+  ComputeUnit& unit_for(const LayerProgram& p) const;
+  // Waits until `end`, the time every unit of the layer has reported done.
+  void wait_for_units(ComputeUnit& unit, Time end);
+  // Nothing earlier than `t` (or than a memory's pending accounting) will be reported again.
+  void advance_watermark(Time t);
+
+  Clock clock_;
+  Units units_;
+  std::vector<MemoryTarget*> memories_;
+  EnergyLedger& ledger_;
+  const std::vector<LayerProgram>* programs_ = nullptr;
+  std::uint32_t frames_ = 0;
+  std::function<void(std::uint32_t, Time)> on_frame_;
+  std::vector<LayerRecord> records_;
+  std::vector<DmaRead> reads_;        // of the current tile
+  std::vector<DmaRequest> requests_;  // scratch
+  sc_core::sc_event dma_done_;
+  Time end_{0};
+  bool finished_ = false;
+  std::string error_;
+
+  TraceSink* trace_ = nullptr;
+  TraceSink::Id layer_signal_ = 0, frame_signal_ = 0, track_ = 0;
+};
+
+}  // namespace hmasim
