@@ -32,7 +32,7 @@ class TraceSink {
   TraceDetail detail() const { return detail_; }
   bool shows(TraceDetail d) const { return static_cast<int>(detail_) >= static_cast<int>(d); }
 
-  // ---- registration (before simulation) ----
+  // ---- registration (before simulation; tracks also during it) ----
   // A VCD variable in a dotted scope ("accelerator.cbuf"): an unsigned integer of `bits` bits
   // (1 to 64; 1 is a wire) with initial value 0, or a real (initially 0.0).
   virtual Id integer_signal(const std::string& scope, const std::string& name, unsigned bits) = 0;
@@ -44,6 +44,9 @@ class TraceSink {
   virtual Id byte_counter(const std::string& scope, const std::string& name) = 0;
 
   // ---- reports (any order, none before the last advance) ----
+  // At one time, the value reported last wins (a unit going busy again exactly when it went
+  // idle stays busy). Slices of one track must not overlap: core/slice_lanes.hpp spreads
+  // overlapping ones (requests in flight) over several tracks.
   virtual void set(Id signal, Time at, std::uint64_t value) = 0;
   virtual void set_real(Id signal, Time at, double value) = 0;
   // A slice [begin, end) named `name` of category `category` ("layer", "tile", "decode",

@@ -153,20 +153,15 @@ void MemoryTarget::power_on(Time at) {
 
 void MemoryTarget::set_trace(TraceSink* sink) {
   trace_ = sink;
-  lanes_.clear();
-  lane_free_.clear();
+  lanes_.reset();
   if (sink) {
     const std::string scope = trace_scope();
-    bytes_counter_ = sink->byte_counter(scope, "bytes");
+    bytes_counter_ = sink->byte_counter(scope, "data");
     powered_signal_ = sink->integer_signal(scope, "powered", 1);
     // Signals start at 0; a memory starts powered.
     sink->set(powered_signal_, from_sc_time(sc_core::sc_time_stamp()), powered_ ? 1 : 0);
     if (sink->shows(TraceDetail::burst)) {
-      for (unsigned i = 0; i < kTraceLanes; ++i) {
-        lanes_.push_back(
-            sink->track("memories", i == 0 ? instance_ : instance_ + " #" + std::to_string(i + 1)));
-      }
-      lane_free_.assign(kTraceLanes, Time(0));
+      lanes_ = std::make_unique<SliceLanes>(sink, "memories", instance_);
     }
   }
   on_trace(sink);
@@ -176,16 +171,9 @@ void MemoryTarget::trace_request(const Request& req, const Outcome& out) {
   const Time begin = clock_.time_of(req.arrival);
   const Time end = clock_.time_of(max(out.done, req.arrival));
   trace_->add_bytes(bytes_counter_, end, req.length);
-  if (lanes_.empty()) return;
-  std::size_t lane = 0;
-  while (lane < lanes_.size() && lane_free_[lane] > begin) ++lane;
-  if (lane == lanes_.size()) {
-    lane = static_cast<std::size_t>(std::min_element(lane_free_.begin(), lane_free_.end()) -
-                                    lane_free_.begin());
+  if (lanes_) {
+    lanes_->slice(begin, end, req.command == tlm::TLM_READ_COMMAND ? "read" : "write", "memory");
   }
-  lane_free_[lane] = max(lane_free_[lane], end);
-  trace_->slice(lanes_[lane], begin, end, req.command == tlm::TLM_READ_COMMAND ? "read" : "write",
-                "memory");
 }
 
 void MemoryTarget::finish(Time end) {

@@ -26,6 +26,7 @@
 
 #include "core/clock.hpp"
 #include "core/energy_ledger.hpp"
+#include "core/slice_lanes.hpp"
 #include "core/trace_sink.hpp"
 #include "core/units.hpp"
 #include "mem/memory_config.hpp"
@@ -89,17 +90,15 @@ class MemoryTarget : public sc_core::sc_module {
   // ---- traces ----
   // Reports to `sink` from now on (nullptr: off, the default; then a request costs one branch).
   // Call once, after construction and before simulation. Registers in scope trace_scope():
-  //   bytes     byte counter: each request's length, at its completion (bandwidth.csv)
+  //   data      byte counter: each request's length, at its completion (bandwidth.csv)
   //   powered   wire: 1 while powered, 0 between power_off and power_on
   // and, at burst detail, timeline tracks "<instance>", "<instance> #2" ... (group "memories",
-  // kTraceLanes of them) with one slice per request [arrival, done), named "read" or "write",
-  // category "memory"; then the model's own signals (on_trace).
+  // as many as requests in flight need: core/slice_lanes.hpp) with one slice per request
+  // [arrival, done), named "read" or "write", category "memory"; then the model's own signals
+  // (on_trace).
   void set_trace(TraceSink* sink);
   TraceSink* trace() const { return trace_; }
   std::string trace_scope() const { return "memories." + instance_; }
-  // Slices on one track must not overlap (Chrome trace format), but requests in flight do: each
-  // goes to the first lane free at its arrival (with more in flight, to the one that frees first).
-  static constexpr unsigned kTraceLanes = 8;
 
   // Watermark support: every report of this memory made from now on (energy spans, value
   // changes, slices, bytes) lies at or after this time, or at or after the arrival of the request
@@ -164,8 +163,7 @@ class MemoryTarget : public sc_core::sc_module {
   TraceSink* trace_ = nullptr;
   TraceSink::Id bytes_counter_ = 0;
   TraceSink::Id powered_signal_ = 0;
-  std::vector<TraceSink::Id> lanes_;  // burst detail only
-  std::vector<Time> lane_free_;       // end of each lane's latest slice
+  std::unique_ptr<SliceLanes> lanes_;  // burst detail only
 };
 
 }  // namespace hmasim

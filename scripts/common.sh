@@ -3,7 +3,7 @@
 
 HMASIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HMASIM_PACKAGES=(build-essential cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-dev
-  libboost-program-options-dev googletest libgtest-dev gtkwave)
+  libboost-program-options-dev googletest libgtest-dev gtkwave python3-matplotlib)
 
 hmasim_install() {
   local missing=()

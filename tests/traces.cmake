@@ -8,3 +8,6 @@ hmasim_add_test(test_traces
   traces/test_trace_recorder.cpp
   traces/test_staged_directory.cpp
 )
+# `hmasim run --trace` end to end (ResNet-50 with every trace on) against summary.json and
+# layers.csv of the same run.
+hmasim_add_test(test_traces_cli app/test_traces_cli.cpp)

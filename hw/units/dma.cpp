@@ -152,7 +152,9 @@ void DmaEngine::set_trace(TraceSink* sink) {
   while ((std::uint64_t{1} << bits) <= config_.max_outstanding) ++bits;
   for (int c = 0; c < 2; ++c) {
     in_flight_signal_[c] = trace_->integer_signal(scope, names[c], bits);
-    track_[c] = trace_->track("accelerator", c == kRead ? "dma read" : "dma write");
+    if (trace_->shows(TraceDetail::burst)) {
+      lanes_[c] = SliceLanes(trace_, "accelerator", c == kRead ? "dma read" : "dma write");
+    }
   }
 }
 
@@ -167,8 +169,8 @@ void DmaEngine::trace_issue(Channel c, const DmaRequest& r, Time at, Time comple
   trace_->set(in_flight_signal_[c], at, ++in_flight_[c]);
   pending.push(completed);
   if (trace_->shows(TraceDetail::burst)) {
-    trace_->slice(track_[c], at, completed, std::to_string(r.length) + " B",
-                  c == kRead ? "dma read" : "dma write");
+    lanes_[c].slice(at, completed, std::to_string(r.length) + " B",
+                    c == kRead ? "dma read" : "dma write");
   }
 }
 

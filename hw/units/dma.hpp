@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/slice_lanes.hpp"
 #include "core/tlm_initiator.hpp"
 #include "core/trace_sink.hpp"
 #include "hw/accelerator_config.hpp"
@@ -129,7 +130,7 @@ class DmaEngine : public TlmInitiator {
   // Tracing (null sink: off).
   TraceSink* trace_ = nullptr;
   std::array<TraceSink::Id, 2> in_flight_signal_{};
-  std::array<TraceSink::Id, 2> track_{};
+  std::array<SliceLanes, 2> lanes_{};  // burst detail: one slice per request
   std::array<std::uint64_t, 2> in_flight_{};
   std::array<std::priority_queue<Time, std::vector<Time>, std::greater<Time>>, 2> pending_{};
 };

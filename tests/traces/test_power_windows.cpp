@@ -8,7 +8,7 @@
 
 #include "traces/bandwidth_windows.hpp"
 #include "traces/power_windows.hpp"
-#include "traces/trace_files.hpp"
+#include "support/trace_files.hpp"
 #include "traces/trace_recorder.hpp"
 
 namespace {

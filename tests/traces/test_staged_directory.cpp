@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "core/file_output.hpp"
-#include "traces/trace_files.hpp"
+#include "support/trace_files.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include "traces/endurance_writer.hpp"
 #include "traces/timeline_writer.hpp"
-#include "traces/trace_files.hpp"
+#include "support/trace_files.hpp"
 
 namespace {
 

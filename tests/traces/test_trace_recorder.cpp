@@ -5,7 +5,7 @@
 
 #include "core/energy_ledger.hpp"
 #include "core/file_output.hpp"
-#include "traces/trace_files.hpp"
+#include "support/trace_files.hpp"
 #include "traces/trace_recorder.hpp"
 
 namespace {

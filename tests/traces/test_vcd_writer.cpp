@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <random>
 
-#include "traces/trace_files.hpp"
+#include "support/trace_files.hpp"
 #include "traces/vcd_writer.hpp"
 
 namespace {
