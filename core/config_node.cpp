@@ -46,18 +46,7 @@ bool is_meta_key(const std::string& k) {
 }
 
 std::string describe(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Null:
-      return "nothing";
-    case YAML::NodeType::Scalar:
-      return "'" + n.Scalar() + "'";
-    default:
-      return "an undefined value";
-  }
+  return describe_yaml(n);
 }
 
 std::string fs_dir_of(const std::string& file) {

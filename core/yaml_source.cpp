@@ -12,9 +12,7 @@
 
 namespace hmasim {
 
-namespace {
-
-std::string what_is(const YAML::Node& n) {
+std::string describe_yaml(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Map:
       return "a map";
@@ -22,10 +20,14 @@ std::string what_is(const YAML::Node& n) {
       return "a list";
     case YAML::NodeType::Null:
       return "nothing";
-    default:
+    case YAML::NodeType::Scalar:
       return "'" + n.Scalar() + "'";
+    default:
+      return "an undefined value";
   }
 }
+
+namespace {
 
 // Whether the quoted scalar that opens at `pos` of `text` is closed before the end of the text.
 // Returns true when `pos` does not hold a quote (block scalars, marks yaml-cpp placed elsewhere).
@@ -107,7 +109,7 @@ class Walker {
           if (too_big_) return;
           if (!kv.first.IsScalar()) {
             fail(kv.first.Mark(), path,
-                 "a key must be a plain name, got " + what_is(kv.first) +
+                 "a key must be a plain name, got " + describe_yaml(kv.first) +
                      (kv.first.IsNull() ? " (an empty key)" : ""));
             continue;
           }

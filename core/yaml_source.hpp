@@ -35,6 +35,9 @@ struct YamlText {
 YamlText parse_yaml(const std::string& text, const std::string& name,
                     std::vector<Diagnostic>& diagnostics, const std::string& key_path = "");
 
+// What a node is, for messages: "a map", "a list", "nothing", or the scalar quoted.
+std::string describe_yaml(const YAML::Node& n);
+
 // Reads a whole regular file (following symlinks) into `text`. Returns an error message for a
 // missing, unreadable or non-regular file (a directory, a device) or one above
 // kMaxConfigFileBytes.

@@ -41,6 +41,14 @@ def window_edges(starts):
     return starts + [starts[-1] + (starts[-1] - starts[-2])]
 
 
+def save(fig, out, name):
+    fig.tight_layout()
+    target = os.path.join(out, name)
+    fig.savefig(target, dpi=110)
+    plt.close(fig)
+    return target
+
+
 def plot_power(run, out):
     path = os.path.join(run, "power.csv")
     if not os.path.exists(path):
@@ -64,11 +72,7 @@ def plot_power(run, out):
     ax.set_ylabel("power [mW]")
     ax.set_title("Power over time per component (power.csv)")
     ax.legend(loc="upper right", fontsize="small")
-    fig.tight_layout()
-    target = os.path.join(out, "power.png")
-    fig.savefig(target, dpi=110)
-    plt.close(fig)
-    return target
+    return save(fig, out, "power.png")
 
 
 def plot_layers(run, out):
@@ -97,11 +101,7 @@ def plot_layers(run, out):
     a2.set_xticklabels(labels, rotation=90, fontsize=6)
     if comps:
         a2.legend(loc="upper right", fontsize="small")
-    fig.tight_layout()
-    target = os.path.join(out, "layers.png")
-    fig.savefig(target, dpi=110)
-    plt.close(fig)
-    return target
+    return save(fig, out, "layers.png")
 
 
 def plot_bandwidth(run, out):
@@ -120,11 +120,7 @@ def plot_bandwidth(run, out):
     ax.set_ylabel("bandwidth [GB/s]")
     ax.set_title("Memory bandwidth over time (bandwidth.csv)")
     ax.legend(loc="upper right", fontsize="small")
-    fig.tight_layout()
-    target = os.path.join(out, "bandwidth.png")
-    fig.savefig(target, dpi=110)
-    plt.close(fig)
-    return target
+    return save(fig, out, "bandwidth.png")
 
 
 def main(argv):

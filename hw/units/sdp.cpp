@@ -6,19 +6,12 @@
 
 namespace hmasim {
 
-Sdp::Sdp(const sc_core::sc_module_name& name, const PostConfig& config, Clock clock,
-         EnergyLedger& ledger, EnergyLedger::ComponentId post)
-    : ComputeUnit(name, clock),
-      config_(config),
-      ledger_(ledger),
-      output_(ledger.add_action(post, "output")) {}
-
 Cycles Sdp::drain_cycles(std::uint64_t outputs) const {
-  return Cycles(ceil_div(outputs, config_.outputs_per_cycle));
+  return Cycles(ceil_div(outputs, config().outputs_per_cycle));
 }
 
 void Sdp::drained(std::uint64_t outputs, Time begin, Time end) {
-  ledger_.charge(output_, config_.energy_per_output, outputs, begin, end);
+  charge_outputs(outputs, begin, end);
 }
 
 std::uint64_t Sdp::outputs(const TileJob& job) const {
@@ -27,7 +20,8 @@ std::uint64_t Sdp::outputs(const TileJob& job) const {
 }
 
 ComputeUnit::Work Sdp::plan(const TileJob& job) {
-  return {Cycles(std::max<std::uint64_t>(1, ceil_div(outputs(job), config_.outputs_per_cycle))), 0};
+  return {Cycles(std::max<std::uint64_t>(1, ceil_div(outputs(job), config().outputs_per_cycle))),
+          0};
 }
 
 void Sdp::charge(const TileJob& job, Time begin, Time end) {

@@ -4,17 +4,13 @@
 // inputs from the CBUF. Energy per output it produces.
 #pragma once
 
-#include "core/energy_ledger.hpp"
-#include "hw/accelerator_config.hpp"
-#include "hw/units/compute_unit.hpp"
+#include "hw/units/post_unit.hpp"
 
 namespace hmasim {
 
-class Sdp : public ComputeUnit {
+class Sdp : public PostUnit {
  public:
-  // `post`: the ledger component of the post-processors (SDP and PDP share it).
-  Sdp(const sc_core::sc_module_name& name, const PostConfig& config, Clock clock,
-      EnergyLedger& ledger, EnergyLedger::ComponentId post);
+  using PostUnit::PostUnit;
 
   // Cycles to drain `outputs` of the convolution core.
   Cycles drain_cycles(std::uint64_t outputs) const;
@@ -27,9 +23,6 @@ class Sdp : public ComputeUnit {
 
  private:
   std::uint64_t outputs(const TileJob& job) const;
-  PostConfig config_;
-  EnergyLedger& ledger_;
-  EnergyLedger::ActionId output_;
 };
 
 }  // namespace hmasim

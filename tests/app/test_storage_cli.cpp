@@ -25,13 +25,7 @@ std::string slurp(const fs::path& p) {
 
 // The number after `"key": ` at or after `from` (a section name such as "faults").
 double number(const std::string& json, const std::string& key, const std::string& from = "") {
-  const auto start = from.empty() ? 0 : json.find("\"" + from + "\"");
-  const auto at = json.find("\"" + key + "\": ", start == std::string::npos ? 0 : start);
-  if (at == std::string::npos) {
-    ADD_FAILURE() << "no key " << key << " in\n" << json;
-    return -1;
-  }
-  return std::stod(json.substr(at + key.size() + 4));
+  return hmasim::test::json_number(json, key, from);
 }
 
 // Runs LeNet5 with `sets` (each a key=value) and returns summary.json.

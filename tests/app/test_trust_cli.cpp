@@ -49,13 +49,7 @@ std::string edited_platform(const fs::path& dir, const std::string& from, const 
 }
 
 double number(const std::string& json, const std::string& key, const std::string& from = "") {
-  const auto start = from.empty() ? 0 : json.find("\"" + from + "\"");
-  const auto at = json.find("\"" + key + "\": ", start == std::string::npos ? 0 : start);
-  if (at == std::string::npos) {
-    ADD_FAILURE() << "no key " << key << " in\n" << json;
-    return -1;
-  }
-  return std::stod(json.substr(at + key.size() + 4));
+  return hmasim::test::json_number(json, key, from);
 }
 
 // `hmasim run` of LeNet5; returns summary.json ("" on failure, with the failure recorded).
@@ -69,7 +63,8 @@ std::string run_summary(const std::string& platform, const std::string& extra,
 }
 
 std::string without_wall_time(const std::string& json) {
-  return std::regex_replace(json, std::regex("\"wall_time[a-z_]*\": [^,\\n]*"), "\"wall_time_s\": X");
+  return std::regex_replace(json, std::regex("\"wall_time[a-z_]*\": [^,\\n]*"),
+                            "\"wall_time_s\": X");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -78,18 +73,19 @@ std::string without_wall_time(const std::string& json) {
 TEST(TrustCli, MemoryBitsPerCellShadowedByStorageIsAnErrorNamingTheKey) {
   // The documented bits-per-cell study on a MaxNVM platform: storage.bits_per_cell decides the
   // weights' cells, so the memory's own key would change nothing for them.
-  for (const std::string& cmd : {std::string("check "), "run --workload " + kLenet + " --platform "}) {
+  for (const std::string& cmd :
+       {std::string("check "), "run --workload " + kLenet + " --platform "}) {
     const CliRun r = hmasim(cmd + kMlcRram + " --set memories.envm.bits_per_cell=3");
     EXPECT_EQ(r.status, 2) << cmd;
-    EXPECT_CONTAINS(r.err, "--set: memories.envm.bits_per_cell: has no effect: "
-                           "storage.bits_per_cell.values (");
+    EXPECT_CONTAINS(r.err,
+                    "--set: memories.envm.bits_per_cell: has no effect: "
+                    "storage.bits_per_cell.values (");
     EXPECT_CONTAINS(r.err, "nvdla64-mlc-rram.yaml:");
     EXPECT_CONTAINS(r.err, "override storage.bits_per_cell.values instead");
   }
   // The key it names takes effect: the values' cells change.
   const std::string two = run_summary(kMlcRram, "", "bits2");
-  const std::string three =
-      run_summary(kMlcRram, "--set storage.bits_per_cell.values=3", "bits3");
+  const std::string three = run_summary(kMlcRram, "--set storage.bits_per_cell.values=3", "bits3");
   EXPECT_GT(number(two, "cells", "faults"), number(three, "cells", "faults"));
   // Both given on the command line: the user chose both, nothing is shadowed silently.
   const CliRun both = hmasim("check " + kMlcRram +
@@ -113,8 +109,9 @@ TEST(TrustCli, MemoryCodingTakesEffectWhereStorageSaysNothing) {
   // level slips into multi-bit errors, Gray keeps every slip a single bit error.
   const fs::path dir = scratch("coding");
   const std::string platform = edited_platform(
-      dir, "  coding: gray  # MaxNVM Sec. 4.1: Gray coding makes a level-to-level fault a single "
-           "bit error\n",
+      dir,
+      "  coding: gray  # MaxNVM Sec. 4.1: Gray coding makes a level-to-level fault a single "
+      "bit error\n",
       "");
   const std::string mlc3 = "--set storage.bits_per_cell.values=3 ";
   const std::string gray = run_summary(platform, mlc3, "gray");
@@ -131,8 +128,9 @@ TEST(TrustCli, MetadataBitsShadowedByAStructureKeyIsAnError) {
                                                "bits_per_cell: {values: 2, metadata: 2, mask: 1}");
   const CliRun r = hmasim("check " + platform + " --set storage.bits_per_cell.metadata=3");
   EXPECT_EQ(r.status, 2);
-  EXPECT_CONTAINS(r.err, "storage.bits_per_cell.metadata: has no effect: "
-                         "storage.bits_per_cell.mask (");
+  EXPECT_CONTAINS(r.err,
+                  "storage.bits_per_cell.metadata: has no effect: "
+                  "storage.bits_per_cell.mask (");
   // The structure key from the command line too: both chosen, no error.
   const CliRun both = hmasim("check " + platform +
                              " --set storage.bits_per_cell.metadata=3 "
@@ -155,9 +153,9 @@ TEST(TrustCli, CodingMapOverAFilesScalarKeepsTheScalarAsTheDefault) {
 
 TEST(TrustCli, PlacementOverrideThatNoLayerTakesIsAnError) {
   const std::string all_named = "--set workload.defaults.memory=dram ";
-  const CliRun r = hmasim("run --platform " + kNvdla64 + " --workload " + kLenet + " " +
-                          all_named + "--set placement.weights=sram --out " +
-                          (scratch("placement") / "r").string());
+  const CliRun r =
+      hmasim("run --platform " + kNvdla64 + " --workload " + kLenet + " " + all_named +
+             "--set placement.weights=sram --out " + (scratch("placement") / "r").string());
   EXPECT_EQ(r.status, 2);
   EXPECT_CONTAINS(r.err, "--set placement.weights=sram has no effect: every layer with weights");
 }
@@ -189,20 +187,20 @@ TEST(TrustCli, RunAcceptsWorkloadOverridesWithTheirPrefix) {
   const std::string platform_prefix =
       run_summary(kNvdla64, "--set platform.accelerator.clock=500MHz", "platform_set");
   EXPECT_EQ(number(platform_prefix, "clock_hz"), 5e8);
-  const CliRun bare = hmasim("run --platform " + kNvdla64 + " --workload " + kLenet +
-                             " --set defaults.sparsity=0");
+  const CliRun bare =
+      hmasim("run --platform " + kNvdla64 + " --workload " + kLenet + " --set defaults.sparsity=0");
   EXPECT_EQ(bare.status, 2);
   EXPECT_CONTAINS(bare.err, "write --set workload.defaults.sparsity=0");
   // A workload key that does not exist is reported under the prefix the user wrote.
-  const CliRun typo = hmasim("run --platform " + kNvdla64 + " --workload " + kLenet +
-                             " --set workload.inptu.h=3");
+  const CliRun typo =
+      hmasim("run --platform " + kNvdla64 + " --workload " + kLenet + " --set workload.inptu.h=3");
   EXPECT_EQ(typo.status, 2);
   EXPECT_CONTAINS(typo.err, "--set: workload.inptu: unknown key 'inptu'");
 }
 
 TEST(TrustCli, ConflictingOverridesAreErrors) {
-  const CliRun twice = hmasim("check " + kNvdla64 +
-                              " --set accelerator.clock=1GHz --set accelerator.clock=2GHz");
+  const CliRun twice =
+      hmasim("check " + kNvdla64 + " --set accelerator.clock=1GHz --set accelerator.clock=2GHz");
   EXPECT_EQ(twice.status, 2);
   EXPECT_CONTAINS(twice.err, "conflicts with 'accelerator.clock=1GHz'");
   const CliRun nested =
@@ -224,8 +222,8 @@ TEST(TrustCli, PresetsChainAndACycleIsAnError) {
   spit((dir / "presets" / "bad.yaml").string(), "preset: rram\nread_energy: 5\n");
   const auto platform = [&](const std::string& tech) {
     const std::string file = (dir / (tech + ".yaml")).string();
-    spit(file, "memories:\n  e: {model: envm, capacity: 1MiB, technology: {preset: " + tech +
-                   "}}\n");
+    spit(file,
+         "memories:\n  e: {model: envm, capacity: 1MiB, technology: {preset: " + tech + "}}\n");
     return file;
   };
   const CliRun chained = hmasim("check " + platform("fast-rram"));
@@ -287,8 +285,7 @@ TEST(TrustCli, BadCbufBanksIsAnErrorNeverADivisionByZero) {
 }
 
 TEST(TrustCli, HugeEccWordIsAnErrorNeverALoop) {
-  const CliRun r =
-      hmasim("check " + kMlcRram + " --set storage.ecc.word_bits=9223372036854775808");
+  const CliRun r = hmasim("check " + kMlcRram + " --set storage.ecc.word_bits=9223372036854775808");
   EXPECT_EQ(r.status, 2);
   EXPECT_CONTAINS(r.err, "storage.ecc.word_bits: must be a positive multiple of 8, at most");
 }
@@ -309,9 +306,11 @@ TEST(TrustCli, NegativeOrMalformedCliIntegersAreErrors) {
 TEST(TrustCli, LayerSizesThatWouldOverflowAreRejected) {
   const fs::path dir = scratch("overflow");
   const std::string net = (dir / "net.yaml").string();
-  spit(net, "input: {h: 8, w: 8, c: 8}\nlayers:\n  - {name: c, type: conv, k: 2305843009213693952, "
-            "r: 3}\n");
-  for (const std::string& cmd : {std::string("check "), "run --platform " + kNvdla64 + " --workload "}) {
+  spit(net,
+       "input: {h: 8, w: 8, c: 8}\nlayers:\n  - {name: c, type: conv, k: 2305843009213693952, "
+       "r: 3}\n");
+  for (const std::string& cmd :
+       {std::string("check "), "run --platform " + kNvdla64 + " --workload "}) {
     const CliRun r = hmasim(cmd + net);
     EXPECT_EQ(r.status, 2) << cmd;
     EXPECT_CONTAINS(r.err, "net.yaml:3:30: layers[0].k: must be at most 16777216");
@@ -364,8 +363,8 @@ TEST(TrustCli, WhatCannotFitIsFoundBeforeWeightsAreGenerated) {
   const fs::path dir = scratch("host");
   const std::string net = (dir / "net.yaml").string();
   spit(net, "input: {h: 1, w: 1, c: 65536}\nlayers:\n  - {name: f, type: fc, k: 1048576}\n");
-  const CliRun host = hmasim("run --platform " + kPlatforms + "nvdla-ideal.yaml --workload " +
-                             net + " --set memories.dram.capacity=128GiB");
+  const CliRun host = hmasim("run --platform " + kPlatforms + "nvdla-ideal.yaml --workload " + net +
+                             " --set memories.dram.capacity=128GiB");
   EXPECT_EQ(host.status, 2) << host.err;
   EXPECT_CONTAINS(host.err, "GiB of host memory");
   EXPECT_EQ(host.err.find("bad_alloc"), std::string::npos) << host.err;

@@ -3,37 +3,20 @@
 // out here from the platform's parameters.
 #include <gtest/gtest.h>
 
-#include "app/platform_file.hpp"
-#include "hw/accelerator.hpp"
+#include "hw/ideal_sim.hpp"
 
 namespace hmasim {
 namespace {
 
-const std::string kIdeal = HMASIM_SOURCE_DIR "/platforms/nvdla-ideal.yaml";
-
-struct Sim {
-  PlatformConfig platform;
-  Network net;
-  EnergyLedger ledger;
-  std::unique_ptr<Accelerator> acc;
-  Sim(const std::string& network, const std::vector<std::string>& overrides) {
-    ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
-    platform = load_platform(kIdeal, overrides);
-    net = load_network_text(network, "net.yaml");
-    acc = std::make_unique<Accelerator>("acc", platform.memories, *platform.accelerator, net,
-                                        RunOptions{}, ledger);
-    sc_core::sc_start();
-    EXPECT_TRUE(acc->finished()) << acc->error();
-  }
-};
+using test::IdealSim;
 
 TEST(Accelerator, ConvLayerTakesItsAtomicOperationsPlusPipelineFill) {
-  Sim s(R"(name: one
+  IdealSim s(R"(name: one
 input: {h: 28, w: 28, c: 64}
 layers:
   - {name: conv, type: conv, k: 64, r: 3, padding: 1}
 )",
-        {});
+             {});
   const MacArrayConfig& mac = s.platform.accelerator->mac;
   ASSERT_EQ(s.acc->records().size(), 1u);
   const LayerRecord& r = s.acc->records()[0];
@@ -59,12 +42,12 @@ layers:
 
 TEST(Accelerator, BandwidthStarvedLayerTakesBytesOverBandwidth) {
   // 16 MiB of weights through a 1 GB/s DRAM; the compute needs only ~0.26 ms of 16.8 ms.
-  Sim s(R"(name: fc
+  IdealSim s(R"(name: fc
 input: {h: 1, w: 1, c: 4096}
 layers:
   - {name: fc, type: fc, k: 4096}
 )",
-        {"memories.dram.bandwidth=1GB/s"});
+             {"memories.dram.bandwidth=1GB/s"});
   const LayerRecord& r = s.acc->records()[0];
   const double bytes = static_cast<double>(s.acc->placement().weights[0].bytes);
   const double expected_s = bytes / 1e9;
@@ -73,12 +56,12 @@ layers:
 }
 
 TEST(Accelerator, WeightsAreProgrammedAsRealBytes) {
-  Sim s(R"(name: one
+  IdealSim s(R"(name: one
 input: {h: 8, w: 8, c: 32}
 layers:
   - {name: conv, type: conv, k: 32, r: 1, sparsity: 0.5}
 )",
-        {});
+             {});
   const Region& w = s.acc->placement().weights[0];
   std::vector<std::uint8_t> bytes(w.bytes);
   ASSERT_TRUE(s.acc->memories()[w.memory]->debug_read(w.offset, bytes.data(), bytes.size()));

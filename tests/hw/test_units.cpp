@@ -8,8 +8,7 @@
 
 #include <sstream>
 
-#include "app/platform_file.hpp"
-#include "hw/accelerator.hpp"
+#include "hw/ideal_sim.hpp"
 #include "hw/units/cbuf.hpp"
 #include "hw/units/compute_unit.hpp"
 #include "support/cli.hpp"
@@ -130,23 +129,8 @@ TEST(ComputeUnitBase, WaitsForMissingDataAndForItsPreviousTile) {
 // ---------------------------------------------------------------------------------------------
 // Through the simulation
 
-const std::string kIdeal = HMASIM_SOURCE_DIR "/platforms/nvdla-ideal.yaml";
-
-struct Sim {
-  PlatformConfig platform;
-  Network net;
-  EnergyLedger ledger;
-  std::unique_ptr<Accelerator> acc;
-  Sim(const std::string& network, const std::vector<std::string>& overrides) {
-    ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
-    platform = load_platform(kIdeal, overrides);
-    net = load_network_text(network, "net.yaml");
-    acc = std::make_unique<Accelerator>("acc", platform.memories, *platform.accelerator, net,
-                                        RunOptions{}, ledger);
-    sc_core::sc_start();
-    EXPECT_TRUE(acc->finished()) << acc->error();
-  }
-};
+using test::IdealSim;
+const std::string& kIdeal = test::kIdealPlatform;
 
 // A fully-connected layer: its weights stream through the CBUF once, so the weight path decides.
 const char* kFc = R"(name: fc
@@ -201,7 +185,7 @@ TEST(UnitsInASimulation, TheBufferedWeightFetchUnitIsChosenByName) {
 }
 
 TEST(UnitsInASimulation, TheWeightFetchUnitCountsItsDecodeCycles) {
-  Sim decode(kFc, {"weight_fetch.value_bytes_per_cycle=1"});
+  IdealSim decode(kFc, {"weight_fetch.value_bytes_per_cycle=1"});
   EXPECT_EQ(decode.acc->weight_fetch().stats().decode_cycles.value(), 4096u * 1024u);
   EXPECT_EQ(decode.acc->weight_fetch().stats().dense_bytes, 4096u * 1024u);
 }
@@ -220,13 +204,13 @@ TEST(UnitsInASimulation, AnUnknownWeightFetchUnitListsTheRegisteredOnes) {
 }
 
 TEST(UnitsInASimulation, TheControllerWaitsForEveryUnitBeforeTheNextLayer) {
-  Sim s(R"(name: two
+  IdealSim s(R"(name: two
 input: {h: 28, w: 28, c: 64}
 layers:
   - {name: a, type: conv, k: 64, r: 3, padding: 1}
   - {name: p, type: pool, r: 2}
 )",
-        {});
+             {});
   const auto& r = s.acc->records();
   ASSERT_EQ(r.size(), 2u);
   // The first layer ends when its last write is done, after its core finished; the second

@@ -24,6 +24,19 @@ inline std::string slurp(const std::string& file) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// The number after `"key": ` in hmasim's JSON, at or after the first `"from"` (a section name
+// such as "faults"; empty: from the start). A missing key is a test failure (returns -1).
+inline double json_number(const std::string& json, const std::string& key,
+                          const std::string& from = "") {
+  const auto start = from.empty() ? 0 : json.find("\"" + from + "\"");
+  const auto at = json.find("\"" + key + "\": ", start == std::string::npos ? 0 : start);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no key " << key << " in\n" << json;
+    return -1;
+  }
+  return std::stod(json.substr(at + key.size() + 4));
+}
+
 // Writes `text` to `file`, replacing it.
 inline void spit(const std::string& file, const std::string& text) {
   std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
