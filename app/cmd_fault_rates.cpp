@@ -8,9 +8,9 @@
 #include "app/overrides.hpp"
 #include "app/platform_file.hpp"
 #include "core/json_writer.hpp"
-#include "mem/envm.hpp"
-#include "mem/fault_injector.hpp"
-#include "mem/mlc_fault_model.hpp"
+#include "mem/envm/envm.hpp"
+#include "mem/faults/fault_injector.hpp"
+#include "mem/faults/mlc_fault_model.hpp"
 
 namespace hmasim {
 

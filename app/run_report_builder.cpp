@@ -4,7 +4,7 @@
 #include <map>
 
 #include "core/clock.hpp"
-#include "mem/envm.hpp"
+#include "mem/envm/envm.hpp"
 
 namespace hmasim {
 

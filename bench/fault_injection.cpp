@@ -20,7 +20,7 @@
 
 #include "core/config_node.hpp"
 #include "core/tlm_initiator.hpp"
-#include "mem/envm.hpp"
+#include "mem/envm/envm.hpp"
 #include "mem/memory_system.hpp"
 
 static const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);

@@ -29,6 +29,9 @@ namespace hmasim {
 
 class ConfigDocument;
 
+// "a, b, c": lists of accepted values and keys in diagnostics.
+std::string comma_separated(const std::vector<std::string>& v);
+
 // How many presets may name presets in a row (a longer chain is almost surely a mistake).
 constexpr std::size_t kMaxPresetChain = 16;
 

@@ -9,7 +9,7 @@
 
 #include "core/clock.hpp"
 #include "core/seed.hpp"
-#include "mem/envm.hpp"
+#include "mem/envm/envm.hpp"
 #include "workloads/weight_encoding.hpp"
 #include "workloads/weight_generator.hpp"
 

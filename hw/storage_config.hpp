@@ -32,8 +32,8 @@
 #include <vector>
 
 #include "core/config_node.hpp"
-#include "mem/fault_injector.hpp"
-#include "mem/level_coding.hpp"
+#include "mem/faults/fault_injector.hpp"
+#include "mem/faults/level_coding.hpp"
 #include "workloads/weight_encoding.hpp"
 
 namespace hmasim {

@@ -26,7 +26,8 @@ double json_number(const std::string& json, const std::string& key) {
 }
 
 std::string without_wall_time(const std::string& json) {
-  return std::regex_replace(json, std::regex("\"wall_time[a-z_]*\": [^,\\n]*"), "\"wall_time_s\": X");
+  return std::regex_replace(json, std::regex("\"wall_time[a-z_]*\": [^,\\n]*"),
+                            "\"wall_time_s\": X");
 }
 
 TEST(Cli, ModelsListsEveryRegisteredModel) {

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <string>
 
-#include "mem/envm.hpp"
-#include "mem/mlc_fault_model.hpp"
+#include "mem/envm/envm.hpp"
+#include "mem/faults/mlc_fault_model.hpp"
 #include "support/cli.hpp"
 #include "support/memory_bench.hpp"
 

@@ -14,7 +14,7 @@
 #include "core/config_node.hpp"
 #include "core/energy_ledger.hpp"
 #include "core/tlm_initiator.hpp"
-#include "mem/envm.hpp"
+#include "mem/envm/envm.hpp"
 #include "mem/memory_system.hpp"
 #include "support/memory_bench.hpp"
 

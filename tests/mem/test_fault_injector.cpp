@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "core/energy_ledger.hpp"
-#include "mem/envm.hpp"
-#include "mem/fault_injector.hpp"
-#include "mem/level_coding.hpp"
-#include "mem/mlc_fault_model.hpp"
+#include "mem/envm/envm.hpp"
+#include "mem/faults/fault_injector.hpp"
+#include "mem/faults/level_coding.hpp"
+#include "mem/faults/mlc_fault_model.hpp"
 #include "support/memory_bench.hpp"
 
 namespace hmasim {

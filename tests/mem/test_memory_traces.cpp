@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "core/energy_ledger.hpp"
-#include "mem/envm.hpp"
-#include "mem/lpddr4.hpp"
+#include "mem/envm/envm.hpp"
+#include "mem/lpddr4/lpddr4.hpp"
 #include "mem/memory_system.hpp"
 #include "mem/sram.hpp"
 #include "support/memory_bench.hpp"

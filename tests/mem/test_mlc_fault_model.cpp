@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "mem/envm.hpp"
-#include "mem/level_coding.hpp"
-#include "mem/mlc_fault_model.hpp"
+#include "mem/envm/envm.hpp"
+#include "mem/faults/level_coding.hpp"
+#include "mem/faults/mlc_fault_model.hpp"
 #include "support/memory_bench.hpp"
 
 namespace hmasim {

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <random>
 
+#include "support/trace_files.hpp"
 #include "traces/bandwidth_windows.hpp"
 #include "traces/power_windows.hpp"
-#include "support/trace_files.hpp"
 #include "traces/trace_recorder.hpp"
 
 namespace {

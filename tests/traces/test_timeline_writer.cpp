@@ -1,9 +1,9 @@
 // timeline.json (traces/timeline_writer) and endurance.csv (traces/endurance_writer).
 #include <gtest/gtest.h>
 
+#include "support/trace_files.hpp"
 #include "traces/endurance_writer.hpp"
 #include "traces/timeline_writer.hpp"
-#include "support/trace_files.hpp"
 
 namespace {
 

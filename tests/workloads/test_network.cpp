@@ -1,13 +1,12 @@
 // The workload format: parsing, defaults, shape inference and the diagnostics of bad files.
 #include <gtest/gtest.h>
 
-#include "support/cli.hpp"
-
 #include <cstdio>
 #include <filesystem>
 #include <string>
 
 #include "core/config_error.hpp"
+#include "support/cli.hpp"
 #include "workloads/network.hpp"
 #include "workloads/paths.hpp"
 

@@ -2,14 +2,13 @@
 // back with no diagnostic, and keeps SCALE-Sim's MAC count; malformed CSVs give located errors.
 #include <gtest/gtest.h>
 
-#include "support/cli.hpp"
-
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/config_error.hpp"
+#include "support/cli.hpp"
 #include "workloads/network.hpp"
 #include "workloads/network_stats.hpp"
 #include "workloads/paths.hpp"

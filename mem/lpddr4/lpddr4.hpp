@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "mem/lpddr4_channel.hpp"
-#include "mem/lpddr4_command.hpp"
-#include "mem/lpddr4_config.hpp"
-#include "mem/lpddr4_energy.hpp"
+#include "mem/lpddr4/lpddr4_channel.hpp"
+#include "mem/lpddr4/lpddr4_command.hpp"
+#include "mem/lpddr4/lpddr4_config.hpp"
+#include "mem/lpddr4/lpddr4_energy.hpp"
 #include "mem/memory_target.hpp"
 
 namespace hmasim {

@@ -1,4 +1,4 @@
-#include "mem/mlc_fault_model.hpp"
+#include "mem/faults/mlc_fault_model.hpp"
 
 #include <algorithm>
 #include <cmath>

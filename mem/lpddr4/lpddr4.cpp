@@ -1,4 +1,4 @@
-#include "mem/lpddr4.hpp"
+#include "mem/lpddr4/lpddr4.hpp"
 
 #include "mem/memory_registry.hpp"
 

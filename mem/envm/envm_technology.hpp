@@ -56,7 +56,7 @@
 
 #include "core/config_node.hpp"
 #include "core/units.hpp"
-#include "mem/envm_levels.hpp"
+#include "mem/envm/envm_levels.hpp"
 
 namespace hmasim {
 

@@ -48,9 +48,9 @@
 #include <vector>
 
 #include "mem/bank_busy_trace.hpp"
-#include "mem/envm_endurance.hpp"
-#include "mem/envm_technology.hpp"
-#include "mem/fault_injector.hpp"
+#include "mem/envm/envm_endurance.hpp"
+#include "mem/envm/envm_technology.hpp"
+#include "mem/faults/fault_injector.hpp"
 #include "mem/memory_config.hpp"
 #include "mem/memory_target.hpp"
 

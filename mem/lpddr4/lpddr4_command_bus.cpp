@@ -1,4 +1,4 @@
-#include "mem/lpddr4_command_bus.hpp"
+#include "mem/lpddr4/lpddr4_command_bus.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "mem/envm.hpp"
+#include "mem/envm/envm.hpp"
 
 #include <algorithm>
 #include <iterator>

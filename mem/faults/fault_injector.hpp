@@ -48,8 +48,8 @@
 #include <vector>
 
 #include "core/units.hpp"
-#include "mem/level_coding.hpp"
-#include "mem/mlc_fault_model.hpp"
+#include "mem/faults/level_coding.hpp"
+#include "mem/faults/mlc_fault_model.hpp"
 
 namespace hmasim {
 

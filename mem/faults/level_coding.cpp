@@ -1,4 +1,4 @@
-#include "mem/level_coding.hpp"
+#include "mem/faults/level_coding.hpp"
 
 #include <stdexcept>
 

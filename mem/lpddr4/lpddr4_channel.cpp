@@ -1,4 +1,4 @@
-#include "mem/lpddr4_channel.hpp"
+#include "mem/lpddr4/lpddr4_channel.hpp"
 
 #include <algorithm>
 #include <limits>

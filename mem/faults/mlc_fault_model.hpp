@@ -28,7 +28,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "mem/envm_levels.hpp"
+#include "mem/envm/envm_levels.hpp"
 
 namespace hmasim {
 

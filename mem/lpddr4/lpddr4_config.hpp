@@ -38,7 +38,7 @@
 #include <string>
 
 #include "core/units.hpp"
-#include "mem/address_mapping.hpp"
+#include "mem/lpddr4/address_mapping.hpp"
 #include "mem/memory_config.hpp"
 
 namespace hmasim {

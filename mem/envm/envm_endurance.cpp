@@ -1,4 +1,4 @@
-#include "mem/envm_endurance.hpp"
+#include "mem/envm/envm_endurance.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "mem/lpddr4_energy.hpp"
+#include "mem/lpddr4/lpddr4_energy.hpp"
 
 namespace hmasim {
 

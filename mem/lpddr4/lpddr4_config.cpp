@@ -1,4 +1,4 @@
-#include "mem/lpddr4_config.hpp"
+#include "mem/lpddr4/lpddr4_config.hpp"
 
 #include <cmath>
 #include <cstdlib>

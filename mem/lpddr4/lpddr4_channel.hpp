@@ -34,11 +34,11 @@
 
 #include "core/energy_ledger.hpp"
 #include "core/trace_sink.hpp"
-#include "mem/lpddr4_background.hpp"
-#include "mem/lpddr4_command.hpp"
-#include "mem/lpddr4_command_bus.hpp"
-#include "mem/lpddr4_config.hpp"
-#include "mem/lpddr4_energy.hpp"
+#include "mem/lpddr4/lpddr4_background.hpp"
+#include "mem/lpddr4/lpddr4_command.hpp"
+#include "mem/lpddr4/lpddr4_command_bus.hpp"
+#include "mem/lpddr4/lpddr4_config.hpp"
+#include "mem/lpddr4/lpddr4_energy.hpp"
 
 namespace hmasim {
 

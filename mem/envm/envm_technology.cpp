@@ -1,4 +1,4 @@
-#include "mem/envm_technology.hpp"
+#include "mem/envm/envm_technology.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "mem/address_mapping.hpp"
+#include "mem/lpddr4/address_mapping.hpp"
 
 #include <cctype>
 #include <cstdlib>

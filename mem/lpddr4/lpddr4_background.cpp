@@ -1,4 +1,4 @@
-#include "mem/lpddr4_background.hpp"
+#include "mem/lpddr4/lpddr4_background.hpp"
 
 #include <algorithm>
 

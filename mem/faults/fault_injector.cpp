@@ -1,4 +1,4 @@
-#include "mem/fault_injector.hpp"
+#include "mem/faults/fault_injector.hpp"
 
 #include <algorithm>
 #include <bitset>

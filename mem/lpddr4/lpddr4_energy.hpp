@@ -9,8 +9,8 @@
 #include <array>
 
 #include "core/units.hpp"
-#include "mem/lpddr4_background.hpp"
-#include "mem/lpddr4_config.hpp"
+#include "mem/lpddr4/lpddr4_background.hpp"
+#include "mem/lpddr4/lpddr4_config.hpp"
 
 namespace hmasim {
 

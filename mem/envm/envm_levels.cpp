@@ -1,4 +1,4 @@
-#include "mem/envm_levels.hpp"
+#include "mem/envm/envm_levels.hpp"
 
 #include <cmath>
 #include <cstdio>
