@@ -4,6 +4,9 @@
 #include "app/overrides.hpp"
 #include "app/platform_file.hpp"
 #include "app/preset_file.hpp"
+#include "app/sweep/override_check.hpp"
+#include "app/sweep/sweep_points.hpp"
+#include "app/sweep/sweep_spec.hpp"
 #include "core/config_error.hpp"
 #include "workloads/network.hpp"
 #include "workloads/network_stats.hpp"
@@ -15,9 +18,11 @@ namespace {
 const char* kCheckUsage =
     "usage: hmasim check [--set key.path=value ...] [--layers] FILE...\n\n"
     "Validates platform, workload and preset files without simulating. A file with a top-level\n"
-    "'layers:' key is a workload, one with 'memories:' a platform, any other map a preset\n"
-    "(a memory block with 'model:', else an eNVM technology block). Every error is printed as\n"
-    "file:line:column: key: message. For a workload, prints its MACs and parameters; --layers\n"
+    "'layers:' key is a workload, one with 'memories:' a platform, one with 'sweep:' a sweep\n"
+    "(docs/sweeps.md; its base files are loaded with the overrides of its axes), any other map\n"
+    "a preset (a memory block with 'model:', else an eNVM technology block). Every error is\n"
+    "printed as file:line:column: key: message. For a workload, prints its MACs and\n"
+    "parameters; --layers "
     "also prints every layer's shapes and counts.\n\n"
     "--set key.path=value overrides a platform key (also written platform.key.path=value);\n"
     "--set workload.key.path=value a workload key. Each override must reach a checked file.\n"
@@ -60,6 +65,7 @@ int cmd_check(const std::vector<std::string>& args) {
   }
   bool any_platform = false, any_workload = false;
   for (const auto& f : files) {
+    if (is_sweep_file(f)) continue;  // its own base files and overrides
     if (is_network_file(f)) {
       any_workload = true;
     } else if (!is_preset_file(f)) {
@@ -72,7 +78,13 @@ int cmd_check(const std::vector<std::string>& args) {
   int status = 0;
   for (const auto& f : files) {
     try {
-      if (is_network_file(f)) {
+      if (is_sweep_file(f)) {
+        const SweepSpec spec = load_sweep(f);
+        const SweepPlan plan = expand_sweep(spec);
+        check_sweep_overrides(spec, plan);
+        std::cout << f << ": ok (sweep '" << spec.name << "', " << plan.points.size()
+                  << " points)\n";
+      } else if (is_network_file(f)) {
         const Network n = load_network(f, overrides.workload);
         std::cout << f << ": ok (workload '" << n.name << "', " << summary_line(network_stats(n))
                   << ")\n";

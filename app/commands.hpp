@@ -13,5 +13,6 @@ int cmd_replay(const std::vector<std::string>& args);
 int cmd_import(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
 int cmd_fault_rates(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
 
 }  // namespace hmasim

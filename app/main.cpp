@@ -26,7 +26,8 @@ const char* kUsage =
     "  replay       drive one memory of a platform with a request trace, print JSON statistics\n"
     "  import       convert a SCALE-Sim topology CSV into a workload YAML\n"
     "  run          run a network on an accelerator platform: summary.json, layers.csv\n"
-    "  fault-rates  MLC misread rates of an eNVM memory: analytic and measured by injection\n";
+    "  fault-rates  MLC misread rates of an eNVM memory: analytic and measured by injection\n"
+    "  sweep        run every point of a sweep file in parallel (or on Slurm): results.csv\n";
 
 }  // namespace
 
@@ -54,6 +55,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "import") return hmasim::cmd_import(args);
     if (command == "run") return hmasim::cmd_run(args);
     if (command == "fault-rates") return hmasim::cmd_fault_rates(args);
+    if (command == "sweep") return hmasim::cmd_sweep(args);
   } catch (const std::exception& e) {
     std::cerr << "hmasim " << command << ": error: " << e.what() << "\n";
     return 1;

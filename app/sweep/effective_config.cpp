@@ -1,0 +1,161 @@
+#include "app/sweep/effective_config.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "app/overrides.hpp"
+#include "core/config_node.hpp"
+#include "core/yaml_source.hpp"
+
+#ifndef HMASIM_VERSION
+#define HMASIM_VERSION "0.1.0"
+#endif
+
+namespace hmasim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The preset file a `preset: NAME` names, searched in the order ConfigDocument::load_preset
+// searches (a path relative to the including file; else presets/ beside it and in each parent
+// directory, $HMASIM_PRESET_PATH, the shipped presets). Empty if there is none.
+std::string find_preset(const std::string& base_dir, const std::string& name) {
+  std::vector<fs::path> candidates;
+  const bool is_path = name.find('/') != std::string::npos ||
+                       (name.size() > 5 && name.substr(name.size() - 5) == ".yaml");
+  if (is_path) {
+    candidates.push_back(fs::path(base_dir) / name);
+  } else {
+    for (fs::path dir = fs::absolute(base_dir);; dir = dir.parent_path()) {
+      candidates.push_back(dir / "presets" / (name + ".yaml"));
+      if (dir == dir.parent_path()) break;
+    }
+    if (const char* env = std::getenv("HMASIM_PRESET_PATH")) {
+      candidates.push_back(fs::path(env) / (name + ".yaml"));
+    }
+    if (!ConfigDocument::preset_directory().empty()) {
+      candidates.push_back(fs::path(ConfigDocument::preset_directory()) / (name + ".yaml"));
+    }
+  }
+  std::error_code ec;
+  for (const fs::path& c : candidates) {
+    if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
+  }
+  return "";
+}
+
+// `key.path=value` merged into `root` as ConfigDocument merges overrides: the value read as YAML
+// (text that is not YAML is a string), maps created on the way.
+void apply_override(YAML::Node& root, const std::string& override_text) {
+  const auto eq = override_text.find('=');
+  if (eq == std::string::npos) return;
+  const std::string key = override_text.substr(0, eq);
+  const std::string text = override_text.substr(eq + 1);
+  std::vector<std::string> parts;
+  for (std::size_t at = 0;;) {
+    const auto dot = key.find('.', at);
+    parts.push_back(key.substr(at, dot - at));
+    if (dot == std::string::npos) break;
+    at = dot + 1;
+  }
+  std::vector<Diagnostic> ignored;
+  const YamlText parsed = parse_yaml(text, "--set", ignored, key);
+  const YAML::Node value = parsed.ok && !parsed.root.IsNull() ? parsed.root : YAML::Node(text);
+  if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
+  YAML::Node cur;
+  cur.reset(root);
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!cur[parts[i]].IsMap()) cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    YAML::Node next = cur[parts[i]];
+    cur.reset(next);
+  }
+  cur[parts.back()] = value;
+}
+
+std::string hex64(std::uint64_t h) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+  return text;
+}
+
+}  // namespace
+
+const char* hmasim_version() {
+  return HMASIM_VERSION;
+}
+
+const EffectiveConfig::File& EffectiveConfig::file(const std::string& path) {
+  auto it = files_.find(path);
+  if (it != files_.end()) return it->second;
+  File f;
+  if (auto why = read_config_file(path, f.text)) f.error = *why;
+  return files_.emplace(path, std::move(f)).first->second;
+}
+
+void EffectiveConfig::add_presets(const std::string& base_dir, const YAML::Node& node,
+                                  std::string& presets, std::set<std::string>& seen) {
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) add_presets(base_dir, item, presets, seen);
+    return;
+  }
+  if (!node.IsMap()) return;
+  for (const auto& kv : node) {
+    if (kv.first.Scalar() == "preset" && kv.second.IsScalar()) {
+      const std::string found = find_preset(base_dir, kv.second.Scalar());
+      if (found.empty() || !seen.insert(found).second) continue;
+      const File& f = file(found);
+      presets += "--- preset " + found + "\n" + (f.error.empty() ? f.text : f.error) + "\n";
+      std::vector<Diagnostic> ignored;
+      const YamlText parsed = parse_yaml(f.text, found, ignored);
+      if (parsed.ok)
+        add_presets(fs::path(found).parent_path().string(), parsed.root, presets, seen);
+    } else {
+      add_presets(base_dir, kv.second, presets, seen);
+    }
+  }
+}
+
+std::string EffectiveConfig::merged(const std::string& path,
+                                    const std::vector<std::string>& overrides,
+                                    std::string& presets) {
+  const File& f = file(path);
+  if (!f.error.empty()) return "unreadable: " + f.error + "\n";
+  std::vector<Diagnostic> ignored;  // the run reports them
+  const YamlText parsed = parse_yaml(f.text, path, ignored);
+  if (!parsed.ok) return f.text;
+  YAML::Node root = YAML::Clone(parsed.root);
+  for (const std::string& o : overrides) apply_override(root, o);
+  std::set<std::string> seen;
+  add_presets(fs::path(path).parent_path().string(), root, presets, seen);
+  YAML::Emitter e;
+  e << root;
+  return std::string(e.c_str()) + "\n";
+}
+
+std::string EffectiveConfig::text(const SweepPoint& p) {
+  const Overrides o = split_overrides(p.set);
+  std::string presets;
+  std::string t = "hmasim " + std::string(hmasim_version()) + "\nseed " + std::to_string(p.seed) +
+                  "\nframes " + std::to_string(p.frames) + "\n";
+  t += "--- platform\n" + merged(p.platform, o.platform, presets);
+  t += "--- workload\n" + merged(p.workload, o.workload, presets);
+  // The overrides as given too: one of a kind merged into neither file still changes the hash.
+  t += "--- overrides\n";
+  for (const std::string& s : p.set) t += s + "\n";
+  return t + presets;
+}
+
+std::string EffectiveConfig::hash(const SweepPoint& p) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: a change detector, not a signature
+  for (unsigned char c : text(p)) h = (h ^ c) * 0x100000001b3ULL;
+  return hex64(h);
+}
+
+void hash_points(SweepPlan& plan) {
+  EffectiveConfig config;
+  for (SweepPoint& p : plan.points) p.hash = config.hash(p);
+}
+
+}  // namespace hmasim

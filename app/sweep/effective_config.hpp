@@ -1,0 +1,46 @@
+// What a point's results depend on, as one text and its hash: the base platform and workload
+// with the point's overrides merged in (emitted as canonical YAML, so an override equal to the
+// file's value changes nothing), every preset file they name, the seed, the frames and hmasim's
+// version. A resumed sweep reruns a point exactly when this hash changed.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "app/sweep/sweep_points.hpp"
+
+namespace hmasim {
+
+// hmasim's version, part of every hash (results of another version are not reused).
+const char* hmasim_version();
+
+class EffectiveConfig {
+ public:
+  // The text for `p` (files are read once per EffectiveConfig and kept).
+  std::string text(const SweepPoint& p);
+  // 16 hex digits (64-bit FNV-1a) of text(p).
+  std::string hash(const SweepPoint& p);
+
+ private:
+  struct File {
+    std::string error;  // why it could not be read or parsed, else empty
+    std::string text;
+  };
+  const File& file(const std::string& path);
+  std::string merged(const std::string& path, const std::vector<std::string>& overrides,
+                     std::string& presets);
+  // Appends the text of every preset file `node` names (and they name), found as the config
+  // loader finds them, to `presets`.
+  void add_presets(const std::string& base_dir, const YAML::Node& node, std::string& presets,
+                   std::set<std::string>& seen);
+
+  std::map<std::string, File> files_;
+};
+
+// Fills every point's hash.
+void hash_points(SweepPlan& plan);
+
+}  // namespace hmasim
