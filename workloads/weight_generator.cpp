@@ -1,8 +1,10 @@
 #include "workloads/weight_generator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -10,8 +12,61 @@ namespace hmasim {
 
 namespace {
 
+// std::mt19937_64's output sequence (the standard specifies it exactly), produced a state block
+// at a time: the twist and the tempering of all 312 words run as two branch-free loops the
+// compiler vectorises, and a draw is a load. libstdc++ tempers one output per call. Started from
+// the state of a std::mt19937_64 through its textual representation, which the standard defines
+// as the state words X(i-n) .. X(i-1) in order, so both engines continue with the same outputs.
+// The engine given must not have been drawn from yet: libstdc++ then prints exactly those words
+// (and its position, which is the start of a new block, as this engine's).
+class BlockMt64 {
+ public:
+  explicit BlockMt64(const std::mt19937_64& fresh) {
+    std::stringstream text;
+    text << fresh;
+    for (std::uint64_t& x : state_) text >> x;
+  }
+
+  std::uint64_t operator()() {
+    if (next_ == kN) refill();
+    return out_[next_++];
+  }
+
+ private:
+  static constexpr std::size_t kN = 312, kM = 156;
+  static constexpr std::uint64_t kA = 0xb5026f5aa96619e9ull, kUpper = ~std::uint64_t{0} << 31;
+
+  static std::uint64_t twist(std::uint64_t x, std::uint64_t next, std::uint64_t far) {
+    const std::uint64_t y = (x & kUpper) | (next & ~kUpper);
+    return far ^ (y >> 1) ^ (kA & (0 - (y & 1)));
+  }
+  void refill() {
+    // Words k and k + m of one pass never overlap within each of the three runs below.
+    for (std::size_t k = 0; k < kN - kM; ++k)
+      state_[k] = twist(state_[k], state_[k + 1], state_[k + kM]);
+    for (std::size_t k = kN - kM; k < kN - 1; ++k) {
+      state_[k] = twist(state_[k], state_[k + 1], state_[k + kM - kN]);
+    }
+    state_[kN - 1] = twist(state_[kN - 1], state_[0], state_[kM - 1]);
+    for (std::size_t k = 0; k < kN; ++k) {
+      std::uint64_t z = state_[k];
+      z ^= (z >> 29) & 0x5555555555555555ull;
+      z ^= (z << 17) & 0x71d67fffeda60000ull;
+      z ^= (z << 37) & 0xfff7eee000000000ull;
+      z ^= z >> 43;
+      out_[k] = z;
+    }
+    next_ = 0;
+  }
+
+  std::array<std::uint64_t, kN> state_{};
+  std::array<std::uint64_t, kN> out_{};
+  std::size_t next_ = kN;
+};
+
 // Unbiased integer in [0, n), n > 0, from the generator's raw output (Lemire 2019).
-std::uint64_t below(std::mt19937_64& rng, std::uint64_t n) {
+template <class Engine>
+std::uint64_t below(Engine& rng, std::uint64_t n) {
   unsigned __int128 m = static_cast<unsigned __int128>(rng()) * n;
   auto low = static_cast<std::uint64_t>(m);
   if (low < n) {
@@ -25,35 +80,42 @@ std::uint64_t below(std::mt19937_64& rng, std::uint64_t n) {
 }
 
 // Draws from a finite set of values with integer weights: inverse of the cumulative table, started
-// from a guide table indexed by the top bits of the draw, so a draw costs about one comparison.
+// from a guide table indexed by the top bits of the draw (at most `guide_size` entries). Any guide
+// gives the same index for the same draw; a larger one lets almost every draw land in a bucket
+// without a value boundary, so the search loop is rarely entered and its branch predicted.
 class DiscreteSampler {
  public:
-  DiscreteSampler(std::vector<std::int8_t> values, const std::vector<std::uint64_t>& weights)
+  DiscreteSampler(std::vector<std::int8_t> values, const std::vector<std::uint64_t>& weights,
+                  std::uint64_t guide_size = 256)
       : values_(std::move(values)) {
     for (std::uint64_t w : weights) {
       total_ += w;
       cumulative_.push_back(total_);
     }
     if (total_ == 0) throw std::invalid_argument("weight distribution has no mass");
-    while ((total_ >> shift_) > 256) ++shift_;
+    while ((total_ >> shift_) > guide_size) ++shift_;
     for (std::uint64_t j = 0, i = 0; j <= ((total_ - 1) >> shift_); ++j) {
       while (cumulative_[i] <= (j << shift_)) ++i;
-      guide_.push_back(i);
+      guide_.push_back(static_cast<std::uint16_t>(i));
     }
   }
 
-  std::size_t draw_index(std::mt19937_64& rng) const {
+  template <class Engine>
+  std::size_t draw_index(Engine& rng) const {
     const std::uint64_t u = below(rng, total_);
     std::size_t i = guide_[u >> shift_];
     while (cumulative_[i] <= u) ++i;
     return i;
   }
-  std::int8_t draw(std::mt19937_64& rng) const { return values_[draw_index(rng)]; }
+  template <class Engine>
+  std::int8_t draw(Engine& rng) const {
+    return values_[draw_index(rng)];
+  }
 
  private:
-  std::vector<std::int8_t> values_;
+  std::vector<std::int8_t> values_;  // at most 255 (int8 without zero)
   std::vector<std::uint64_t> cumulative_;
-  std::vector<std::size_t> guide_;  // first value whose cumulative weight exceeds j << shift_
+  std::vector<std::uint16_t> guide_;  // first value whose cumulative weight exceeds j << shift_
   std::uint64_t total_ = 0;
   unsigned shift_ = 0;
 };
@@ -109,7 +171,9 @@ std::vector<std::int8_t> generate_weights(const Layer& layer, std::uint64_t seed
   if (!(distribution.sigma_of_max > 0.0)) {
     throw std::invalid_argument("weight distribution: sigma_of_max must be positive");
   }
-  std::mt19937_64 rng = layer_generator(seed, layer.index);
+  // Every draw comes from the block engine, started from the freshly seeded std::mt19937_64
+  // (whose text form then is exactly its state words, in order).
+  BlockMt64 rng(layer_generator(seed, layer.index));
   ValueTable table = value_table(layer.precision, distribution);
   const std::uint64_t n = layer.weights;
   const std::uint64_t zeros = zero_weight_count(layer);
@@ -148,17 +212,19 @@ std::vector<std::int8_t> generate_weights(const Layer& layer, std::uint64_t seed
     const std::uint64_t p = below(rng, n);
     std::uint64_t& word = marked[p / 64];
     const std::uint64_t bit = std::uint64_t{1} << (p % 64);
-    if (!(word & bit)) {
-      word |= bit;
-      ++chosen;
-    }
+    chosen += (word & bit) == 0;
+    word |= bit;
   }
-  // Then the non-zero values, in weight order.
-  const DiscreteSampler values(table.values, table.weights);
+  // Then the non-zero values, in weight order: the set bits of each word of non-zeros in turn,
+  // so no branch depends on whether a weight is zero.
+  const DiscreteSampler values(table.values, table.weights, 4096);
   std::vector<std::int8_t> out(n, 0);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const bool is_marked = (marked[i / 64] >> (i % 64)) & 1;
-    if (is_marked != mark_zeros) out[i] = values.draw(rng);
+  for (std::uint64_t w = 0; w < marked.size(); ++w) {
+    std::uint64_t nonzero = mark_zeros ? ~marked[w] : marked[w];
+    if (w == marked.size() - 1 && n % 64 != 0) nonzero &= (std::uint64_t{1} << (n % 64)) - 1;
+    for (; nonzero != 0; nonzero &= nonzero - 1) {
+      out[64 * w + static_cast<std::uint64_t>(__builtin_ctzll(nonzero))] = values.draw(rng);
+    }
   }
   return out;
 }

@@ -28,6 +28,11 @@
 
 namespace hmasim {
 
+// Version of the generator's output: bump it whenever the same (seed, layer, distribution) would
+// give other weights, so that cached weights (weight_cache.hpp) of the old version are not reused.
+// 1: the generator of this file since its first release (the batched draws kept its outputs).
+constexpr std::uint32_t kWeightGeneratorVersion = 1;
+
 struct WeightDistribution {
   // Standard deviation of the Gaussian as a fraction of q: 0.25 puts q at 4 sigma, the usual
   // range of a max-abs quantised, roughly Gaussian weight tensor.

@@ -170,6 +170,22 @@ TEST(workloadWeights, LayersAreIndependentOfEachOtherAndOfOrder) {
   EXPECT_EQ(generate_weights(a, 9), wa);
 }
 
+// Known answers of every path of the generator, taken from the per-weight generator it replaced
+// (std::mt19937_64 drawn one output at a time, a branch per weight): more zeros than non-zeros
+// (the non-zeros are marked) with a tensor size that is no multiple of 64, a 7-bit codebook with
+// zeros, and a small codebook of a narrow precision without zeros.
+TEST(workloadWeights, BatchedDrawsKeepTheKnownAnswers) {
+  const Layer mostly_zero = conv(3, 7, 0.85, 4);  // 189 weights
+  EXPECT_EQ(fingerprint(generate_weights(mostly_zero, 9)), 0xf68327d8aaf19149ull);
+  Layer clustered = conv(64, 96, 0.6484, 2);
+  clustered.cluster_bits = 7;
+  EXPECT_EQ(fingerprint(generate_weights(clustered, 1)), 0x599d923d27afb4cfull);
+  Layer narrow = conv(16, 10, 0.0, 1);
+  narrow.precision = 3;
+  narrow.cluster_bits = 2;
+  EXPECT_EQ(fingerprint(generate_weights(narrow, 77)), 0x604cfc72916da976ull);
+}
+
 TEST(workloadWeights, LayersWithoutWeightsAndBadPrecision) {
   Layer pool;
   pool.type = hmasim::LayerType::pool;
