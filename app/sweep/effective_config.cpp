@@ -1,5 +1,6 @@
 #include "app/sweep/effective_config.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -141,9 +142,17 @@ std::string EffectiveConfig::text(const SweepPoint& p) {
                   "\nframes " + std::to_string(p.frames) + "\n";
   t += "--- platform\n" + merged(p.platform, o.platform, presets);
   t += "--- workload\n" + merged(p.workload, o.workload, presets);
-  // The overrides as given too: one of a kind merged into neither file still changes the hash.
-  t += "--- overrides\n";
-  for (const std::string& s : p.set) t += s + "\n";
+  // An override merged into neither file (of a kind this hash does not merge) still counts.
+  t += "--- other overrides\n";
+  const auto merged_into = [](const std::vector<std::string>& kind, const std::string& s) {
+    return std::any_of(kind.begin(), kind.end(), [&](const std::string& k) {
+      return s == k || (s.size() > k.size() && s.compare(s.size() - k.size(), k.size(), k) == 0 &&
+                        s[s.size() - k.size() - 1] == '.');
+    });
+  };
+  for (const std::string& s : p.set) {
+    if (!merged_into(o.platform, s) && !merged_into(o.workload, s)) t += s + "\n";
+  }
   return t + presets;
 }
 

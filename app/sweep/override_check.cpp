@@ -46,7 +46,11 @@ class Checker {
 
   // Loads `file` with `given` (platform or workload overrides, by `kind`); the last of `given`
   // is what is being tried, and takes the blame for a `--set` problem no override names.
-  void load(const SweepFile& file, bool platform, const std::vector<Given>& given) {
+  // The first `fixed` of `given` are the sweep's fixed overrides: a problem of the file itself
+  // that only shows with the later ones (an axis value makes it inconsistent) is reported at
+  // the last of them, naming them all.
+  void load(const SweepFile& file, bool platform, const std::vector<Given>& given,
+            std::size_t fixed) {
     std::vector<std::string> texts;
     for (const Given& g : given) texts.push_back(g.text);
     const Overrides o = split_overrides(texts);
@@ -62,8 +66,15 @@ class Checker {
       }
     } catch (const ConfigError& e) {
       for (const Diagnostic& d : e.diagnostics()) {
-        if (d.file != "--set") {
+        if (d.file != "--set" && (given.size() == fixed || seen_.count(d.str()))) {
           add(d);  // the base file's own problem (or a missing file)
+          continue;
+        }
+        if (d.file != "--set") {
+          std::string with;
+          for (std::size_t i = fixed; i < given.size(); ++i) with += " --set " + given[i].text;
+          const Given& g = given.back();
+          add({spec_.file, g.at.line, g.at.column, g.at.key, "with" + with + ": " + d.str()});
           continue;
         }
         const Given* g = blame(given, d.key);
@@ -107,6 +118,16 @@ void check_sweep_overrides(const SweepSpec& spec, const SweepPlan& plan) {
   std::vector<Given> fixed;
   for (const SweepValue& s : spec.set) fixed.push_back({s.text, s.at});
   std::set<std::string> covered, loaded;
+  // Each base file with the fixed overrides alone first: its own problems are reported as such.
+  for (const bool is_platform : {true, false}) {
+    std::vector<Given> given;
+    for (const Given& g : fixed) {
+      if (is_workload_override(key_of(g.text)) != is_platform) given.push_back(g);
+    }
+    for (const SweepFile& f : is_platform ? spec.platforms : spec.workloads) {
+      c.load(f, is_platform, given, given.size());
+    }
+  }
   for (const SweepPoint& p : plan.points) {
     // A point is loaded if it is the first with some value of some group on its base files.
     bool first = false;
@@ -117,8 +138,10 @@ void check_sweep_overrides(const SweepSpec& spec, const SweepPlan& plan) {
     }
     if (!first && !covered.insert(p.platform + "/" + p.workload).second) continue;
     std::vector<Given> platform, workload;
-    for (const Given& g : fixed)
+    for (const Given& g : fixed) {
       (is_workload_override(key_of(g.text)) ? workload : platform).push_back(g);
+    }
+    const std::size_t fixed_platform = platform.size(), fixed_workload = workload.size();
     for (std::size_t g = 0; g < spec.groups.size(); ++g) {
       for (const SweepAxis& a : spec.groups[g].axes) {
         if (a.key == kPlatformAxis || a.key == kWorkloadAxis || a.key == kSeedAxis ||
@@ -136,7 +159,7 @@ void check_sweep_overrides(const SweepSpec& spec, const SweepPlan& plan) {
       if (!loaded.insert(key).second) return;
       c.load(file_of(is_platform ? spec.platforms : spec.workloads,
                      is_platform ? p.platform : p.workload),
-             is_platform, given);
+             is_platform, given, is_platform ? fixed_platform : fixed_workload);
     };
     load(true, platform);
     load(false, workload);
