@@ -14,6 +14,7 @@
 #include "core/json_writer.hpp"
 #include "core/quantity.hpp"
 #include "core/sc_time_conversion.hpp"
+#include "mem/lpddr4/lpddr4.hpp"
 #include "mem/memory_system.hpp"
 #include "mem/trace_replayer.hpp"
 
@@ -30,12 +31,16 @@ int cmd_replay(const std::vector<std::string>& args) {
       "cycle or when the memory has accepted the previous one, whichever is later.\n\noptions");
   std::string platform, memory, trace, default_length = "64B";
   std::vector<std::string> set;
+  bool check_timing = false;
   opts.add_options()("help,h", "show this help")("platform", po::value(&platform)->required(),
                                                  "platform YAML file")(
       "memory", po::value(&memory)->required(), "name of the memory in the platform's memories:")(
       "trace", po::value(&trace)->required(), "request trace (.stl); '-' reads standard input")(
       "length", po::value(&default_length), "length of requests that give none (default 64B)")(
-      "set", po::value(&set)->composing(), "override a platform key: key.path=value");
+      "set", po::value(&set)->composing(), "override a platform key: key.path=value")(
+      "check-timing", po::bool_switch(&check_timing),
+      "audit every LPDDR4 command with the independent JEDEC timing checker; a violation is "
+      "an error (exit 1)");
   if (auto done = parse_command_line("replay", opts, args)) return *done;
   Bytes length;
   try {
@@ -91,7 +96,11 @@ int cmd_replay(const std::vector<std::string>& args) {
   MemoryTarget* target = memories.find(memory);
   StlTraceReader reader(in, trace == "-" ? "<stdin>" : trace,
                         static_cast<std::uint32_t>(length.value()));
-  TraceReplayer replayer("replayer", reader, target->clock());
+  // A buffered LPDDR4 controller reorders what is in flight: talk AT nb_transport to it.
+  auto* dram = dynamic_cast<Lpddr4*>(target);
+  if (check_timing && dram) dram->enable_timing_check();
+  TraceReplayer replayer("replayer", reader, target->clock(),
+                         dram != nullptr && dram->accepts_nb_transport());
   replayer.socket.bind(target->socket);
   sc_core::sc_start();
 
@@ -106,6 +115,12 @@ int cmd_replay(const std::vector<std::string>& args) {
     return 2;
   }
   target->finish(s.end_time);
+  if (dram && dram->timing_checked() && dram->timing_violations() > 0) {
+    std::cerr << "hmasim replay: --check-timing: " << dram->timing_violations()
+              << " JEDEC timing violation(s) in memory '" << memory << "':\n"
+              << dram->timing_report();
+    return 1;
+  }
 
   const auto id = target->component();
   JsonWriter j;
@@ -129,7 +144,22 @@ int cmd_replay(const std::vector<std::string>& args) {
   for (const auto& a : ledger.actions(id)) j.value(a.name, a.energy.value());
   j.value(ledger.static_label(id), ledger.static_energy(id).value());
   j.value("total", ledger.total(id).value());
+  if (dram) {
+    // DRAMPower's split: core = VDD1 + VDD2 (compare with DRAMPower), io = VDDQ.
+    const Lpddr4RailReport rails = dram->energy_by_rail();
+    j.value("core", rails.sum().core.value());
+    j.value("io", rails.sum().io.value());
+    j.end_object();
+    j.begin_object("energy_by_rail_j");
+    for (std::size_t k = 0; k < Lpddr4RailReport::kClasses; ++k) {
+      j.begin_object(Lpddr4RailReport::kNames[k]);
+      j.value("core", rails.by_class[k].core.value());
+      j.value("io", rails.by_class[k].io.value());
+      j.end_object();
+    }
+  }
   j.end_object();
+  if (dram && dram->timing_checked()) j.value("timing_checked_commands", dram->commands_checked());
   j.value("avg_power_w", average_power(ledger.total(id), s.end_time).value());
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/sc_time_conversion.hpp"
+
 namespace hmasim {
 
 namespace {
@@ -42,10 +44,73 @@ const char* status_name(tlm::tlm_response_status s) {
 }  // namespace
 
 TraceReplayer::TraceReplayer(const sc_core::sc_module_name& name, StlTraceReader& reader,
-                             Clock memory_clock)
+                             Clock memory_clock, bool nonblocking)
     // A large quantum: nothing else runs beside the replayer, so syncing often only costs time.
-    : TlmInitiator(name, Time(1'000'000'000)), reader_(reader), clock_(memory_clock) {
+    : TlmInitiator(name, Time(1'000'000'000)),
+      reader_(reader),
+      clock_(memory_clock),
+      nonblocking_(nonblocking) {
+  if (nonblocking_) {
+    // The base's socket: the member function is ours, called on this object only.
+    using Bw = tlm::tlm_sync_enum (TlmInitiator::*)(tlm::tlm_generic_payload&, tlm::tlm_phase&,
+                                                    sc_core::sc_time&);
+    socket.register_nb_transport_bw(this, static_cast<Bw>(&TraceReplayer::nb_transport_bw));
+  }
   SC_THREAD(run);
+}
+
+TraceReplayer::~TraceReplayer() = default;
+
+TraceReplayer::Slot& TraceReplayer::take_slot() {
+  if (free_.empty()) {
+    slots_.push_back(std::make_unique<Slot>());
+    free_.push_back(slots_.back().get());
+  }
+  Slot* s = free_.back();
+  free_.pop_back();
+  return *s;
+}
+
+void TraceReplayer::responded(Slot& s, Time at) {
+  --in_flight_;
+  if (s.get_response_status() != tlm::TLM_OK_RESPONSE && summary_.error.empty()) {
+    char addr[32];
+    std::snprintf(addr, sizeof addr, "0x%llx", static_cast<unsigned long long>(s.get_address()));
+    summary_.error = reader_.name() + ":" + std::to_string(s.line) + ": " +
+                     (s.write ? "write" : "read") + " of " + std::to_string(s.get_data_length()) +
+                     " B at " + addr + " failed: " + status_name(s.get_response_status());
+  } else {
+    ++summary_.transactions;
+    ++(s.write ? summary_.writes : summary_.reads);
+    summary_.bytes += s.get_data_length();
+    summary_.end_time = max(summary_.end_time, at);
+    summary_.latency_sum_s += static_cast<long double>(to_seconds(at - s.issued));
+  }
+  free_.push_back(&s);
+  response_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+tlm::tlm_sync_enum TraceReplayer::nb_transport_bw(tlm::tlm_generic_payload& trans,
+                                                  tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+  Slot& s = static_cast<Slot&>(trans);  // every payload we send is a Slot
+  const Time at = from_sc_time(sc_core::sc_time_stamp() + delay);
+  if (phase == tlm::END_REQ) {
+    end_req_at_ = at;
+    waiting_end_req_ = nullptr;
+    end_req_event_.notify(sc_core::SC_ZERO_TIME);
+    return tlm::TLM_ACCEPTED;
+  }
+  if (phase == tlm::BEGIN_RESP) {
+    if (waiting_end_req_ == &s) {  // BEGIN_RESP implies END_REQ
+      end_req_at_ = at;
+      waiting_end_req_ = nullptr;
+      end_req_event_.notify(sc_core::SC_ZERO_TIME);
+    }
+    responded(s, at);
+    phase = tlm::END_RESP;
+    return tlm::TLM_COMPLETED;
+  }
+  return tlm::TLM_ACCEPTED;
 }
 
 void TraceReplayer::run() {
@@ -75,6 +140,44 @@ void TraceReplayer::run() {
         break;
       }
       advance_to(issue);
+      if (nonblocking_) {
+        Slot& slot = take_slot();
+        slot.data.assign(req.length, 0);
+        if (req.write && !req.data.empty()) slot.data = req.data;
+        slot.set_command(req.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+        slot.set_address(req.address);
+        slot.set_data_ptr(slot.data.data());
+        slot.set_data_length(req.length);
+        slot.set_streaming_width(req.length);
+        slot.set_byte_enable_ptr(nullptr);
+        slot.set_dmi_allowed(false);
+        slot.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        slot.issued = local_time();
+        slot.write = req.write;
+        slot.line = req.line;
+        ++in_flight_;
+        tlm::tlm_phase phase = tlm::BEGIN_REQ;
+        sc_core::sc_time delay = to_sc_time(local_time()) - sc_core::sc_time_stamp();
+        waiting_end_req_ = &slot;
+        const tlm::tlm_sync_enum r = socket->nb_transport_fw(slot, phase, delay);
+        const Time at = from_sc_time(sc_core::sc_time_stamp() + delay);
+        if (r == tlm::TLM_COMPLETED) {  // early completion (an error response, or done at once)
+          waiting_end_req_ = nullptr;
+          responded(slot, at);
+          if (!summary_.error.empty()) break;
+          accepted_prev = at;
+        } else if (r == tlm::TLM_UPDATED && (phase == tlm::END_REQ || phase == tlm::BEGIN_RESP)) {
+          waiting_end_req_ = nullptr;
+          if (phase == tlm::BEGIN_RESP) responded(slot, at);
+          accepted_prev = at;
+        } else {
+          // END_REQ comes later on the backward path.
+          sync();
+          while (waiting_end_req_ != nullptr) wait(end_req_event_);
+          accepted_prev = end_req_at_;
+        }
+        continue;
+      }
       buffer.assign(req.length, 0);
       if (req.write && !req.data.empty()) buffer = req.data;
       const Result r = transact(req.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND,
@@ -103,6 +206,8 @@ void TraceReplayer::run() {
     summary_.error = e.what();
   }
   sync();
+  // The responses still in flight arrive as the memory works them off.
+  while (in_flight_ > 0) wait(response_event_);
 }
 
 }  // namespace hmasim

@@ -20,6 +20,10 @@ Lpddr4Channel::Lpddr4Channel(const Lpddr4Config& config, const Lpddr4Energy& ene
       ledger_(ledger),
       index_(static_cast<std::uint16_t>(index)),
       burst_cycles_(config.burst_cycles()),
+      rd_to_wr_(Lpddr4Distances::read_to_write(t_, burst_cycles_)),
+      wr_to_rd_(Lpddr4Distances::write_to_read(t_, burst_cycles_)),
+      rd_to_pre_(Lpddr4Distances::read_to_precharge(t_, burst_cycles_)),
+      wr_to_pre_(Lpddr4Distances::write_to_precharge(t_, burst_cycles_)),
       banks_(config.banks) {
   next_due_ = refresh_enabled() ? t_.REFI : kNever;
 }
@@ -38,10 +42,24 @@ void Lpddr4Channel::begin_request(Cycles start) {
   // period (power-down) is accounted from the end of the busy one: events and bus slots before
   // the earliest of these are final.
   const Cycles watermark = min(min(start, next_due_), idle_from_);
+  watermark_ = max(watermark_, watermark);
   meter_.flush(watermark);
   bus_.forget_before(watermark);
+  pre_bus_.forget_before(watermark);
   catch_up(start, /*wake=*/true);
   charge_background();
+}
+
+Cycles Lpddr4Channel::find_pre(Cycles earliest) const {
+  // A free command-bus slot at least tPPD away from every other explicit PRE.
+  Cycles c = earliest;
+  for (;;) {
+    c = bus_.find(c, kPreSlots);
+    if (t_.PPD.value() == 0) return c;
+    const Cycles d = pre_bus_.find(c, t_.PPD);
+    if (d == c) return c;
+    c = d;
+  }
 }
 
 Lpddr4Channel::Plan Lpddr4Channel::plan(const Bank& b, std::uint32_t row, bool write,
@@ -54,7 +72,7 @@ Lpddr4Channel::Plan Lpddr4Channel::plan(const Bank& b, std::uint32_t row, bool w
     Cycles act_min = max(t, b.act_ok);
     if (b.open) {  // row miss: close the open row first
       p.pre = true;
-      p.pre_at = bus_.find(max(t, b.pre_ok), kPreSlots);
+      p.pre_at = find_pre(max(t, b.pre_ok));
       act_min = max(act_min, p.pre_at + t_.RPpb);
     }
     if (act_count_ > 0) act_min = max(act_min, act_window_[(act_count_ - 1) % 4] + t_.RRD);
@@ -65,11 +83,13 @@ Lpddr4Channel::Plan Lpddr4Channel::plan(const Bank& b, std::uint32_t row, bool w
     col_min = max(col_min, p.act_at + t_.RCD);
   }
   if (any_col_) col_min = max(col_min, last_col_ + t_.CCD);
+  // JEDEC turnarounds between reads and writes (any bank), then the data bus in order.
   if (write) {
-    col_min = max(col_min, minus_or_zero(data_free_, t_.WL));
+    if (any_rd_) col_min = max(col_min, last_rd_ + rd_to_wr_);
+    col_min = max(col_min, minus_or_zero(data_free_, t_.WL + t_.DQSS));
   } else {
-    col_min = max(col_min, read_ok_);
-    col_min = max(col_min, minus_or_zero(data_free_, t_.RL));
+    if (any_wr_) col_min = max(col_min, last_wr_ + wr_to_rd_);
+    col_min = max(col_min, minus_or_zero(data_free_, t_.RL + t_.DQSCK));
   }
   p.col_at = bus_.find(col_min, kColumnSlots);
   return p;
@@ -89,8 +109,9 @@ Lpddr4Channel::BurstTiming Lpddr4Channel::access(const Burst& burst, Cycles star
   const auto bank16 = static_cast<std::uint16_t>(burst.bank);
   if (p.pre) {
     bus_.reserve(p.pre_at, kPreSlots);
+    if (t_.PPD.value() > 0) pre_bus_.reserve(p.pre_at, t_.PPD);
     record(Lpddr4Command::PRE, p.pre_at, bank16);
-    ledger_.ledger->charge(ledger_.pre, energy_.pre);
+    ledger_.ledger->charge(ledger_.pre, energy_.pre.total());
     meter_.bank_closed(p.pre_at);
     b.open = false;
     --open_banks_;
@@ -99,7 +120,7 @@ Lpddr4Channel::BurstTiming Lpddr4Channel::access(const Burst& burst, Cycles star
   if (p.act) {
     bus_.reserve(p.act_at, kActSlots);
     record(Lpddr4Command::ACT, p.act_at, bank16, row);
-    ledger_.ledger->charge(ledger_.act, energy_.act);
+    ledger_.ledger->charge(ledger_.act, energy_.act.total());
     meter_.bank_opened(p.act_at);
     act_window_[act_count_ % 4] = p.act_at;
     ++act_count_;
@@ -118,15 +139,18 @@ Lpddr4Channel::BurstTiming Lpddr4Channel::access(const Burst& burst, Cycles star
   out.column = col;
   if (write) {
     record(Lpddr4Command::WR, col, bank16);
-    ledger_.ledger->charge(ledger_.wr, energy_.wr);
-    out.data_end = col + t_.WL + burst_cycles_;
-    read_ok_ = out.data_end + t_.WTR;
-    b.pre_ok = max(b.pre_ok, out.data_end + t_.WR);
+    ledger_.ledger->charge(ledger_.wr, energy_.wr.total());
+    out.data_end = col + Lpddr4Distances::write_data_end(t_, burst_cycles_);
+    last_wr_ = col;
+    any_wr_ = true;
+    b.pre_ok = max(b.pre_ok, col + wr_to_pre_);
   } else {
     record(Lpddr4Command::RD, col, bank16);
-    ledger_.ledger->charge(ledger_.rd, energy_.rd);
-    out.data_end = col + t_.RL + burst_cycles_;
-    b.pre_ok = max(b.pre_ok, col + t_.RTP);
+    ledger_.ledger->charge(ledger_.rd, energy_.rd.total());
+    out.data_end = col + Lpddr4Distances::read_data_end(t_, burst_cycles_);
+    last_rd_ = col;
+    any_rd_ = true;
+    b.pre_ok = max(b.pre_ok, col + rd_to_pre_);
   }
   data_free_ = out.data_end;
   busy_cycles_ += burst_cycles_.value();
@@ -134,8 +158,9 @@ Lpddr4Channel::BurstTiming Lpddr4Channel::access(const Burst& burst, Cycles star
   if (burst.close_after) {
     // Auto-precharge (RDA/WRA): no command-bus slot; the bank closes as soon as it may.
     const Cycles pre = b.pre_ok;
-    record(Lpddr4Command::PRE, pre, bank16);
-    ledger_.ledger->charge(ledger_.pre, energy_.pre);
+    ++counts_[static_cast<std::size_t>(Lpddr4Command::PRE)];
+    if (log_ || check_log_ || trace_) note(Lpddr4Command::PRE, pre, bank16, 0, /*automatic=*/true);
+    ledger_.ledger->charge(ledger_.pre, energy_.pre.total());
     meter_.bank_closed(pre);
     b.open = false;
     --open_banks_;
@@ -166,7 +191,7 @@ void Lpddr4Channel::refresh_in_flight() {
       b.open = false;
       b.act_ok = max(b.act_ok, prea + t_.RPab);
       meter_.bank_closed(prea);
-      ledger_.ledger->charge(ledger_.pre, energy_.pre, 1, time_of(prea), time_of(prea));
+      ledger_.ledger->charge(ledger_.pre, energy_.pre.total(), 1, time_of(prea), time_of(prea));
     }
     open_banks_ = 0;
   }
@@ -177,7 +202,7 @@ void Lpddr4Channel::refresh_in_flight() {
   const Cycles ref_end = ref + t_.RFCab;
   // A refresh may be placed before the request that caused it arrived: its own span, not the
   // request's.
-  ledger_.ledger->charge(ledger_.ref, energy_.ref, 1, time_of(ref), time_of(ref_end));
+  ledger_.ledger->charge(ledger_.ref, energy_.ref.total(), 1, time_of(ref), time_of(ref_end));
   meter_.refresh(ref, ref_end);
   for (Bank& b : banks_) b.act_ok = max(b.act_ok, ref_end);
   next_due_ += t_.REFI;
@@ -215,7 +240,7 @@ void Lpddr4Channel::idle_period(Cycles t, bool wake) {
     for (Bank& b : banks_) {
       if (!b.open) continue;
       b.open = false;
-      ledger_.ledger->charge(ledger_.pre, energy_.pre, 1, time_of(cur), time_of(cur));
+      ledger_.ledger->charge(ledger_.pre, energy_.pre.total(), 1, time_of(cur), time_of(cur));
     }
     open_banks_ = 0;
     spend(cur + t_.RPab, BackgroundState::active_standby);
@@ -270,7 +295,8 @@ void Lpddr4Channel::idle_period(Cycles t, bool wake) {
       record(Lpddr4Command::REF, cur);
       bus_.reserve(cur, kRefSlots);
       // Idle periods are accounted when the next request arrives: charges carry their own spans.
-      ledger_.ledger->charge(ledger_.ref, energy_.ref, 1, time_of(cur), time_of(cur + t_.RFCab));
+      ledger_.ledger->charge(ledger_.ref, energy_.ref.total(), 1, time_of(cur),
+                             time_of(cur + t_.RFCab));
       spend(cur + t_.RFCab, BackgroundState::active_standby);
       next_due_ += t_.REFI;
       if (in_pd) {
@@ -287,7 +313,7 @@ void Lpddr4Channel::idle_period(Cycles t, bool wake) {
       if (steady && bound >= next_due_ + overhead) {
         const std::uint64_t n = (bound - next_due_ - overhead).value() / t_.REFI.value() + 1;
         const Cycles first_ref = next_due_ + overhead - t_.RFCab;
-        if (log_ || trace_) {
+        if (log_ || check_log_ || trace_) {
           for (std::uint64_t j = 0; j < n; ++j) {
             const Cycles d = next_due_ + t_.REFI * j;
             if (in_pd) note(Lpddr4Command::PDX, d);
@@ -297,7 +323,7 @@ void Lpddr4Channel::idle_period(Cycles t, bool wake) {
         }
         counts_[static_cast<std::size_t>(Lpddr4Command::REF)] += n;
         // Spread over the refreshes' span: the windows of power.csv are longer than tREFI.
-        ledger_.ledger->charge(ledger_.ref, energy_.ref, n, time_of(first_ref),
+        ledger_.ledger->charge(ledger_.ref, energy_.ref.total(), n, time_of(first_ref),
                                time_of(first_ref + t_.REFI * (n - 1) + t_.RFCab));
         meter_.add(BackgroundState::active_standby, t_.RFCab * n);
         if (in_pd) {
@@ -348,7 +374,7 @@ void Lpddr4Channel::charge_background() {
   for (std::size_t s = 0; s < kBackgroundStateCount; ++s) {
     const std::uint64_t delta = now[s] - charged_cycles_[s];
     if (delta == 0) continue;
-    e += energy_.background_energy(static_cast<BackgroundState>(s), delta);
+    e += energy_.background_energy(static_cast<BackgroundState>(s), delta).total();
     charged_cycles_[s] = now[s];
   }
   // Spent over the span the meter has integrated since the last charge (tCK is whole ps).
@@ -381,9 +407,10 @@ void Lpddr4Channel::power_on(Cycles at) {
   for (Bank& b : banks_) b = Bank{false, 0, at, at, at};
   open_banks_ = 0;
   bus_.clear();
+  pre_bus_.clear();
   act_count_ = 0;
-  any_col_ = false;
-  read_ok_ = data_free_ = idle_from_ = request_idle_from_ = ready_ = at;
+  any_col_ = any_rd_ = any_wr_ = false;
+  data_free_ = idle_from_ = request_idle_from_ = ready_ = at;
   next_due_ = first_due_at_or_after(at + Cycles(1));
   meter_.reset(at);
   charged_to_ = at;  // the next background charge starts here, not at the power-off
@@ -448,6 +475,7 @@ void Lpddr4Channel::trace_command(Lpddr4Command c, Cycles at, std::uint16_t bank
       break;
     case Lpddr4Command::RD:
     case Lpddr4Command::WR:
+    case Lpddr4Command::REFPB:  // not issued by this controller
       break;
   }
 }

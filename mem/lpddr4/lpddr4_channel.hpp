@@ -6,8 +6,8 @@
 //  - per bank: earliest ACT (tRP after PRE, tRC after ACT, tRFC after REF), earliest RD/WR (tRCD
 //    after ACT), earliest PRE (tRAS after ACT, tRTP after RD, tWR after the write data);
 //  - per channel: tRRD and tFAW over ACTs (kept in time order), tCCD between column commands,
-//    tWTR from the end of write data to a read, and a data bus served in request order (which
-//    also gives the read-to-write turnaround);
+//    the JEDEC read-to-write and write-to-read distances (Lpddr4Distances: tDQSCK, tWPRE, tRPST,
+//    tWTR), and a data bus served in request order;
 //  - the command bus: PRE/ACT of a later request may go into free slots before the column
 //    commands of earlier ones, so bank-interleaved streams hide their row switches.
 // All constraints are lower bounds and commands of one bank are placed in order, so the greedy
@@ -46,7 +46,7 @@ namespace hmasim {
 struct Lpddr4LedgerActions {
   EnergyLedger* ledger = nullptr;
   EnergyLedger::ComponentId component = 0;
-  EnergyLedger::ActionId act{}, pre{}, rd{}, wr{}, ref{};
+  EnergyLedger::ActionId act{}, pre{}, rd{}, wr{}, ref{}, refpb{};
 };
 
 // The value of a bank's trace signal. A state starts at the issue cycle of its command: ACT
@@ -96,6 +96,10 @@ class Lpddr4Channel {
 
   // The log receives every command from now on (nullptr: off).
   void set_log(std::vector<Lpddr4CommandRecord>* log) { log_ = log; }
+  // A second log, of this channel only, for the timing checker (nullptr: off).
+  void set_check_log(std::vector<Lpddr4CommandRecord>* log) { check_log_ = log; }
+  // No command logged from now on lies before this cycle (the last request's watermark).
+  Cycles final_before() const { return watermark_; }
   // Bank state signals "bank0", "bank1" ... (2 bits, Lpddr4BankState) in `scope` (nullptr: off).
   void set_trace(TraceSink* sink, const std::string& scope);
   // Every later report of this channel that does not belong to a request yet to come (background
@@ -129,6 +133,7 @@ class Lpddr4Channel {
   };
 
   Plan plan(const Bank& b, std::uint32_t row, bool write, Cycles t) const;
+  Cycles find_pre(Cycles earliest) const;
   // One all-bank refresh at the next due time, between requests in flight.
   void refresh_in_flight();
   // Refreshes due while the channel was still busy, then the idle span up to `t`.
@@ -140,12 +145,13 @@ class Lpddr4Channel {
   void record(Lpddr4Command c, Cycles at, std::uint16_t bank = Lpddr4CommandRecord::kAllBanks,
               std::uint32_t row = 0) {
     ++counts_[static_cast<std::size_t>(c)];
-    if (log_ || trace_) note(c, at, bank, row);
+    if (log_ || check_log_ || trace_) note(c, at, bank, row);
   }
   // The command to the log and the traces, without counting it.
   void note(Lpddr4Command c, Cycles at, std::uint16_t bank = Lpddr4CommandRecord::kAllBanks,
-            std::uint32_t row = 0) {
-    if (log_) log_->push_back({at, c, index_, bank, row});
+            std::uint32_t row = 0, bool automatic = false) {
+    if (log_) log_->push_back({at, c, index_, bank, row, automatic});
+    if (check_log_) check_log_->push_back({at, c, index_, bank, row, automatic});
     if (trace_) trace_command(c, at, bank);
   }
   // The bank state changes of command `c` (before the command changes the banks).
@@ -161,15 +167,19 @@ class Lpddr4Channel {
   Lpddr4LedgerActions ledger_;
   std::uint16_t index_;
   Cycles burst_cycles_;
+  // JEDEC distances (Lpddr4Distances), computed once.
+  Cycles rd_to_wr_, wr_to_rd_, rd_to_pre_, wr_to_pre_;
 
   std::vector<Bank> banks_;
   unsigned open_banks_ = 0;
   CommandBus bus_;
+  CommandBus pre_bus_;                  // explicit PREs, each held for tPPD (PRE-to-PRE distance)
   std::array<Cycles, 4> act_window_{};  // the last four ACTs, ring indexed by act_count_ % 4
   std::uint64_t act_count_ = 0;
   Cycles last_col_{0};
   bool any_col_ = false;
-  Cycles read_ok_{0};            // end of the last write data + tWTR
+  Cycles last_rd_{0}, last_wr_{0};  // issue cycles of the latest RD and WR (turnarounds)
+  bool any_rd_ = false, any_wr_ = false;
   Cycles data_free_{0};          // first free cycle of the data bus
   Cycles next_due_{0};           // next refresh due time (kNever without refresh)
   Cycles idle_from_{0};          // everything scheduled so far is over by this cycle
@@ -183,6 +193,8 @@ class Lpddr4Channel {
   std::array<std::uint64_t, kLpddr4CommandCount> counts_{};
   std::uint64_t busy_cycles_ = 0;
   std::vector<Lpddr4CommandRecord>* log_ = nullptr;
+  std::vector<Lpddr4CommandRecord>* check_log_ = nullptr;
+  Cycles watermark_{0};
   TraceSink* trace_ = nullptr;
   std::vector<TraceSink::Id> bank_signals_;
 };

@@ -10,22 +10,23 @@
 namespace hmasim {
 
 enum class Lpddr4Command : std::uint8_t {
-  ACT,   // activate a row
-  PRE,   // precharge one bank (explicit, or the auto-precharge of a closed-page access)
-  PREA,  // precharge all banks (before a refresh or self-refresh)
-  RD,    // read burst
-  WR,    // write burst
-  REF,   // all-bank refresh
-  PDE,   // power-down entry
-  PDX,   // power-down exit
-  SRE,   // self-refresh entry
-  SRX,   // self-refresh exit
+  ACT,    // activate a row
+  PRE,    // precharge one bank (explicit, or the auto-precharge of a closed-page access)
+  PREA,   // precharge all banks (before a refresh or self-refresh)
+  RD,     // read burst
+  WR,     // write burst
+  REF,    // all-bank refresh
+  PDE,    // power-down entry
+  PDX,    // power-down exit
+  SRE,    // self-refresh entry
+  SRX,    // self-refresh exit
+  REFPB,  // per-bank refresh (refresh: per_bank)
 };
-constexpr std::size_t kLpddr4CommandCount = 10;
+constexpr std::size_t kLpddr4CommandCount = 11;
 
 inline const char* to_string(Lpddr4Command c) {
   static constexpr std::array<const char*, kLpddr4CommandCount> names = {
-      "ACT", "PRE", "PREA", "RD", "WR", "REF", "PDE", "PDX", "SRE", "SRX"};
+      "ACT", "PRE", "PREA", "RD", "WR", "REF", "PDE", "PDX", "SRE", "SRX", "REFpb"};
   return names[static_cast<std::size_t>(c)];
 }
 
@@ -36,6 +37,8 @@ struct Lpddr4CommandRecord {
   std::uint16_t channel = 0;
   std::uint16_t bank = kAllBanks;
   std::uint32_t row = 0;  // ACT only
+  // PRE only: the auto-precharge of an RDA/WRA, which takes no command-bus slot.
+  bool automatic = false;
 };
 
 }  // namespace hmasim

@@ -78,6 +78,12 @@ Lpddr4Timing parse_timing(const ConfigNode& t) {
   x.XSR = read_cycles(t, "XSR", 1);
   x.REFIpb = read_optional_cycles(t, "REFIpb");
   x.RFCpb = read_optional_cycles(t, "RFCpb");
+  x.PPD = read_optional_cycles(t, "PPD");
+  x.DQSCK = read_optional_cycles(t, "DQSCK");
+  x.DQSS = read_optional_cycles(t, "DQSS");
+  x.DQS2DQ = read_optional_cycles(t, "DQS2DQ");
+  x.WPRE = read_optional_cycles(t, "WPRE");
+  x.RPST = read_optional_cycles(t, "RPST");
   if (x.REFI.value() > 0 && x.RFCab.value() > 0 && x.RPab.value() > 0) {
     t.require(x.REFI > x.RFCab + x.RPab, "REFI",
               "REFI (" + std::to_string(x.REFI.value()) + ") must exceed RPab + RFCab (" +
@@ -180,13 +186,50 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& inst
   c.queue_depth = node.get<std::uint32_t>("queue_depth", 32);
   node.require(c.queue_depth >= 1 && c.queue_depth <= 65536, "queue_depth",
                "must be between 1 and 65536 requests");
-  c.page_policy = node.choice("page_policy", {"open", "closed"}, "open") == "open"
-                      ? PagePolicy::open
-                      : PagePolicy::closed;
-  c.refresh = node.choice("refresh", {"all_bank", "none"}, "all_bank") == "all_bank"
-                  ? RefreshPolicy::all_bank
-                  : RefreshPolicy::none;
-
+  {
+    const std::string p =
+        node.choice("page_policy", {"open", "closed", "open_adaptive", "closed_adaptive"}, "open");
+    c.page_policy = p == "open"            ? PagePolicy::open
+                    : p == "closed"        ? PagePolicy::closed
+                    : p == "open_adaptive" ? PagePolicy::open_adaptive
+                                           : PagePolicy::closed_adaptive;
+    const std::string r = node.choice("refresh", {"all_bank", "per_bank", "none"}, "all_bank");
+    c.refresh = r == "all_bank"   ? RefreshPolicy::all_bank
+                : r == "per_bank" ? RefreshPolicy::per_bank
+                                  : RefreshPolicy::none;
+  }
+  if (auto ctl = node.optional_child("controller")) {
+    const std::string s =
+        ctl->choice("scheduler", {"in_order", "fcfs", "fr_fcfs", "fr_fcfs_grp"}, "in_order");
+    c.controller.scheduler = s == "in_order"  ? SchedulerKind::in_order
+                             : s == "fcfs"    ? SchedulerKind::fcfs
+                             : s == "fr_fcfs" ? SchedulerKind::fr_fcfs
+                                              : SchedulerKind::fr_fcfs_grp;
+    c.controller.buffer = ctl->choice("buffer", {"per_bank", "global"}, "per_bank") == "per_bank"
+                              ? BufferKind::per_bank
+                              : BufferKind::global;
+    c.controller.buffer_depth = ctl->get<std::uint32_t>("buffer_depth", 8);
+    ctl->require(c.controller.buffer_depth >= 1 && c.controller.buffer_depth <= 4096,
+                 "buffer_depth", "must be between 1 and 4096 requests");
+    c.controller.responses_in_order =
+        ctl->choice("responses", {"in_order", "out_of_order"}, "in_order") == "in_order";
+  }
+  const bool buffered = c.controller.buffered();
+  if (!buffered && (c.page_policy == PagePolicy::open_adaptive ||
+                    c.page_policy == PagePolicy::closed_adaptive)) {
+    node.error("page_policy",
+               "the adaptive page policies need a buffered controller (controller: {scheduler: "
+               "fr_fcfs}): they look at the requests waiting for the bank");
+  }
+  if (!buffered && c.refresh == RefreshPolicy::per_bank) {
+    node.error("refresh",
+               "per-bank refresh needs a buffered controller (controller: {scheduler: fr_fcfs}); "
+               "the in_order controller refreshes all banks");
+  }
+  if (c.refresh == RefreshPolicy::per_bank &&
+      (c.timing.REFIpb.value() == 0 || c.timing.RFCpb.value() == 0)) {
+    node.error("refresh", "per-bank refresh needs timing REFIpb and RFCpb (cycles of tCK)");
+  }
   if (auto pd = node.optional_child("power_down")) {
     c.power_down.enabled = pd->get<bool>("enabled");
     const auto idle = pd->find<std::uint64_t>("idle_cycles");
@@ -209,6 +252,11 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& inst
     c.power_down.self_refresh_idle = Cycles(sr.value_or(0));
   }
 
+  if (buffered && c.power_down.enabled) {
+    node.error("power_down",
+               "power-down is modelled by the in_order controller only so far (see "
+               "docs/lpddr4.md); disable it or use controller: {scheduler: in_order}");
+  }
   if (auto cur = section("currents")) c.currents = parse_currents(*cur);
 
   const auto map_section = node.optional_child("address_mapping");

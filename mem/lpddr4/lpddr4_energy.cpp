@@ -2,6 +2,19 @@
 
 namespace hmasim {
 
+namespace {
+// V x (a - b) on the core rails and on the I/O rail, over `span`.
+CoreIo<Energy> increment(const dram::Rails<Voltage>& v, const dram::Rails<Current>& a,
+                         const dram::Rails<Current>& b, Time span) {
+  const Power core = v.vdd1 * (a.vdd1 - b.vdd1) + v.vdd2 * (a.vdd2 - b.vdd2);
+  const Power io = v.vddq * (a.vddq - b.vddq);
+  return {core * span, io * span};
+}
+CoreIo<Power> power(const dram::Rails<Voltage>& v, const dram::Rails<Current>& i) {
+  return {v.vdd1 * i.vdd1 + v.vdd2 * i.vdd2, v.vddq * i.vddq};
+}
+}  // namespace
+
 Lpddr4Energy Lpddr4Energy::from_config(const Lpddr4Config& c) {
   const Lpddr4Currents& i = c.currents;
   const Lpddr4Timing& t = c.timing;
@@ -10,13 +23,14 @@ Lpddr4Energy Lpddr4Energy::from_config(const Lpddr4Config& c) {
   const auto span = [&](Cycles n) { return Time(n.value() * t.tCK.value()); };
   Lpddr4Energy e;
   e.tck = t.tCK;
-  e.act = dram::power_of_difference(v, i.IDD0, i.IDD3N) * span(t.RAS);
-  e.pre = dram::power_of_difference(v, i.IDD0, i.IDD2N) * span(t.RPpb);
-  e.rd = dram::power_of_difference(v, i.IDD4R, i.IDD3N) * span(c.burst_cycles());
-  e.wr = dram::power_of_difference(v, i.IDD4W, i.IDD3N) * span(c.burst_cycles());
-  e.ref = dram::power_of_difference(v, i.IDD5, i.IDD3N) * span(t.RFCab);
+  e.act = increment(v, i.IDD0, i.IDD3N, span(t.RAS));
+  e.pre = increment(v, i.IDD0, i.IDD2N, span(t.RPpb));
+  e.rd = increment(v, i.IDD4R, i.IDD3N, span(c.burst_cycles()));
+  e.wr = increment(v, i.IDD4W, i.IDD3N, span(c.burst_cycles()));
+  e.ref = increment(v, i.IDD5, i.IDD3N, span(t.RFCab));
+  e.refpb = increment(v, i.IDD5PB, i.IDD3N, span(t.RFCpb));
   auto set = [&](BackgroundState s, const dram::Rails<Current>& idd) {
-    e.background[static_cast<std::size_t>(s)] = dram::power_of(v, idd);
+    e.background[static_cast<std::size_t>(s)] = power(v, idd);
   };
   set(BackgroundState::active_standby, i.IDD3N);
   set(BackgroundState::precharge_standby, i.IDD2N);

@@ -1,5 +1,7 @@
 # The lpddr4 model: generic address mapping, validated config, command bus, background meter,
-# DRAMPower energy, per-channel back end, and the TLM model with its registration.
+# DRAMPower energy per rail, the in-order per-channel back end, the buffered controller
+# (request buffers, schedulers, page and refresh policies), the independent timing checker, and
+# the TLM model with its registration.
 target_sources(hmasim_mem PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/address_mapping.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lpddr4_config.cpp
@@ -7,5 +9,11 @@ target_sources(hmasim_mem PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/lpddr4_background.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lpddr4_energy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lpddr4_channel.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/controller/scheduler.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/controller/page_policy.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/controller/refresh_policy.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/controller/channel_controller.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/checker/timing_checker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lpddr4.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/lpddr4_buffered.cpp
 )

@@ -298,6 +298,9 @@ LogCheck check_log(const Lpddr4Config& c, const std::vector<Lpddr4CommandRecord>
           if (r.command == Lpddr4Command::SRE && b.open) out.fail("SRE with a bank open", at);
         }
         break;
+      case Lpddr4Command::REFPB:  // the in-order controller refreshes all banks
+        out.fail("REFpb from the in-order controller", at);
+        break;
     }
   }
   auto no_overlap = [&](std::vector<std::pair<std::uint64_t, std::uint64_t>> v, const char* what) {
@@ -476,11 +479,14 @@ TEST(Lpddr4, RowHitMissAndClosedBankLatenciesAreExact) {
   const Lpddr4Timing& t = c.timing;
   const std::uint64_t burst = c.burst_cycles().value();
   ASSERT_EQ(init.results.size(), 5u);
-  EXPECT_EQ(init.latency_cycles(0), (t.RCD + t.RL).value() + burst) << "closed bank";
-  EXPECT_EQ(init.latency_cycles(1), t.RL.value() + burst) << "row hit";
-  EXPECT_EQ(init.latency_cycles(2), (t.RPpb + t.RCD + t.RL).value() + burst) << "row miss";
-  EXPECT_EQ(init.latency_cycles(3), (t.RCD + t.WL).value() + burst) << "write, closed bank";
-  EXPECT_EQ(init.latency_cycles(4), t.WL.value() + burst) << "write, row hit";
+  // Read data comes RL + tDQSCK after the RD, write data WL + tDQSS after the WR (JESD209-4).
+  EXPECT_EQ(init.latency_cycles(0), (t.RCD + t.RL + t.DQSCK).value() + burst) << "closed bank";
+  EXPECT_EQ(init.latency_cycles(1), (t.RL + t.DQSCK).value() + burst) << "row hit";
+  EXPECT_EQ(init.latency_cycles(2), (t.RPpb + t.RCD + t.RL + t.DQSCK).value() + burst)
+      << "row miss";
+  EXPECT_EQ(init.latency_cycles(3), (t.RCD + t.WL + t.DQSS).value() + burst)
+      << "write, closed bank";
+  EXPECT_EQ(init.latency_cycles(4), (t.WL + t.DQSS).value() + burst) << "write, row hit";
   // The row miss is PRE at arrival, ACT tRP later, RD tRCD after that.
   const auto pres = only(dram.command_log(), Lpddr4Command::PRE);
   ASSERT_EQ(pres.size(), 1u);
@@ -567,7 +573,7 @@ TEST(Lpddr4, LongIdleGapIsRefreshedInBulk) {
   EXPECT_GE(dram.count(Lpddr4Command::REF), due_before);
   EXPECT_LE(dram.count(Lpddr4Command::REF), due_before + 1);
   // The second read (two bursts) meets a closed bank: no refresh is in its way.
-  EXPECT_EQ(init.latency_cycles(1), (t.RCD + t.RL + c.burst_cycles() * 2).value());
+  EXPECT_EQ(init.latency_cycles(1), (t.RCD + t.RL + t.DQSCK + c.burst_cycles() * 2).value());
   // Background: the refreshes count as active standby for tRFCab each; all time is accounted.
   const std::uint64_t end_cycle = init.end().value() / t.tCK.value();
   std::uint64_t accounted = 0;
@@ -760,8 +766,8 @@ TEST(Lpddr4, TurnaroundsAreExactWhenTheyBind) {
   ASSERT_EQ(wrs.size(), 2u);
   ASSERT_EQ(pres.size(), 2u);
   ASSERT_EQ(rds.size(), 9u);
-  // tWTR: the first read follows the first write by WL + BL/2 + tWTR.
-  EXPECT_EQ(rds[0].cycle, wrs[0].cycle + t.WL + bl2 + t.WTR);
+  // Write to read (JESD209-4): the first read follows the first write by WL + 1 + BL/2 + tWTR.
+  EXPECT_EQ(rds[0].cycle, wrs[0].cycle + t.WL + Cycles(1) + bl2 + t.WTR);
   // tRTP: the row miss of bank 1 precharges tRTP after the hit at 1200.
   EXPECT_EQ(pres[0].bank, 1u);
   EXPECT_EQ(rds[2].cycle, Cycles(1200));
@@ -769,7 +775,7 @@ TEST(Lpddr4, TurnaroundsAreExactWhenTheyBind) {
   // tWR: the row miss of bank 2 precharges tWR after the end of the write data.
   EXPECT_EQ(pres[1].bank, 2u);
   EXPECT_EQ(wrs[1].cycle, Cycles(2200));
-  EXPECT_EQ(pres[1].cycle, wrs[1].cycle + t.WL + bl2 + t.WR);
+  EXPECT_EQ(pres[1].cycle, wrs[1].cycle + t.WL + bl2 + Cycles(1) + t.WR);
   // tCCD: the three reads of bank 3.
   EXPECT_EQ(rds[7].cycle, rds[6].cycle + t.CCD);
   EXPECT_EQ(rds[8].cycle, rds[7].cycle + t.CCD);
@@ -862,7 +868,7 @@ TEST(Lpddr4, PowerDownSpanAndExitLatencyAreExact) {
   EXPECT_EQ(entries[0].cycle, pde);
   EXPECT_EQ(exits[0].cycle, Cycles(second_at));
   // The second read pays the power-down exit tXP.
-  EXPECT_EQ(init.latency_cycles(1), (t.XP + t.RCD + t.RL + bl2).value());
+  EXPECT_EQ(init.latency_cycles(1), (t.XP + t.RCD + t.RL + t.DQSCK + bl2).value());
   EXPECT_EQ(dram.background_cycles(BackgroundState::precharge_power_down), Cycles(second_at) - pde);
   Cycles accounted(0);
   for (std::size_t s = 0; s < kBackgroundStateCount; ++s) {
@@ -913,7 +919,7 @@ TEST(Lpddr4, SelfRefreshAfterTheLongerIdleThreshold) {
     accounted += dram.background_cycles(static_cast<BackgroundState>(s));
   }
   EXPECT_EQ(accounted.value(), init.end().value() / t.tCK.value());
-  EXPECT_EQ(init.latency_cycles(1), (t.XSR + t.RCD + t.RL + bl2).value());
+  EXPECT_EQ(init.latency_cycles(1), (t.XSR + t.RCD + t.RL + t.DQSCK + bl2).value());
   const LogCheck check = check_log(c, dram.command_log(), false);
   EXPECT_TRUE(check.violations.empty()) << check.text();
 }

@@ -158,6 +158,7 @@ std::vector<Waveform> states_from_log(const Lpddr4Config& c,
         break;
       case Lpddr4Command::RD:
       case Lpddr4Command::WR:
+      case Lpddr4Command::REFPB:
         break;
     }
   }

@@ -1,0 +1,153 @@
+// One LPDDR4 channel behind the buffered controller: request buffer, scheduler, bank machines,
+// page, refresh policies, command arbitration and the energy of every command.
+//
+// Discrete events without a clock: the controller is told how far arrivals are known (the
+// horizon: no request will arrive before it) and issues, in time order, every command that falls
+// before it. At each step every bank with waiting bursts proposes its next command for the burst
+// its scheduler picked (RD/WR on a row hit, else PRE or ACT), at the earliest cycle its bank and
+// the channel allow: tRCD, tRAS, tRPpb/tRPab, tRCpb, tRFC of the bank; tRRD, tFAW, tCCD, tPPD,
+// the JEDEC read/write turnarounds (Lpddr4Distances) and the command bus of the channel. The
+// earliest proposal wins (the oldest request on ties). A due refresh competes the same way: from
+// its due cycle on, the banks it takes accept no new command until it has been issued.
+//
+// Auto-precharges (page policies) take no bus slot; they are logged at the cycle the bank starts
+// precharging, when the issue order reaches it, so the log is in time order.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mem/lpddr4/checker/timing_checker.hpp"
+#include "mem/lpddr4/controller/page_policy.hpp"
+#include "mem/lpddr4/controller/refresh_policy.hpp"
+#include "mem/lpddr4/controller/request_buffer.hpp"
+#include "mem/lpddr4/controller/scheduler.hpp"
+#include "mem/lpddr4/lpddr4_background.hpp"
+#include "mem/lpddr4/lpddr4_channel.hpp"
+#include "mem/lpddr4/lpddr4_command.hpp"
+#include "mem/lpddr4/lpddr4_energy.hpp"
+
+namespace hmasim {
+
+class Lpddr4ChannelController {
+ public:
+  static constexpr Cycles kNever = RefreshPolicyIf::kNever;
+  static constexpr Cycles kUnknown{~std::uint64_t{0}};
+  // A burst's data is on the bus until `data_end` (exclusive); it left the buffer at `issued`.
+  struct Completion {
+    std::uint32_t request;
+    Cycles issued;
+    Cycles data_end;
+  };
+
+  Lpddr4ChannelController(const Lpddr4Config& config, const Lpddr4Energy& energy,
+                          const Lpddr4LedgerActions& ledger, unsigned index);
+
+  bool has_room(unsigned bank, std::size_t bursts) const { return buffer_.has_room(bank, bursts); }
+  // Adds a waiting burst (arrival >= every horizon given so far, or it is served from there).
+  void push(unsigned bank, const BufferedBurst& b) {
+    buffer_.push(bank, b);
+    local_[bank].at = kUnknown;
+  }
+  bool empty() const { return buffer_.empty(); }
+
+  // Issues every command before `horizon`, at most `max_commands` of them, appending a
+  // completion per column command. Returns the cycle of the next command it would issue
+  // (kNever: no burst waits). Refreshes are issued only while bursts wait; settle() does the rest.
+  Cycles advance(Cycles horizon, std::vector<Completion>& out,
+                 std::uint64_t max_commands = ~std::uint64_t{0});
+  // No burst waits: refreshes and background up to `end`.
+  void settle(Cycles end);
+  void power_off(Cycles at);
+  void power_on(Cycles at);
+
+  void set_log(std::vector<Lpddr4CommandRecord>* log) { log_ = log; }
+  void set_checker(Lpddr4TimingChecker* checker) { checker_ = checker; }
+  std::uint64_t count(Lpddr4Command c) const { return counts_[static_cast<std::size_t>(c)]; }
+  Cycles background_cycles(BackgroundState s) const { return Cycles(bg_cycles_[idx(s)]); }
+  // Reports of this channel are complete up to here.
+  Cycles accounted_until() const { return charged_to_; }
+
+ private:
+  struct Bank {
+    bool open = false;
+    std::uint32_t row = 0;
+    Cycles act_ok{0}, col_ok{0}, pre_ok{0};
+  };
+  struct Proposal {
+    Lpddr4Command command = Lpddr4Command::ACT;
+    unsigned bank = 0;
+    std::size_t entry = 0;  // index in the bank's queue
+    std::uint64_t seq = ~std::uint64_t{0};
+    Cycles at = kNever;
+    bool refresh = false;  // a step of the due refresh
+  };
+  struct AutoPrecharge {
+    Cycles at;
+    unsigned bank;
+  };
+  static std::size_t idx(BackgroundState s) { return static_cast<std::size_t>(s); }
+
+  // The channel's earliest cycle per command kind (bus, tRRD/tFAW, tPPD, tCCD, turnarounds).
+  struct ChannelMinimum {
+    Cycles act{0}, pre{0}, rd{0}, wr{0};
+  };
+  ChannelMinimum channel_minimum() const;
+  const Proposal& bank_proposal(unsigned b) const;
+  Proposal propose_bank(unsigned b, const ChannelMinimum& m) const;
+  Proposal propose_refresh() const;
+  Cycles act_constraints(Cycles t) const;
+  Cycles pre_constraints(Cycles t) const;
+  void issue(const Proposal& p, std::vector<Completion>& out);
+  void emit(Lpddr4Command c, Cycles at, std::uint16_t bank, std::uint32_t row = 0,
+            bool automatic = false);
+  void flush_auto_precharges(Cycles upto);  // those at or before `upto`
+  void integrate(Cycles to);
+  void charge_background();
+  bool blocked(unsigned bank) const;
+
+  const Lpddr4Config& config_;
+  const Lpddr4Timing& t_;
+  const Lpddr4Energy& energy_;
+  Lpddr4LedgerActions ledger_;
+  std::uint16_t index_;
+  Cycles bl2_, rd_to_wr_, wr_to_rd_, rd_to_pre_, wr_to_pre_, rd_end_, wr_end_;
+
+  RequestBuffer buffer_;
+  std::unique_ptr<Lpddr4Scheduler> scheduler_;
+  std::unique_ptr<PagePolicyIf> page_;
+  std::unique_ptr<RefreshPolicyIf> refresh_;
+
+  std::vector<Bank> banks_;
+  // Per bank, its own part of the next proposal (at == kUnknown: compute again). It changes only
+  // when the bank's queue, row or timing does (or, for a direction-aware scheduler, the
+  // channel's direction).
+  mutable std::vector<Proposal> local_;
+  unsigned open_banks_ = 0;
+  std::vector<AutoPrecharge> auto_pre_;  // pending, in no particular order (few)
+  Cycles bus_free_{0};
+  Cycles acts_[4] = {};
+  std::uint64_t act_count_ = 0;
+  Cycles last_act_like_{0};  // ACT or REFpb (tRRD)
+  bool any_act_like_ = false;
+  Cycles last_pre_{0};
+  bool any_pre_ = false;
+  Cycles last_col_{0}, last_rd_{0}, last_wr_{0};
+  bool any_col_ = false, any_rd_ = false, any_wr_ = false, last_write_ = false;
+  Cycles refreshing_until_{0};
+  Cycles now_{0};  // the latest command issued
+
+  Cycles bg_time_{0};
+  std::array<std::uint64_t, kBackgroundStateCount> bg_cycles_{};
+  std::array<std::uint64_t, kBackgroundStateCount> charged_cycles_{};
+  Cycles charged_to_{0};
+  bool powered_ = true;
+
+  std::array<std::uint64_t, kLpddr4CommandCount> counts_{};
+  std::vector<Lpddr4CommandRecord>* log_ = nullptr;
+  Lpddr4TimingChecker* checker_ = nullptr;
+};
+
+}  // namespace hmasim
