@@ -12,6 +12,7 @@
 #include "core/file_output.hpp"
 #include "core/quantity.hpp"
 #include "hw/accelerator.hpp"
+#include "mem/lpddr4/lpddr4.hpp"
 #include "traces/report_writers.hpp"
 #include "traces/trace_recorder.hpp"
 #include "workloads/network.hpp"
@@ -106,6 +107,7 @@ int cmd_run(const std::vector<std::string>& args) {
   std::string trace_text, window_text, detail_text;
   std::vector<std::string> set;
   RunOptions options;
+  bool check_timing = false;
   opts.add_options()("help,h", "show this help")("platform", po::value(&platform_file)->required(),
                                                  "platform YAML file")(
       "workload", po::value(&workload_file)->required(), "network YAML file")(
@@ -120,7 +122,10 @@ int cmd_run(const std::vector<std::string>& args) {
       "trace-detail", po::value(&detail_text),
       "what timeline.json shows: layer, tile (default) or burst (every DMA request)")(
       "set", po::value(&set)->composing(),
-      "override a key: key.path=value (platform), workload.key.path=value (workload)");
+      "override a key: key.path=value (platform), workload.key.path=value (workload)")(
+      "check-timing", po::bool_switch(&check_timing),
+      "audit every LPDDR4 command with the independent JEDEC timing checker; a violation is an "
+      "error (exit 1, no results written)");
   if (auto done = parse_command_line("run", opts, args)) return *done;
   const auto seed = integer_option("run", "seed", seed_text, 0, UINT64_MAX);
   const auto frames = integer_option("run", "frames", frames_text, 1, kMaxFrames);
@@ -175,6 +180,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
 
   EnergyLedger ledger;
+  Lpddr4::check_timing_by_default(check_timing);
   std::unique_ptr<Accelerator> acc;
   try {
     acc = std::make_unique<Accelerator>("accelerator", platform.memories, *platform.accelerator,
@@ -202,6 +208,12 @@ int cmd_run(const std::vector<std::string>& args) {
     return 1;
   }
   for (MemoryTarget* m : acc->memories()) m->finish(acc->end_time());
+  if (check_timing && Lpddr4::violations_everywhere() > 0) {
+    std::cerr << "hmasim run: --check-timing: " << Lpddr4::violations_everywhere()
+              << " JEDEC timing violation(s):\n"
+              << Lpddr4::violation_reports();
+    return 1;
+  }
   ledger.close(acc->end_time());
   if (recorder) {
     recorder->finish(acc->end_time());
