@@ -270,7 +270,7 @@ int submit(const Loaded& l, const std::string& sweep_file, const RunnerOptions& 
   try {
     write_plan(layout, l.plan, fs::absolute(sweep_file).string());
     job = write_slurm_job(layout, l.plan.name, l.plan.points.size(),
-                          {runner.exe, fs::absolute(sweep_file).string(), extra}, slurm);
+                          {self_executable(), fs::absolute(sweep_file).string(), extra}, slurm);
   } catch (const std::invalid_argument& e) {
     std::cerr << "hmasim sweep: " << e.what() << "\n";
     return 2;
@@ -389,7 +389,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
   so.cpus_per_task = *cpus;
 
   RunnerOptions runner;
-  runner.exe = self_executable();
+  // Points run this very binary: a rebuild while the sweep runs cannot mix two versions.
+  runner.exe = "/proc/self/exe";
   runner.jobs = req.jobs;
   runner.layout.dir = out_dir.empty() ? "." : fs::absolute(out_dir).lexically_normal().string();
   if (runner.layout.dir.size() > 1 && runner.layout.dir.back() == '/') runner.layout.dir.pop_back();

@@ -66,7 +66,11 @@ class Checker {
       }
     } catch (const ConfigError& e) {
       for (const Diagnostic& d : e.diagnostics()) {
-        if (d.file != "--set" && (given.size() == fixed || seen_.count(d.str()))) {
+        if (probing_) {
+          base_.insert(d.str());
+          continue;
+        }
+        if (d.file != "--set" && (given.size() == fixed || base_.count(d.str()))) {
           add(d);  // the base file's own problem (or a missing file)
           continue;
         }
@@ -89,6 +93,10 @@ class Checker {
     }
   }
 
+  // While set, loads only learn what the files give with the fixed overrides alone (those may
+  // be fine only together with an axis, so they are not errors by themselves).
+  void probe(bool on) { probing_ = on; }
+
   void add(const Diagnostic& d) {
     if (seen_.insert(d.str()).second) errors_.push_back(d);
   }
@@ -97,6 +105,9 @@ class Checker {
  private:
   const SweepSpec& spec_;
   std::set<std::string> seen_;
+  std::set<std::string> base_;  // what the files give with the fixed overrides alone
+  bool probing_ = false;
+
   std::vector<Diagnostic> errors_;
 };
 
@@ -118,7 +129,9 @@ void check_sweep_overrides(const SweepSpec& spec, const SweepPlan& plan) {
   std::vector<Given> fixed;
   for (const SweepValue& s : spec.set) fixed.push_back({s.text, s.at});
   std::set<std::string> covered, loaded;
-  // Each base file with the fixed overrides alone first: its own problems are reported as such.
+  // Each base file with the fixed overrides alone first: a problem that shows there too is the
+  // file's own (reported as such, if a point shows it), not an axis value's.
+  c.probe(true);
   for (const bool is_platform : {true, false}) {
     std::vector<Given> given;
     for (const Given& g : fixed) {
@@ -128,6 +141,7 @@ void check_sweep_overrides(const SweepSpec& spec, const SweepPlan& plan) {
       c.load(f, is_platform, given, given.size());
     }
   }
+  c.probe(false);
   for (const SweepPoint& p : plan.points) {
     // A point is loaded if it is the first with some value of some group on its base files.
     bool first = false;
