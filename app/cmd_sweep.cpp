@@ -1,6 +1,7 @@
 // hmasim sweep: many runs from one sweep file (docs/sweeps.md), on this machine's cores or as a
 // Slurm job array, into one results table.
 #include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -77,6 +78,17 @@ std::string self_executable() {
   std::error_code ec;
   const fs::path p = fs::read_symlink("/proc/self/exe", ec);
   return ec ? std::string("/proc/self/exe") : p.string();
+}
+
+// User and system CPU time of this process or of its waited-for children, to 0.01 s.
+std::string cpu_seconds(int who) {
+  struct rusage u = {};
+  getrusage(who, &u);
+  const double s = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+                   static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", s);
+  return text;
 }
 
 struct Shard {
@@ -226,7 +238,9 @@ int run_local(const Loaded& l, const std::string& sweep_file, const RunnerOption
                                   std::to_string(req.shard.count)
                             : "")
             << ": " << ran << " of " << todo.size() << " points run (" << failed << " failed), "
-            << skipped << " unchanged, in " << SweepProgress::duration(wall) << "\n";
+            << skipped << " unchanged, in " << SweepProgress::duration(wall)
+            << " (CPU: " << cpu_seconds(RUSAGE_CHILDREN) << " s in the points, "
+            << cpu_seconds(RUSAGE_SELF) << " s in the sweep itself)\n";
   if (!req.sharded) std::cout << "results: " << layout.dir << "/results.csv\n";
   if (g_stop) {
     std::cerr << "hmasim sweep: stopped by a signal; run the same command again to go on\n";

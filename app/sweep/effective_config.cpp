@@ -91,7 +91,13 @@ const EffectiveConfig::File& EffectiveConfig::file(const std::string& path) {
   auto it = files_.find(path);
   if (it != files_.end()) return it->second;
   File f;
-  if (auto why = read_config_file(path, f.text)) f.error = *why;
+  if (auto why = read_config_file(path, f.text)) {
+    f.error = *why;
+  } else {
+    std::vector<Diagnostic> ignored;  // the run reports them
+    const YamlText parsed = parse_yaml(f.text, path, ignored);
+    if (parsed.ok) f.root = parsed.root;
+  }
   return files_.emplace(path, std::move(f)).first->second;
 }
 
@@ -108,10 +114,9 @@ void EffectiveConfig::add_presets(const std::string& base_dir, const YAML::Node&
       if (found.empty() || !seen.insert(found).second) continue;
       const File& f = file(found);
       presets += "--- preset " + found + "\n" + (f.error.empty() ? f.text : f.error) + "\n";
-      std::vector<Diagnostic> ignored;
-      const YamlText parsed = parse_yaml(f.text, found, ignored);
-      if (parsed.ok)
-        add_presets(fs::path(found).parent_path().string(), parsed.root, presets, seen);
+      if (f.root.IsDefined()) {
+        add_presets(fs::path(found).parent_path().string(), f.root, presets, seen);
+      }
     } else {
       add_presets(base_dir, kv.second, presets, seen);
     }
@@ -121,12 +126,28 @@ void EffectiveConfig::add_presets(const std::string& base_dir, const YAML::Node&
 std::string EffectiveConfig::merged(const std::string& path,
                                     const std::vector<std::string>& overrides,
                                     std::string& presets) {
+  // Points share merges (a seed axis changes no file; a platform axis leaves the workload
+  // alone): each distinct one is made once.
+  std::string key = path;
+  for (const std::string& o : overrides) key += '\n' + o;
+  if (auto it = merges_.find(key); it != merges_.end()) {
+    presets += it->second.second;
+    return it->second.first;
+  }
+  std::string own_presets;
+  std::string text = merge(path, overrides, own_presets);
+  presets += own_presets;
+  return merges_.emplace(key, std::make_pair(std::move(text), std::move(own_presets)))
+      .first->second.first;
+}
+
+std::string EffectiveConfig::merge(const std::string& path,
+                                   const std::vector<std::string>& overrides,
+                                   std::string& presets) {
   const File& f = file(path);
   if (!f.error.empty()) return "unreadable: " + f.error + "\n";
-  std::vector<Diagnostic> ignored;  // the run reports them
-  const YamlText parsed = parse_yaml(f.text, path, ignored);
-  if (!parsed.ok) return f.text;
-  YAML::Node root = YAML::Clone(parsed.root);
+  if (!f.root.IsDefined()) return f.text;
+  YAML::Node root = YAML::Clone(f.root);
   for (const std::string& o : overrides) apply_override(root, o);
   std::set<std::string> seen;
   add_presets(fs::path(path).parent_path().string(), root, presets, seen);

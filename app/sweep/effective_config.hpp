@@ -26,18 +26,24 @@ class EffectiveConfig {
 
  private:
   struct File {
-    std::string error;  // why it could not be read or parsed, else empty
+    std::string error;  // why it could not be read, else empty
     std::string text;
+    YAML::Node root;  // parsed once (a clone per point), undefined if it does not parse
   };
   const File& file(const std::string& path);
+  // The file with the overrides merged in, as canonical YAML; the preset files it names are
+  // appended to `presets`. merged() remembers each merge() it made.
   std::string merged(const std::string& path, const std::vector<std::string>& overrides,
                      std::string& presets);
+  std::string merge(const std::string& path, const std::vector<std::string>& overrides,
+                    std::string& presets);
   // Appends the text of every preset file `node` names (and they name), found as the config
   // loader finds them, to `presets`.
   void add_presets(const std::string& base_dir, const YAML::Node& node, std::string& presets,
                    std::set<std::string>& seen);
 
   std::map<std::string, File> files_;
+  std::map<std::string, std::pair<std::string, std::string>> merges_;  // key -> text, presets
 };
 
 // Fills every point's hash.

@@ -18,7 +18,7 @@ struct PointStatus {
   double wall_time_s = 0;
 };
 
-// Written atomically; throws OutputError.
+// Written whole (a temporary file renamed over the old one); throws OutputError.
 void write_point_status(const SweepLayout& layout, const std::string& name, const PointStatus& s);
 // nullopt if there is none, or it cannot be read as a status.
 std::optional<PointStatus> read_point_status(const SweepLayout& layout, const std::string& name);

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "app/sweep/axis_range.hpp"
+#include "app/sweep/flat_json.hpp"
 #include "app/sweep/point_result.hpp"
 #include "app/sweep/point_runner.hpp"
 #include "app/sweep/results_table.hpp"
@@ -192,6 +193,25 @@ TEST(SweepResults, SummaryFlattenedWithDottedNames) {
   EXPECT_NE(read_summary(file, r).find("not a JSON object"), std::string::npos);
   std::filesystem::remove(file);
   EXPECT_NE(read_summary(file, r), "");
+}
+
+TEST(SweepResults, FlatJsonReadsJsonStrictly) {
+  std::string why;
+  const auto flat = flatten_json(
+      "{\"s\": \"a\\\"b\\\\c\\u00e9\\ud83d\\ude00\\n\", \"n\": -1.5E+3, \"t\": true, "
+      "\"z\": null, \"o\": {\"l\": [[], {}, 0]}}",
+      why);
+  ASSERT_TRUE(flat) << why;
+  using KV = std::pair<std::string, std::string>;
+  EXPECT_EQ(*flat, (FlatJson{KV{"s", "a\"b\\c\xc3\xa9\xf0\x9f\x98\x80\n"}, KV{"n", "-1.5E+3"},
+                             KV{"t", "true"}, KV{"z", ""}, KV{"o.l.2", "0"}}));
+  for (const char* bad : {"", "[1]", "{\"a\": 1,}", "{\"a\": 01x}", "{\"a\": \"\\q\"}",
+                          "{\"a\": \"open", "{\"a\": 1} x", "{\"a\": .5}", "{\"a\": tru}"}) {
+    EXPECT_FALSE(flatten_json(bad, why)) << bad;
+    EXPECT_FALSE(why.empty());
+  }
+  EXPECT_FALSE(flatten_json(std::string(100, '['), why));
+  EXPECT_FALSE(flatten_json("{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}", why));
 }
 
 TEST(SweepRunner, FailureLineSkipsNotes) {
