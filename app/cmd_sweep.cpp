@@ -2,6 +2,7 @@
 // Slurm job array, into one results table.
 #include <sched.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -44,19 +45,33 @@ void on_stop_signal(int) {
   g_stop = 1;
 }
 
+void on_timer(int) {}
+
 // While alive, SIGINT and SIGTERM stop new points from starting (the running ones end, their
-// results are kept) instead of killing the sweep.
+// results are kept) instead of killing the sweep; with `ticks`, a timer interrupts the wait for
+// points once a second, so the progress line's clock moves on.
 class StopSignals {
  public:
-  StopSignals() {
+  explicit StopSignals(bool ticks) : ticks_(ticks) {
     struct sigaction sa = {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;  // no SA_RESTART: waitpid returns EINTR, the runner looks at the flag
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
+    if (ticks_) {
+      sa.sa_handler = on_timer;
+      sigaction(SIGALRM, &sa, &old_alarm_);
+      const itimerval second = {{1, 0}, {1, 0}};
+      setitimer(ITIMER_REAL, &second, nullptr);
+    }
   }
   ~StopSignals() {
+    if (ticks_) {
+      const itimerval off = {};
+      setitimer(ITIMER_REAL, &off, nullptr);
+      sigaction(SIGALRM, &old_alarm_, nullptr);
+    }
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
   }
@@ -64,7 +79,8 @@ class StopSignals {
   StopSignals& operator=(const StopSignals&) = delete;
 
  private:
-  struct sigaction old_int_ = {}, old_term_ = {};
+  bool ticks_;
+  struct sigaction old_int_ = {}, old_term_ = {}, old_alarm_ = {};
 };
 
 unsigned available_cores() {
@@ -201,7 +217,7 @@ int run_local(const Loaded& l, const std::string& sweep_file, const RunnerOption
   SweepProgress progress(todo.size(), skipped);
   std::size_t ran = 0;
   {
-    StopSignals signals;
+    StopSignals signals(progress.on_terminal());
     ran = run_points(
         plan, todo, runner,
         [&](std::size_t index, const PointStatus& s) {
@@ -225,7 +241,7 @@ int run_local(const Loaded& l, const std::string& sweep_file, const RunnerOption
             last_write = now;
           }
         },
-        &g_stop);
+        &g_stop, [&] { progress.tick(); });
   }
   progress.finish();
   if (!req.sharded) write_results(layout.dir, plan, results);

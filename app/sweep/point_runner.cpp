@@ -123,7 +123,7 @@ std::string failure_line(const std::string& log_text) {
 std::size_t run_points(const SweepPlan& plan, const std::vector<std::size_t>& todo,
                        const RunnerOptions& options,
                        const std::function<void(std::size_t, const PointStatus&)>& done,
-                       const volatile std::sig_atomic_t* stop) {
+                       const volatile std::sig_atomic_t* stop, const std::function<void()>& tick) {
   std::filesystem::create_directories(options.layout.dir + "/logs");
   std::filesystem::create_directories(options.layout.dir + "/status");
   std::map<pid_t, Running> running;
@@ -156,8 +156,11 @@ std::size_t run_points(const SweepPlan& plan, const std::vector<std::size_t>& to
     int status = 0;
     const pid_t pid = waitpid(-1, &status, 0);
     if (pid < 0) {
-      if (errno == EINTR) continue;  // a signal: check *stop, then wait again
-      break;                         // ECHILD: nothing left to wait for
+      if (errno == EINTR) {  // a signal: check *stop, then wait again
+        if (tick) tick();
+        continue;
+      }
+      break;  // ECHILD: nothing left to wait for
     }
     const auto it = running.find(pid);
     if (it == running.end()) continue;

@@ -30,10 +30,12 @@ std::string failure_line(const std::string& log_text);
 
 // Runs plan.points[i] for each i of `todo`, in that order, `options.jobs` at a time, and calls
 // `done(i, status)` (in the order they end) after writing each one's status. Once `*stop` is set
-// (a signal), no further point starts; those running are waited for. Returns how many ran.
+// (a signal), no further point starts; those running are waited for. `tick`, if set, is called
+// whenever a signal interrupts the wait (a timer's, to redraw progress). Returns how many ran.
 std::size_t run_points(const SweepPlan& plan, const std::vector<std::size_t>& todo,
                        const RunnerOptions& options,
                        const std::function<void(std::size_t, const PointStatus&)>& done,
-                       const volatile std::sig_atomic_t* stop);
+                       const volatile std::sig_atomic_t* stop,
+                       const std::function<void()>& tick = {});
 
 }  // namespace hmasim

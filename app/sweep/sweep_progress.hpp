@@ -16,6 +16,11 @@ class SweepProgress {
   void point_done(const std::string& name, bool ok, const std::string& error, double wall_s);
   // Clears the terminal line (the caller then prints the summary).
   void finish();
+  // Redraws the terminal line (elapsed time moves on while points run); nothing otherwise.
+  void tick() {
+    if (tty_) redraw();
+  }
+  bool on_terminal() const { return tty_; }
   std::size_t failed() const { return failed_; }
 
   // "1:05:09", "2:03" or "7s".
