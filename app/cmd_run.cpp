@@ -16,6 +16,7 @@
 #include "traces/report_writers.hpp"
 #include "traces/trace_recorder.hpp"
 #include "workloads/network.hpp"
+#include "workloads/weight_cache.hpp"
 
 namespace hmasim {
 
@@ -126,6 +127,10 @@ int cmd_run(const std::vector<std::string>& args) {
       "check-timing", po::bool_switch(&check_timing),
       "audit every LPDDR4 command with the independent JEDEC timing checker; a violation is an "
       "error (exit 1, no results written)");
+  std::string weight_cache_dir;
+  opts.add_options()("weight-cache", po::value(&weight_cache_dir),
+                     "directory of the weight cache: generated and encoded weights are read from "
+                     "it, or stored in it for the next run (docs/user-guide.md)");
   if (auto done = parse_command_line("run", opts, args)) return *done;
   const auto seed = integer_option("run", "seed", seed_text, 0, UINT64_MAX);
   const auto frames = integer_option("run", "frames", frames_text, 1, kMaxFrames);
@@ -169,6 +174,17 @@ int cmd_run(const std::vector<std::string>& args) {
   if (out_dir.empty()) {
     out_dir = "out/" + path_component(platform.name) + "-" + path_component(network.name);
   }
+  // A cache directory that cannot be made is found before any weight is generated.
+  std::unique_ptr<WeightCache> weight_cache;
+  if (!weight_cache_dir.empty()) {
+    try {
+      weight_cache = std::make_unique<WeightCache>(weight_cache_dir);
+    } catch (const WeightCacheError& e) {
+      std::cerr << "hmasim run: --weight-cache: " << e.what() << "\n";
+      return 2;
+    }
+    options.weight_cache = weight_cache.get();
+  }
   // The run directory is staged from the start (traces stream into it); an --out that will be
   // refused is found before the simulation, not after it.
   std::unique_ptr<StagedDirectory> staged;
@@ -192,6 +208,7 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "hmasim run: " << e.what() << "\n";
     return 2;
   }
+  if (weight_cache) std::cerr << weight_cache->report();
   std::unique_ptr<TraceRecorder> recorder;
   if (traces->any()) {
     recorder = std::make_unique<TraceRecorder>(*traces, staged->directory());

@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/seed.hpp"
 #include "mem/envm/envm.hpp"
+#include "workloads/weight_cache.hpp"
 #include "workloads/weight_encoding.hpp"
 #include "workloads/weight_generator.hpp"
 
@@ -201,7 +202,8 @@ void Accelerator::encode_weights(std::uint64_t seed) {
       try {
         StoredWeights& s = stored_[i];
         const EncodingConfig cfg = config_.storage.encoding_for(l, atoms);
-        s.layout = encode_layer(l, generate_weights(l, seed), cfg);
+        s.layout = options_.weight_cache ? options_.weight_cache->encoded_layer(l, seed, cfg)
+                                         : encode_layer(l, generate_weights(l, seed), cfg);
         for (const EncodedStructure& st : s.layout.structures) {
           s.offsets.push_back(s.bytes);
           s.bytes += align256(st.bytes.size());

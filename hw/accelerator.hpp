@@ -29,9 +29,13 @@
 
 namespace hmasim {
 
+class WeightCache;
+
 struct RunOptions {
   std::uint64_t seed = 1;
   std::uint32_t frames = 1;
+  // Where prepared weights are read from and stored (not owned); null: generated and encoded anew.
+  WeightCache* weight_cache = nullptr;
 };
 
 class Accelerator : public sc_core::sc_module {

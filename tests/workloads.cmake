@@ -10,3 +10,9 @@ hmasim_add_test(test_workloads
   workloads/test_dense_encoding.cpp
   workloads/test_import_cli.cpp
 )
+# The weight cache (issue 9): keys, damaged files, concurrent writers (workloadWeightCache), and
+# `hmasim run --weight-cache` byte-identical to uncached runs (WeightCacheCli, the real binary).
+target_sources(test_workloads PRIVATE
+  ${PROJECT_SOURCE_DIR}/tests/workloads/test_weight_cache.cpp
+  ${PROJECT_SOURCE_DIR}/tests/app/test_weight_cache_cli.cpp
+)
