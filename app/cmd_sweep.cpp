@@ -33,13 +33,11 @@ namespace fs = std::filesystem;
 namespace {
 
 // How often results.csv is rewritten while points finish: often enough to follow a sweep, rarely
-// enough that rewriting a large table never costs a short point's run time.
+// enough that rewriting a large table never costs a short point's run time (at least this long
+// apart, and at least kResultsWriteShare^-1 times the last rewrite's own time).
 constexpr double kResultsInterval_s = 1.0;
+constexpr double kResultsWriteShare = 0.02;
 constexpr std::uint64_t kMaxJobs = 4096;
-// Whether `hmasim run` takes --weight-cache DIR (the weight cache of issue 9, built separately):
-// until it does, points run without it and --cache only names the directory.
-constexpr bool kRunTakesWeightCache = false;
-
 volatile std::sig_atomic_t g_stop = 0;
 void on_stop_signal(int) {
   g_stop = 1;
@@ -213,7 +211,7 @@ int run_local(const Loaded& l, const std::string& sweep_file, const RunnerOption
   }
   if (!req.sharded) write_results(layout.dir, plan, results);
   const auto start = std::chrono::steady_clock::now();
-  auto last_write = start;
+  auto next_write = start;
   SweepProgress progress(todo.size(), skipped);
   std::size_t ran = 0;
   {
@@ -235,10 +233,14 @@ int run_local(const Loaded& l, const std::string& sweep_file, const RunnerOption
           progress.point_done(plan.points[index].name, r.ok, r.error, r.wall_time_s);
           results[index] = std::move(r);
           const auto now = std::chrono::steady_clock::now();
-          if (!req.sharded &&
-              std::chrono::duration<double>(now - last_write).count() >= kResultsInterval_s) {
+          if (!req.sharded && now >= next_write) {
             write_results(layout.dir, plan, results);
-            last_write = now;
+            const auto took = std::chrono::steady_clock::now() - now;
+            next_write = now + std::max<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       std::chrono::duration<double>(kResultsInterval_s)),
+                                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       took / kResultsWriteShare));
           }
         },
         &g_stop, [&] { progress.tick(); });
@@ -339,7 +341,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "jobs,j", po::value(&jobs_text), "points run at a time (default: the cores available)")(
       "rerun", "run every point again, even those with results for an unchanged config")(
       "list", "print each point's name and hmasim run command, run nothing")(
-      "cache", po::value(&cache_dir), "weight cache directory (default DIR/weight-cache)")(
+      "cache", po::value(&cache_dir),
+      "weight cache the points share (hmasim run --weight-cache; default DIR/weight-cache)")(
+      "no-weight-cache", "run the points without a weight cache")(
       "shard", po::value(&shard_text), "run only shard i of n (points i, i+n, ...): i/n")(
       "collect", po::value(&collect_dir),
       "merge the results of a sweep's shards in DIR into DIR/results.csv")(
@@ -383,7 +387,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   }
   if (sweep_file.empty()) return usage_error("no sweep file given");
   if (out_dir.empty() && !vm.count("list")) return usage_error("--out DIR is required");
-  for (const char* o : {"emit-only", "partition", "time", "array-max", "shards"}) {
+  for (const char* o : {"emit-only", "partition", "time", "array-max", "shards", "cpus-per-task"}) {
     if (vm.count(o) && !slurm) return usage_error(std::string("--") + o + " needs --slurm");
   }
   if (slurm && !shard_text.empty()) return usage_error("--shard and --slurm exclude each other");
@@ -400,6 +404,15 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!s) return 2;
     req.shard = *s;
     req.sharded = true;
+  }
+  // They become #SBATCH lines: one word each, or they could add lines of their own.
+  for (const auto& [name, value] :
+       {std::pair<const char*, const std::string&>{"partition", partition}, {"time", time_limit}}) {
+    if (vm.count(name) &&
+        (value.empty() || value.find_first_of(" \t\r\n'\"\\") != std::string::npos)) {
+      return usage_error(std::string("--") + name + ": '" + value +
+                         "' must be one word (no blanks or quotes)");
+    }
   }
   SlurmOptions so;
   so.partition = partition;
@@ -426,7 +439,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (runner.layout.dir.size() > 1 && runner.layout.dir.back() == '/') runner.layout.dir.pop_back();
   const std::string cache =
       cache_dir.empty() ? runner.layout.weight_cache() : fs::absolute(cache_dir).string();
-  if (kRunTakesWeightCache) runner.weight_cache = cache;
+  // Cached runs are byte-identical to uncached ones: the cache is not part of a point's hash.
+  const bool no_cache = vm.count("no-weight-cache") > 0;
+  if (no_cache && !cache_dir.empty())
+    return usage_error("--cache and --no-weight-cache exclude each other");
+  if (!no_cache) runner.weight_cache = cache;
 
   const auto loaded = load(sweep_file);
   if (!loaded) return 2;
@@ -435,7 +452,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
   try {
     fs::create_directories(runner.layout.dir);
     if (slurm) {
-      const std::string extra = cache_dir.empty() ? "" : " --cache " + shell_quote(cache);
+      // The shards share the sweep's cache (DIR/weight-cache unless --cache names another).
+      const std::string extra = no_cache            ? " --no-weight-cache"
+                                : cache_dir.empty() ? ""
+                                                    : " --cache " + shell_quote(cache);
       return submit(*loaded, sweep_file, runner, so, extra, vm.count("emit-only") > 0);
     }
     return run_local(*loaded, sweep_file, runner, req);

@@ -4,7 +4,9 @@
 # (the runs themselves), `hmasim sweep -j 1` and `hmasim sweep -j 2`. Prints the wall times, the
 # sweep's overhead per point beyond the runs (wall time against the loop and against the sum of
 # the points' own process times; CPU time of the sweep process against its points') and the
-# speed-up of -j 2. Wall times need a quiet machine; the CPU figures much less so.
+# speed-up of -j 2 (all without the weight cache); then a sweep whose points share weights (each
+# seed with two DRAM page policies) at -j 2 without and with the weight cache. Wall times need a
+# quiet machine; the CPU figures much less so.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -14,7 +16,8 @@ usage: bench/sweep_speed.sh [-h|--help] [BUILD_DIR [NETWORK [POINTS [PLATFORM]]]
 
 Benchmark of `hmasim sweep` against a shell loop of `hmasim run` over the same points: wall time
 of the loop, of the sweep with -j 1 and -j 2, the sweep's overhead per point and the -j 2
-speed-up. Does not build.
+speed-up; then a sweep whose points share weights, without and with the weight cache. Does not
+build.
 
   BUILD_DIR  where hmasim was built (default: build/ in the repository)
   NETWORK    a network in workloads/networks/, without .yaml (default lenet5)
@@ -64,11 +67,26 @@ done
 loop=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
 
 start=$(now)
-"$HMASIM" sweep "$OUT/sweep.yaml" --out "$OUT/j1" -j 1 >"$OUT/j1.txt" 2>/dev/null
+"$HMASIM" sweep "$OUT/sweep.yaml" --out "$OUT/j1" -j 1 --no-weight-cache >"$OUT/j1.txt" 2>/dev/null
 j1=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
 start=$(now)
-"$HMASIM" sweep "$OUT/sweep.yaml" --out "$OUT/j2" -j 2 >"$OUT/j2.txt" 2>/dev/null
+"$HMASIM" sweep "$OUT/sweep.yaml" --out "$OUT/j2" -j 2 --no-weight-cache >"$OUT/j2.txt" 2>/dev/null
 j2=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
+# The weight cache where points share weights: half the seeds, each with both page policies.
+cat >"$OUT/shared.yaml" <<YAML
+sweep: bench-$NETWORK-shared
+platform: $ROOT/platforms/$PLATFORM.yaml
+workload: $ROOT/workloads/networks/$NETWORK.yaml
+axes:
+  - {key: seed, range: {from: 1, to: $(((POINTS + 1) / 2))}}
+  - {key: memories.dram.page_policy, values: [open, closed]}
+YAML
+start=$(now)
+"$HMASIM" sweep "$OUT/shared.yaml" --out "$OUT/nocache" -j 2 --no-weight-cache >/dev/null 2>&1
+nocache=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
+start=$(now)
+"$HMASIM" sweep "$OUT/shared.yaml" --out "$OUT/cache" -j 2 >/dev/null 2>&1
+cache=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
 # "(CPU: X s in the points, Y s in the sweep itself)": the sweep's own work, which other load on
 # the machine does not inflate as it does wall times.
 cpu_points=$(sed -n 's/.*(CPU: \([0-9.]*\) s in the points.*/\1/p' "$OUT/j1.txt")
@@ -82,7 +100,8 @@ points_sum() {
 sum1=$(points_sum "$OUT/j1")
 ok=$(grep -c ',ok,' "$OUT/j2/results.csv" || true)
 awk -v n="$POINTS" -v net="$NETWORK" -v p="$PLATFORM" -v loop="$loop" -v j1="$j1" -v j2="$j2" \
-  -v sum1="$sum1" -v ok="$ok" -v cp="$cpu_points" -v cs="$cpu_self" 'BEGIN {
+  -v sum1="$sum1" -v ok="$ok" -v cp="$cpu_points" -v cs="$cpu_self" -v nc="$nocache" \
+  -v wc="$cache" 'BEGIN {
   printf "%d points of %s on %s (%d ok)\n", n, net, p, ok
   printf "  shell loop of hmasim run : %8.2f s  (%.3f s per point)\n", loop, loop / n
   printf "  hmasim sweep -j 1        : %8.2f s  (overhead vs loop %+.1f%%, %+.1f ms per point)\n",
@@ -92,4 +111,6 @@ awk -v n="$POINTS" -v net="$NETWORK" -v p="$PLATFORM" -v loop="$loop" -v j1="$j1
   printf "    CPU                    : %8.2f s in the points, %.2f s in the sweep itself (%.1f%%, %.2f ms per point)\n",
          cp, cs, cs / cp * 100, cs / n * 1e3
   printf "  hmasim sweep -j 2        : %8.2f s  (speed-up over -j 1: %.2fx)\n", j2, j1 / j2
+  printf "  seeds x 2 page policies, -j 2: %.2f s without the weight cache, %.2f s with it (%.2fx)\n",
+         nc, wc, nc / wc
 }'

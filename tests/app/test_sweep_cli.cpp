@@ -265,6 +265,45 @@ TEST(SweepCli, ResultsDoNotDependOnJobs) {
   EXPECT_NE(column(one, "components.dram.dynamic_j"), 0u);  // nested keys, dotted
 }
 
+TEST(SweepCli, PointsShareTheWeightCacheAndGetTheSameResults) {
+  const fs::path dir = fresh_dir("cache");
+  // The page policy changes no weight: the second point of each seed finds them cached.
+  const std::string file =
+      sweep_file(dir,
+                 "axes:\n  - {key: seed, values: [1, 2]}\n"
+                 "  - {key: memories.dram.page_policy, values: [open, closed]}\n");
+  ASSERT_EQ(sweep(file, dir / "cached", "-j 1").status, 0);
+  ASSERT_EQ(sweep(file, dir / "own", "-j 2 --cache " + (dir / "elsewhere").string()).status, 0);
+  ASSERT_EQ(sweep(file, dir / "uncached", "-j 2 --no-weight-cache").status, 0);
+  const auto entries = [](const fs::path& d) {
+    std::size_t n = 0;
+    if (fs::is_directory(d)) {
+      for (auto it = fs::recursive_directory_iterator(d); it != fs::recursive_directory_iterator();
+           ++it) {
+        n += it->is_regular_file() ? 1 : 0;
+      }
+    }
+    return n;
+  };
+  EXPECT_GT(entries(dir / "cached/weight-cache"), 0u);
+  EXPECT_GT(entries(dir / "elsewhere"), 0u);
+  EXPECT_FALSE(fs::exists(dir / "own/weight-cache"));
+  EXPECT_FALSE(fs::exists(dir / "uncached/weight-cache"));
+  const CliRun list = hmasim("sweep " + file + " --out " + (dir / "cached").string() + " --list");
+  EXPECT_CONTAINS(list.out, "'--weight-cache' '" + (dir / "cached/weight-cache").string() + "'");
+  const Table cached = without_wall_time(csv(slurp((dir / "cached/results.csv").string())));
+  EXPECT_EQ(cached, without_wall_time(csv(slurp((dir / "own/results.csv").string()))));
+  EXPECT_EQ(cached, without_wall_time(csv(slurp((dir / "uncached/results.csv").string()))));
+  for (const char* point : {"seed1_open", "seed2_closed"}) {
+    EXPECT_EQ(slurp((dir / "cached/points" / point / "layers.csv").string()),
+              slurp((dir / "uncached/points" / point / "layers.csv").string()));
+  }
+  EXPECT_EQ(
+      hmasim("sweep " + file + " --out " + (dir / "x").string() + " --cache /tmp --no-weight-cache")
+          .status,
+      2);
+}
+
 TEST(SweepCli, ShardsCollectIntoTheSameTable) {
   const fs::path dir = fresh_dir("shards");
   const std::string file =
@@ -373,6 +412,9 @@ TEST(SweepCli, BadCommandLinesAndOutputDirectories) {
       {"sweep " + file + " --out " + dir.string() + "/o --shard 2/2", "--shard: '2/2' must be"},
       {"sweep " + file + " --out " + dir.string() + "/o --emit-only", "--emit-only needs --slurm"},
       {"sweep --collect " + dir.string(), "plan.json"},
+      {"sweep " + file + " --out " + dir.string() + "/o --cpus-per-task 2", "needs --slurm"},
+      {"sweep " + file + " --out " + dir.string() + "/o --slurm --emit-only --partition 'a b'",
+       "--partition: 'a b' must be one word"},
       {"sweep " + file + " --out " + kRoot + "/docs", "is not empty and holds no sweep"},
   };
   for (const auto& [args, message] : cases) {
