@@ -168,13 +168,15 @@ struct FileHeader {
 };
 static_assert(sizeof(FileHeader) == 40 && std::is_trivially_copyable_v<FileHeader>);
 
-std::uint64_t file_checksum(FileHeader h, const std::string& key, const std::uint8_t* payload,
-                            std::size_t payload_bytes) {
+// Pieces of a payload, in file order (the writer's structures lie in separate vectors).
+using Pieces = std::vector<std::pair<const void*, std::size_t>>;
+
+std::uint64_t file_checksum(FileHeader h, const std::string& key, const Pieces& payload) {
   h.checksum = 0;
   Hasher s(0x77656967687473ull);
   s.update(&h, sizeof h);
   s.update(key.data(), key.size());
-  s.update(payload, payload_bytes);
+  for (const auto& piece : payload) s.update(piece.first, piece.second);
   return s.finish();
 }
 
@@ -265,7 +267,7 @@ Lookup read_entry(const std::string& path, const WeightCacheKey& key,
   if (std::memcmp(key_at, key.text.data(), key.text.size()) != 0) return Lookup::damaged;
   const std::uint8_t* payload = key_at + h.key_bytes;
   const auto payload_bytes = static_cast<std::size_t>(h.payload_bytes);
-  if (file_checksum(h, key.text, payload, payload_bytes) != h.checksum) return Lookup::damaged;
+  if (file_checksum(h, key.text, {{payload, payload_bytes}}) != h.checksum) return Lookup::damaged;
   out = VerifiedEntry{std::move(*file), payload, payload_bytes};
   return Lookup::found;
 }
@@ -433,13 +435,7 @@ void WeightCache::store(const std::string& path, const WeightCacheKey& key,
   h.byte_order = kByteOrder;
   h.key_bytes = key.text.size();
   for (const auto& piece : payload) h.payload_bytes += piece.second;
-  Hasher sum(0x77656967687473ull);
-  FileHeader zeroed = h;
-  zeroed.checksum = 0;
-  sum.update(&zeroed, sizeof zeroed);
-  sum.update(key.text.data(), key.text.size());
-  for (const auto& piece : payload) sum.update(piece.first, piece.second);
-  h.checksum = sum.finish();
+  h.checksum = file_checksum(h, key.text, payload);
 
   // A name no other writer uses (pid and a per-process counter), in the same directory so the
   // rename is atomic; a killed writer leaves at most a ".tmp-" file behind.
@@ -524,8 +520,7 @@ EncodedLayer WeightCache::encoded_layer(const Layer& layer, std::uint64_t seed,
     heads.push_back({static_cast<std::uint32_t>(s.kind), static_cast<std::uint32_t>(s.protects),
                      s.element_bits, 0, s.elements, s.word_bits, s.bytes.size()});
   }
-  std::vector<std::pair<const void*, std::size_t>> payload{
-      {&head, sizeof head}, {heads.data(), heads.size() * sizeof(StructureHead)}};
+  Pieces payload{{&head, sizeof head}, {heads.data(), heads.size() * sizeof(StructureHead)}};
   for (const EncodedStructure& s : out.structures)
     payload.push_back({s.bytes.data(), s.bytes.size()});
   store(path, key, payload);
