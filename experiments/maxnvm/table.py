@@ -35,9 +35,10 @@ def main():
         return 2
     current = None
     for r in rows:
+        # The file axes' columns hold paths; with one file per axis the summary's names remain.
         network = os.path.splitext(os.path.basename(r["workload"]))[0]
-        platform = os.path.basename(r["platform"])
-        tech = os.path.splitext(platform)[0].replace("nvdla1024-", "").upper()
+        platform = os.path.splitext(os.path.basename(r["platform"]))[0] + ".yaml"
+        tech = platform[: -len(".yaml")].replace("nvdla1024-", "").upper()
         if (network, tech) != current:
             current = (network, tech)
             print()

@@ -425,6 +425,41 @@ TEST(SweepCli, BadCommandLinesAndOutputDirectories) {
   EXPECT_FALSE(fs::exists(dir / "o"));
 }
 
+// The MaxNVM experiment's sweep file, cut to LeNet-5 on MLC CTT (26 runs), gives the rows of
+// docs/maxnvm-experiment.md's table for it, through experiments/maxnvm/table.py.
+TEST(SweepCli, MaxnvmSweepReproducesTheDocumentedTable) {
+  const fs::path dir = fresh_dir("maxnvm");
+  std::string text = slurp(kRoot + "/experiments/maxnvm/maxnvm.yaml");
+  const auto replace_line = [&](const std::string& key, const std::string& value) {
+    const auto at = text.find("\n" + key + ": ");
+    ASSERT_NE(at, std::string::npos) << key;
+    const auto end = text.find('\n', at + 1);
+    text.replace(at + 1, end - at - 1, key + ": " + value);
+  };
+  replace_line("workload", kRoot + "/workloads/networks/lenet5.yaml");
+  replace_line("platform", kRoot + "/platforms/maxnvm/nvdla1024-mlc-ctt.yaml");
+  spit((dir / "maxnvm.yaml").string(), text);
+  const CliRun check = hmasim("check " + kRoot + "/experiments/maxnvm/maxnvm.yaml");
+  EXPECT_EQ(check.status, 0) << check.err;
+  EXPECT_CONTAINS(check.out, "ok (sweep 'maxnvm', 104 points)");
+  const CliRun r = sweep((dir / "maxnvm.yaml").string(), dir / "out", "-j 2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string table = (dir / "table.md").string();
+  ASSERT_EQ(std::system(("/usr/bin/python3 " + kRoot + "/experiments/maxnvm/table.py " +
+                         (dir / "out").string() + " > " + table)
+                            .c_str()),
+            0);
+  const std::string ours = slurp(table);
+  const std::string doc = slurp(kRoot + "/docs/maxnvm-experiment.md");
+  const std::string heading = "#### lenet5, MLC-CTT (platforms/maxnvm/nvdla1024-mlc-ctt.yaml)";
+  const auto from = doc.find(heading);
+  ASSERT_NE(from, std::string::npos);
+  const auto to = doc.find("\n\n####", from);
+  const std::string documented = doc.substr(from, to - from);
+  EXPECT_EQ(ours.substr(ours.find(heading)), documented + "\n");
+  EXPECT_EQ(std::count(ours.begin(), ours.end(), '\n'), 26 + 5);  // blank, heading, blank, header
+}
+
 TEST(SweepCli, PlotSweepDrawsAParetoFront) {
   const fs::path dir = fresh_dir("plot");
   const std::string file =
