@@ -402,6 +402,25 @@ TEST(SweepCli, CheckAndSweepReportEveryProblemAtItsLine) {
   }
 }
 
+// docs/sweeps.md's example sweep file is valid, with the point count and a name it gives.
+TEST(SweepCli, DocumentedExampleIsValid) {
+  const fs::path dir = fresh_dir("doc");
+  const std::string doc = slurp(kRoot + "/docs/sweeps.md");
+  const auto from = doc.find("```yaml\n");
+  ASSERT_NE(from, std::string::npos);
+  std::string text = doc.substr(from + 8, doc.find("```", from + 8) - from - 8);
+  for (std::size_t at; (at = text.find("../")) != std::string::npos;) {
+    text.replace(at, 3, kRoot + "/");  // the example sits one folder below the repository root
+  }
+  spit((dir / "example.yaml").string(), text);
+  const CliRun check = hmasim("check " + (dir / "example.yaml").string());
+  EXPECT_EQ(check.status, 0) << check.err;
+  EXPECT_CONTAINS(check.out, "ok (sweep 'dram-study', 120 points)");
+  const CliRun list = hmasim("sweep " + (dir / "example.yaml").string() + " --list");
+  EXPECT_CONTAINS(list.out, "\nresnet50_closed_q24_320_320_seed3: hmasim ");
+  EXPECT_CONTAINS(doc, "`resnet50_closed_q24_320_320_seed3`");
+}
+
 TEST(SweepCli, BadCommandLinesAndOutputDirectories) {
   const fs::path dir = fresh_dir("options");
   const std::string file = sweep_file(dir, "axes:\n  - {key: seed, values: [1]}\n");
