@@ -16,6 +16,7 @@
 #include "traces/report_writers.hpp"
 #include "traces/trace_recorder.hpp"
 #include "workloads/network.hpp"
+#include "workloads/schedule.hpp"
 #include "workloads/weight_cache.hpp"
 
 namespace hmasim {
@@ -104,7 +105,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "output directory (default out/<platform>-<workload>/), with the traces --trace names\n"
       "(docs/traces.md). Prints the headline figures.\n\n"
       "options");
-  std::string platform_file, workload_file, out_dir, seed_text = "1", frames_text = "1";
+  std::string platform_file, workload_file, out_dir, seed_text = "1", frames_text, fps_text;
+  std::string schedule_file;
   std::string trace_text, window_text, detail_text;
   std::vector<std::string> set;
   RunOptions options;
@@ -115,7 +117,12 @@ int cmd_run(const std::vector<std::string>& args) {
       "out", po::value(&out_dir), "output directory")(
       "seed", po::value(&seed_text),
       "seed of the run (default 1): weights, and every fault seed not set in the platform")(
-      "frames", po::value(&frames_text), "frames to run back to back (default 1)")(
+      "frames", po::value(&frames_text),
+      "frames to run (default 1); the same as --set schedule.frames=N")(
+      "fps", po::value(&fps_text),
+      "target frame rate, or max (default): the same as --set schedule.fps=F")(
+      "schedule", po::value(&schedule_file),
+      "schedule YAML file: frame rate and frames (docs/schedules.md)")(
       "trace", po::value(&trace_text),
       "traces to write: any of vcd,power,bandwidth,timeline,endurance, or all (default none)")(
       "window", po::value(&window_text),
@@ -133,12 +140,26 @@ int cmd_run(const std::vector<std::string>& args) {
                      "it, or stored in it for the next run (docs/user-guide.md)");
   if (auto done = parse_command_line("run", opts, args)) return *done;
   const auto seed = integer_option("run", "seed", seed_text, 0, UINT64_MAX);
-  const auto frames = integer_option("run", "frames", frames_text, 1, kMaxFrames);
-  if (!seed || !frames) return 2;
+  std::optional<std::uint64_t> frames;
+  if (!frames_text.empty()) {
+    frames = integer_option("run", "frames", frames_text, 1, kMaxFrames);
+    if (!frames) return 2;
+  }
+  if (!seed) return 2;
   options.seed = *seed;
-  options.frames = static_cast<std::uint32_t>(*frames);
-  const Overrides overrides = split_overrides(set);
-  if (!overrides_usable("run", overrides, true, true)) return 2;
+  Overrides overrides = split_overrides(set);
+  if (!overrides_usable("run", overrides, true, true, true)) return 2;
+  // --frames and --fps are schedule overrides given the short way.
+  if (frames) overrides.schedule.push_back("frames=" + std::to_string(*frames));
+  if (!fps_text.empty()) overrides.schedule.push_back("fps=" + fps_text);
+  try {
+    const Schedule schedule = load_schedule(schedule_file, overrides.schedule);
+    options.frames = schedule.frames;
+    options.frame_period = schedule.period();
+    options.target_fps = schedule.fps;
+  } catch (const ConfigError& e) {
+    return report(e);
+  }
   const auto traces = trace_options(trace_text, window_text, detail_text);
   if (!traces) return 2;
 
@@ -207,6 +228,9 @@ int cmd_run(const std::vector<std::string>& args) {
   } catch (const TilingError& e) {
     std::cerr << "hmasim run: " << e.what() << "\n";
     return 2;
+  } catch (const PowerError& e) {
+    std::cerr << "hmasim run: " << e.what() << "\n";
+    return 2;
   }
   if (weight_cache) std::cerr << weight_cache->report();
   std::unique_ptr<TraceRecorder> recorder;
@@ -231,6 +255,7 @@ int cmd_run(const std::vector<std::string>& args) {
               << Lpddr4::violation_reports();
     return 1;
   }
+  acc->finish_power(acc->end_time());
   ledger.close(acc->end_time());
   if (recorder) {
     recorder->finish(acc->end_time());

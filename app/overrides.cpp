@@ -27,6 +27,8 @@ Overrides split_overrides(const std::vector<std::string>& all) {
     const std::string key = s.substr(0, s.find('='));
     if (starts_with(s, kWorkloadPrefix)) {
       o.workload.push_back(s.substr(std::string(kWorkloadPrefix).size()));
+    } else if (starts_with(s, kSchedulePrefix)) {
+      o.schedule.push_back(s.substr(std::string(kSchedulePrefix).size()));
     } else if (starts_with(s, kPlatformPrefix)) {
       o.platform.push_back(s.substr(std::string(kPlatformPrefix).size()));
     } else if (is_workload_key(key)) {
@@ -41,7 +43,7 @@ Overrides split_overrides(const std::vector<std::string>& all) {
 }
 
 bool overrides_usable(const std::string& command, const Overrides& o, bool reads_platform,
-                      bool reads_workload) {
+                      bool reads_workload, bool reads_schedule) {
   bool ok = true;
   const auto fail = [&](const std::string& message) {
     std::cerr << "hmasim " << command << ": " << message << "\n";
@@ -57,6 +59,12 @@ bool overrides_usable(const std::string& command, const Overrides& o, bool reads
     for (const std::string& s : o.workload) {
       fail("--set " + std::string(kWorkloadPrefix) + s +
            ": no workload file is read here, so this override would do nothing");
+    }
+  }
+  if (!reads_schedule) {
+    for (const std::string& s : o.schedule) {
+      fail("--set " + std::string(kSchedulePrefix) + s +
+           ": only hmasim run reads a schedule, so this override would do nothing");
     }
   }
   return ok;

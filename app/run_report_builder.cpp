@@ -1,5 +1,7 @@
 #include "app/run_report_builder.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -51,16 +53,49 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     r.macs += l.macs;
     r.params += l.params;
   }
-  const std::uint64_t total_cycles = clock.cycle_at_or_after(end).value();
+  // Frames at a target rate leave idle gaps: latency and utilisation count the frames only.
+  Time active(0);
+  for (const FrameRecord& f : acc.frames()) active = active + (f.end - f.start);
+  const double active_s = to_seconds(active);
+  const std::uint64_t total_cycles = clock.cycle_at_or_after(active).value();
   r.cycles = options.frames ? total_cycles / options.frames : 0;
   r.clock_hz = static_cast<double>(cfg.clock.value());
-  r.latency_s = seconds / frames;
-  r.fps_max = seconds > 0 ? frames / seconds : 0;
+  r.latency_s = active_s / frames;
+  r.fps_max = active_s > 0 ? frames / active_s : 0;
   r.mac_utilization = total_cycles ? static_cast<double>(r.macs) * frames /
                                          (static_cast<double>(total_cycles) * mac_slots)
                                    : 0;
   r.energy_per_frame_j = ledger.total().value() / frames;
   r.avg_power_w = average_power(ledger.total(), end).value();
+
+  ScheduleReport& sched = r.schedule;
+  const auto period = options.frame_period;
+  sched.fps_target = options.target_fps.value_or(std::nan(""));
+  sched.period_s = period ? to_seconds(*period) : 0.0;
+  sched.duration_s = seconds;
+  sched.fps_achieved = seconds > 0 ? frames / seconds : 0;
+  sched.power_at_target_w = r.avg_power_w;
+  for (const FrameRecord& f : acc.frames()) {
+    sched.deadline_misses += f.missed() ? 1 : 0;
+    sched.frame_latency_max_s = std::max(sched.frame_latency_max_s, to_seconds(f.end - f.start));
+    sched.reload_s += to_seconds(f.reload);
+    sched.reload_bytes += f.reload_bytes;
+  }
+  for (const PowerDomainStats& d : acc.power_stats()) {
+    PowerStateReport p;
+    p.name = d.name;
+    p.idle_state = to_string(d.idle);
+    p.on_s = to_seconds(d.time_in[0]);
+    p.retention_s = to_seconds(d.time_in[1]);
+    p.off_s = to_seconds(d.time_in[2]);
+    p.idle_periods = d.idle_periods;
+    p.wakes = d.wakes;
+    p.wake_energy_j = d.wake_energy.value();
+    p.break_even_s = d.break_even.value() == UINT64_MAX ? std::nan("") : to_seconds(d.break_even);
+    p.reloads = d.reloads;
+    p.reload_bytes = d.reload_bytes;
+    r.power_states.push_back(p);
+  }
 
   // Memory components carry their transfer statistics; the datapath's come from its actions.
   for (EnergyLedger::ComponentId c = 0; c < ledger.component_count(); ++c) {

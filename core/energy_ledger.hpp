@@ -85,6 +85,8 @@ class EnergyLedger {
   const std::vector<ActionRecord>& actions(ComponentId c) const { return components_[c].actions; }
   Energy dynamic_energy(ComponentId c) const;
   Energy static_energy(ComponentId c) const { return components_[c].static_energy; }
+  // The static power the component draws now (its latest set_static_power).
+  Power static_power(ComponentId c) const { return components_[c].power; }
   Energy total(ComponentId c) const { return dynamic_energy(c) + static_energy(c); }
   Energy total() const;
   // Time the component spent with non-zero static power (powered), up to the last close().

@@ -147,8 +147,70 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
       "controller", clock,
       LayerController::Units{*dma_, *cbuf_, *weight_fetch_, *conv_, *sdp_, *pdp_}, linked_,
       ledger_);
-  controller_->program(&programs_, options_.frames,
+  plan_power();
+  controller_->program(&programs_, FramePlan{options_.frames, options_.frame_period, power_.get()},
                        [this](std::uint32_t frame, Time at) { report_endurance(frame, at); });
+}
+
+void Accelerator::plan_power() {
+  PowerManager::Datapath datapath;
+  datapath.power = config_.power;
+  for (EnergyLedger::ComponentId c = 0; c < ledger_.component_count(); ++c) {
+    const std::string& n = ledger_.name(c);
+    if (n == "mac_array" || n == "cbuf" || n == "post") datapath.components.push_back(c);
+  }
+  power_ = std::make_unique<PowerManager>(linked_, datapath, ledger_);
+  // Free space of each memory: after its weights, its activations and earlier backing copies.
+  std::vector<std::uint64_t> used(linked_.size());
+  for (std::size_t m = 0; m < linked_.size(); ++m) {
+    used[m] = align256(placement_.weight_bytes_per_memory[m]) +
+              align256(placement_.activation_peak_per_memory[m]);
+  }
+  for (std::size_t m = 0; m < linked_.size(); ++m) {
+    const PowerConfig& p = linked_[m]->power_config();
+    if (p.idle != PowerState::off || !linked_[m]->loses_contents_when_off()) continue;
+    bool holds_weights = false;
+    for (std::size_t i = 0; i < stored_.size(); ++i) {
+      holds_weights = holds_weights || (stored_[i].bytes > 0 && placement_.weights[i].memory == m);
+    }
+    if (!holds_weights) continue;
+    const std::string& name = linked_[m]->instance_name();
+    if (p.reload_from.empty()) {
+      throw PowerError("memory '" + name +
+                       "' loses its contents when off (power.idle: off) and holds weights: give "
+                       "power.reload_from (the memory they are copied back from) or idle: "
+                       "retention");
+    }
+    std::size_t from = linked_.size();
+    for (std::size_t k = 0; k < linked_.size(); ++k) {
+      if (linked_[k]->instance_name() == p.reload_from) from = k;
+    }
+    if (from == linked_.size()) {
+      throw PowerError("memory '" + name + "': power.reload_from: '" + p.reload_from +
+                       "' has no interconnect link");
+    }
+    // The backing copy: the same bytes, written into the source memory before the run.
+    std::vector<std::uint8_t> bytes;
+    for (std::size_t i = 0; i < stored_.size(); ++i) {
+      const Region& r = placement_.weights[i];
+      if (stored_[i].bytes == 0 || r.memory != m) continue;
+      const std::uint64_t size = align256(r.bytes);
+      if (used[from] + size > linked_[from]->capacity().value()) {
+        throw PowerError("memory '" + p.reload_from +
+                         "' has no room for the copy of the weights "
+                         "of '" +
+                         name + "' it reloads them from (" + std::to_string(used[from] + size) +
+                         " B needed, " + std::to_string(linked_[from]->capacity().value()) +
+                         " B capacity)");
+      }
+      bytes.resize(size);
+      linked_[m]->debug_read(r.offset, bytes.data(), size);
+      linked_[from]->debug_write(used[from], bytes.data(), size);
+      power_->add_reload(m, ReloadCopy{Interconnect::address(from, used[from]),
+                                       Interconnect::address(m, r.offset), size});
+      used[from] += size;
+    }
+  }
 }
 
 void Accelerator::set_trace(TraceSink* sink, Bytes block_group) {
@@ -187,11 +249,17 @@ void Accelerator::encode_weights(std::uint64_t seed) {
   const NvdlaAtoms atoms{config_.mac.atomic_c, config_.mac.atomic_k};
   const std::size_t n = network_.layers.size();
   stored_.resize(n);
-  // Decoded weights are checked where faults can corrupt them.
-  bool checked = false;
-  if (MemoryTarget* m = memory_system_.find(config_.placement.weights)) {
-    if (const auto* e = dynamic_cast<const Envm*>(m)) checked = e->fault_mode() != FaultMode::off;
-  }
+  // Decoded weights are checked where they can be corrupted: in an eNVM with faults, and in a
+  // memory that loses them when powered off between frames (a reload must bring them back).
+  const auto at_risk = [&](const std::string& name) {
+    const MemoryTarget* m = memory_system_.find(name);
+    if (!m) return false;
+    if (const auto* e = dynamic_cast<const Envm*>(m)) {
+      if (e->fault_mode() != FaultMode::off) return true;
+    }
+    return m->power_config().idle == PowerState::off && m->loses_contents_when_off();
+  };
+  const bool checked = at_risk(config_.placement.weights);
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_lock;
@@ -208,7 +276,12 @@ void Accelerator::encode_weights(std::uint64_t seed) {
           s.offsets.push_back(s.bytes);
           s.bytes += align256(st.bytes.size());
         }
-        s.checked = checked && (l.memory.empty() || l.memory == config_.placement.weights);
+        // (A layer placed elsewhere by name is checked only for a power-off's loss.)
+        const MemoryTarget* own = l.memory.empty() ? nullptr : memory_system_.find(l.memory);
+        s.checked = l.memory.empty() || l.memory == config_.placement.weights
+                        ? checked
+                        : own && own->power_config().idle == PowerState::off &&
+                              own->loses_contents_when_off();
       } catch (...) {
         std::lock_guard<std::mutex> guard(failure_lock);
         if (!failure) failure = std::current_exception();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "hw/interconnect.hpp"
 #include "hw/layer_program.hpp"
 #include "hw/placement.hpp"
+#include "hw/power_manager.hpp"
 #include "hw/units/cbuf.hpp"
 #include "hw/units/conv_unit.hpp"
 #include "hw/units/dma.hpp"
@@ -34,6 +36,8 @@ class WeightCache;
 struct RunOptions {
   std::uint64_t seed = 1;
   std::uint32_t frames = 1;
+  std::optional<Time> frame_period;  // a target rate's period; none: back to back
+  std::optional<double> target_fps;  // the rate asked for (the period is it rounded to 1 ps)
   // Where prepared weights are read from and stored (not owned); null: generated and encoded anew.
   WeightCache* weight_cache = nullptr;
 };
@@ -51,6 +55,12 @@ class Accelerator : public sc_core::sc_module {
 
   // After sc_start().
   const std::vector<LayerRecord>& records() const { return controller_->records(); }
+  const std::vector<FrameRecord>& frames() const { return controller_->frames(); }
+  const RunOptions& options() const { return options_; }
+  // Time in each power state per component with a `power:` block (after finish_power).
+  const std::vector<PowerDomainStats>& power_stats() const { return power_->stats(); }
+  // Closes the power-state accounting at the end of the run.
+  void finish_power(Time end) { power_->finish(end); }
   Time end_time() const { return controller_->end_time(); }
   bool finished() const { return controller_->finished(); }
   const std::string& error() const { return controller_->error(); }
@@ -77,6 +87,9 @@ class Accelerator : public sc_core::sc_module {
   void encode_weights(std::uint64_t seed);
   // Writes the encoded structures into their memories and gives each its cell mode.
   void program_weights();
+  // The power manager, with a backing copy (in the memory named by power.reload_from) of the
+  // weights of every memory that loses them when powered off between frames.
+  void plan_power();
   // After each frame: the eNVMs' block writes, per group of blocks (endurance.csv).
   void report_endurance(std::uint32_t frame, Time at);
 
@@ -94,6 +107,7 @@ class Accelerator : public sc_core::sc_module {
   std::unique_ptr<Pdp> pdp_;
   std::unique_ptr<ConvUnit> conv_;
   std::unique_ptr<LayerController> controller_;
+  std::unique_ptr<PowerManager> power_;
   std::vector<StoredWeights> stored_;
   Placement placement_;
   std::vector<LayerProgram> programs_;

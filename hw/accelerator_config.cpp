@@ -50,6 +50,7 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
     a.clock = Frequency(1'000'000'000);
   }
   a.area_mm2 = acc.get<double>("area_mm2", 0.0);
+  a.power = parse_power_config(acc, false);
   acc.require(a.area_mm2 >= 0, "area_mm2", "must not be negative");
 
   const ConfigNode mac = acc.child("mac");

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "core/config_node.hpp"
+#include "core/power_config.hpp"
 #include "core/units.hpp"
 #include "hw/storage_config.hpp"
 
@@ -92,6 +93,7 @@ struct AcceleratorConfig {
   PlacementConfig placement;
   StorageConfig storage;
   WeightFetchConfig weight_fetch;
+  PowerConfig power;  // of the datapath's units (MAC array, CBUF, post-processing)
 
   const LinkConfig* link(const std::string& memory) const;
 };

@@ -23,6 +23,7 @@ MemoryCommonConfig parse_common_config(const ConfigNode& node, const std::string
                      to_string(c.alignment));
   }
   c.store_data = node.choice("storage", {"sparse", "none"}, "sparse") == "sparse";
+  c.power = parse_power_config(node, true);
   return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include "core/sc_time_conversion.hpp"
 #include "core/timing_extension.hpp"
@@ -44,7 +45,7 @@ tlm::tlm_response_status MemoryTarget::check(const tlm::tlm_generic_payload& tra
     return tlm::TLM_ADDRESS_ERROR_RESPONSE;
   }
   if (addr % common_.alignment.value() != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  if (!powered_) return tlm::TLM_GENERIC_ERROR_RESPONSE;
+  if (state_ != PowerState::on) return tlm::TLM_GENERIC_ERROR_RESPONSE;
   return tlm::TLM_OK_RESPONSE;
 }
 
@@ -136,16 +137,36 @@ bool MemoryTarget::debug_read(std::uint64_t address, std::uint8_t* data, std::si
 }
 
 void MemoryTarget::power_off(Time at) {
-  if (!powered_) return;
-  powered_ = false;
+  if (state_ == PowerState::off) return;
+  state_ = PowerState::off;
   if (!retains_contents()) storage_->clear();
   on_power_off(at);
   if (trace_) trace_->set(powered_signal_, at, 0);
 }
 
+void MemoryTarget::enter_retention(Time at) {
+  if (state_ != PowerState::on) return;
+  if (!supports_retention()) {
+    throw std::logic_error(instance_ + ": retention requested but not supported");
+  }
+  state_ = PowerState::retention;
+  on_retention(at);
+  if (trace_) trace_->set(powered_signal_, at, 0);
+}
+
+void MemoryTarget::on_retention(Time at) {
+  set_static_power(common_.power.retention_power.value_or(Power(0.0)), at);
+}
+
+Power MemoryTarget::state_power(PowerState s) const {
+  if (s == PowerState::retention) return common_.power.retention_power.value_or(Power(0.0));
+  if (s == PowerState::off) return Power(0.0);
+  return idle_power();
+}
+
 void MemoryTarget::power_on(Time at) {
-  if (powered_) return;
-  powered_ = true;
+  if (state_ == PowerState::on) return;
+  state_ = PowerState::on;
   ready_at_ = clock_.cycle_at_or_after(at + wakeup_time());
   on_power_on(at);
   if (trace_) trace_->set(powered_signal_, at, 1);
@@ -159,7 +180,7 @@ void MemoryTarget::set_trace(TraceSink* sink) {
     bytes_counter_ = sink->byte_counter(scope, "data");
     powered_signal_ = sink->integer_signal(scope, "powered", 1);
     // Signals start at 0; a memory starts powered.
-    sink->set(powered_signal_, from_sc_time(sc_core::sc_time_stamp()), powered_ ? 1 : 0);
+    sink->set(powered_signal_, from_sc_time(sc_core::sc_time_stamp()), powered() ? 1 : 0);
     if (sink->shows(TraceDetail::burst)) {
       lanes_ = std::make_unique<SliceLanes>(sink, "memories", instance_);
     }

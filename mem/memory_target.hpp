@@ -26,6 +26,7 @@
 
 #include "core/clock.hpp"
 #include "core/energy_ledger.hpp"
+#include "core/power_config.hpp"
 #include "core/slice_lanes.hpp"
 #include "core/trace_sink.hpp"
 #include "core/units.hpp"
@@ -63,7 +64,8 @@ class MemoryTarget : public sc_core::sc_module {
   const MemoryStats& stats() const { return stats_; }
   EnergyLedger::ComponentId component() const { return component_; }
   EnergyLedger& ledger() const { return ledger_; }
-  bool powered() const { return powered_; }
+  bool powered() const { return state_ == PowerState::on; }
+  PowerState power_state() const { return state_; }
   Storage& storage() { return *storage_; }
 
   // Per-command counts (DRAM: ACT, PRE, RD ...), in a fixed order for reports.
@@ -77,6 +79,20 @@ class MemoryTarget : public sc_core::sc_module {
   // access waits for the model's wake-up time. Contents survive only if the model retains them.
   void power_off(Time at);
   void power_on(Time at);
+  // Retention: contents kept, accesses refused as while off, the model's retention power drawn
+  // (power.retention_power by default). power_on wakes it. Only if supports_retention().
+  void enter_retention(Time at);
+  virtual bool supports_retention() const { return common_.power.retention_power.has_value(); }
+  // Whether power_off loses the contents.
+  bool loses_contents_when_off() const { return !retains_contents(); }
+  // Static power while on and idle (the power manager's break-even): the model's leakage or
+  // standby power. Default: what it draws now.
+  virtual Power idle_power() const { return ledger_.static_power(component_); }
+  // Static power drawn in `s` (retention, off) by default: retention_power, or 0 when off.
+  virtual Power state_power(PowerState s) const;
+  const PowerConfig& power_config() const { return common_.power; }
+  // Time from power_on until the first access can start.
+  virtual Time wakeup_time() const { return common_.power.wake_latency.value_or(Time(0)); }
 
   // Closes model-specific accounting at the end of a run (e.g. DRAM background energy up to
   // `end`) and the instance's static power integration.
@@ -130,14 +146,14 @@ class MemoryTarget : public sc_core::sc_module {
   // Model hooks for power gating and end of run. Called with the time of the event.
   virtual void on_power_off(Time /*at*/) {}
   virtual void on_power_on(Time /*at*/) {}
+  // Default: the retention power from power.retention_power.
+  virtual void on_retention(Time at);
   virtual void on_finish(Time /*end*/) {}
   // Called by set_trace after the base's registrations: a model registers its own signals under
   // trace_scope() and keeps `sink` (nullptr: tracing is off again, drop it).
   virtual void on_trace(TraceSink* /*sink*/) {}
   // Whether the model keeps its contents while powered off (eNVM yes, SRAM no).
   virtual bool retains_contents() const = 0;
-  // Time from power_on until the first access can start.
-  virtual Time wakeup_time() const { return Time(0); }
 
   const MemoryCommonConfig& common() const { return common_; }
   MemoryStats& mutable_stats() { return stats_; }
@@ -157,7 +173,7 @@ class MemoryTarget : public sc_core::sc_module {
   EnergyLedger::ComponentId component_;
   std::unique_ptr<Storage> storage_;
   MemoryStats stats_;
-  bool powered_ = true;
+  PowerState state_ = PowerState::on;
   Cycles ready_at_{0};  // after a wake-up, no access starts before this cycle
 
   TraceSink* trace_ = nullptr;

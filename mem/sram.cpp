@@ -41,8 +41,11 @@ SramConfig SramConfig::parse(const ConfigNode& node, const std::string& instance
 
   c.area_per_mib_mm2 = node.get<double>("area_per_mib", 0.0);
   node.require(c.area_per_mib_mm2 >= 0.0, "area_per_mib", "must not be negative (mm^2 per MiB)");
-  c.wakeup_time = node.get<Time>("wakeup_time", Time(0));
+  // `wakeup_time` is this model's older name of power.wake_latency: one value, given once.
+  c.wakeup_time = node.get<Time>("wakeup_time", c.common.power.wake_latency.value_or(Time(0)));
   node.require(c.wakeup_time <= kMaxLatency, "wakeup_time", "must be at most 1s");
+  node.require(!(node.has("wakeup_time") && c.common.power.wake_latency), "wakeup_time",
+               "given twice: give wakeup_time or power.wake_latency, not both");
   return c;
 }
 

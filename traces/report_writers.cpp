@@ -83,6 +83,34 @@ std::string summary_json(const RunReport& r) {
     j.end_object();
   }
   j.end_object();
+  const ScheduleReport& s = r.schedule;
+  j.begin_object("schedule");
+  j.value("fps_target", s.fps_target);
+  j.value("fps_achieved", s.fps_achieved);
+  j.value("period_s", s.period_s);
+  j.value("duration_s", s.duration_s);
+  j.value("deadline_misses", s.deadline_misses);
+  j.value("frame_latency_max_s", s.frame_latency_max_s);
+  j.value("power_at_target_w", s.power_at_target_w);
+  j.value("reload_s", s.reload_s);
+  j.value("reload_bytes", s.reload_bytes);
+  j.end_object();
+  j.begin_object("power_states");
+  for (const auto& p : r.power_states) {
+    j.begin_object(p.name);
+    j.value("idle_state", p.idle_state);
+    j.value("on_s", p.on_s);
+    j.value("retention_s", p.retention_s);
+    j.value("off_s", p.off_s);
+    j.value("idle_periods", p.idle_periods);
+    j.value("wakes", p.wakes);
+    j.value("wake_energy_j", p.wake_energy_j);
+    j.value("break_even_s", p.break_even_s);
+    j.value("reloads", p.reloads);
+    j.value("reload_bytes", p.reload_bytes);
+    j.end_object();
+  }
+  j.end_object();
   j.value("area_mm2", r.area_mm2);
   j.value("wall_time_s", r.wall_time_s);
   j.value("wall_time_simulation_s", r.wall_time_simulation_s);

@@ -82,6 +82,34 @@ struct LayerReport {
   std::vector<double> energy_per_component_j;  // aligned with RunReport::components
 };
 
+// How the frames went against the schedule (workloads/schedule.hpp).
+struct ScheduleReport {
+  double fps_target = 0;    // NaN (null in JSON) at the maximum rate
+  double fps_achieved = 0;  // frames / run time
+  double period_s = 0;      // 0 at the maximum rate
+  double duration_s = 0;    // the run: frames x period at a target rate
+  std::uint64_t deadline_misses = 0;
+  double frame_latency_max_s = 0;
+  double power_at_target_w = 0;  // all energy / duration
+  double reload_s = 0;           // summed over frames: copying back weights lost when off
+  std::uint64_t reload_bytes = 0;
+};
+
+// One component with a `power:` block: where its time went (hw/power_manager.hpp).
+struct PowerStateReport {
+  std::string name;
+  std::string idle_state;
+  double on_s = 0;
+  double retention_s = 0;
+  double off_s = 0;
+  std::uint64_t idle_periods = 0;
+  std::uint64_t wakes = 0;
+  double wake_energy_j = 0;
+  double break_even_s = 0;  // NaN (null): never worth it
+  std::uint64_t reloads = 0;
+  std::uint64_t reload_bytes = 0;
+};
+
 struct RunReport {
   std::string platform;
   std::string workload;
@@ -91,11 +119,11 @@ struct RunReport {
   std::uint64_t params = 0;
   std::uint64_t cycles = 0;  // per frame (mean), accelerator cycles
   double clock_hz = 0;
-  double latency_s = 0;  // per frame (mean)
-  double fps_max = 0;
+  double latency_s = 0;  // per frame (mean), first layer start to last layer end
+  double fps_max = 0;    // 1 / latency_s: the rate frames could come at
   double mac_utilization = 0;
   double energy_per_frame_j = 0;
-  double avg_power_w = 0;  // at fps_max
+  double avg_power_w = 0;  // over the run (at fps_max when frames run back to back)
   double area_mm2 = 0;
   double wall_time_s = 0;
   double wall_time_simulation_s = 0;  // of it, in sc_start (weights are prepared before)
@@ -103,6 +131,8 @@ struct RunReport {
   std::vector<MemoryReport> memories;
   std::vector<LayerReport> layers;
   std::vector<FaultReport> faults;  // one per eNVM memory holding weights
+  ScheduleReport schedule;
+  std::vector<PowerStateReport> power_states;
 };
 
 }  // namespace hmasim

@@ -98,13 +98,52 @@ void DmaEngine::begin_layer() {
   write_end_ = Time(0);
 }
 
-void DmaEngine::post_writes(const std::vector<DmaRequest>& writes, Time ready) {
-  if (!writes.empty()) writes_.push_back({ready, writes, 0});
+void DmaEngine::post_writes(const std::vector<DmaRequest>& writes, Time ready, std::uint8_t* data) {
+  if (!writes.empty()) writes_.push_back({ready, writes, 0, data});
+}
+
+namespace {
+// A copy's reads land in its batch buffer.
+class CopyClient : public DmaClient {
+ public:
+  CopyClient(std::uint8_t* buffer, std::uint64_t first) : buffer_(buffer), first_(first) {}
+  std::uint8_t* destination(const DmaRequest& r) override { return buffer_ + (r.address - first_); }
+
+ private:
+  std::uint8_t* buffer_;
+  std::uint64_t first_;
+};
+}  // namespace
+
+Time DmaEngine::copy(std::uint64_t from, std::uint64_t to, std::uint64_t bytes, Time start) {
+  // 8 KiB batches: enough requests in flight to keep the source busy, and a short tail of
+  // writes after the last read.
+  constexpr std::uint64_t kBatch = 8 * 1024;
+  begin_layer();
+  std::vector<std::vector<std::uint8_t>> buffers;
+  std::vector<DmaRequest> requests;
+  std::vector<DmaRead> reads;
+  for (std::uint64_t off = 0; off < bytes; off += kBatch) {
+    const std::uint64_t n = std::min(kBatch, bytes - off);
+    buffers.emplace_back(n);
+    CopyClient client(buffers.back().data(), from + off);
+    requests.clear();
+    split(from + off, n, requests);
+    reads.clear();
+    for (const DmaRequest& r : requests) reads.push_back({r, &client});
+    const Time arrived = fetch(reads, start);
+    requests.clear();
+    split(to + off, n, requests);
+    post_writes(requests, arrived, buffers.back().data());
+  }
+  return drain_writes(start);
 }
 
 void DmaEngine::issue_next_write() {
   PendingWrites& w = writes_.front();
-  const Time done = issue(kWrite, w.requests[w.next++], w.ready);
+  const DmaRequest& r = w.requests[w.next++];
+  const Time done = issue(kWrite, r, w.ready,
+                          w.data ? w.data + (r.address - w.requests.front().address) : nullptr);
   write_end_ = wrote_ ? max(write_end_, done) : done;
   wrote_ = true;
   if (w.next == w.requests.size()) writes_.pop_front();

@@ -77,8 +77,14 @@ class DmaEngine : public TlmInitiator {
   // writes that can issue earlier. Returns when the last read's data has arrived (`ready` if
   // there is none).
   Time fetch(const std::vector<DmaRead>& reads, Time ready);
-  // Queues writes that may issue from `ready` on (first in, first out).
-  void post_writes(const std::vector<DmaRequest>& writes, Time ready);
+  // Queues writes that may issue from `ready` on (first in, first out). With `data`, the bytes
+  // of request k are at data + (writes[k].address - writes[0].address) and must stay valid until
+  // the writes are drained; without it they carry no data of interest (a scratch buffer).
+  void post_writes(const std::vector<DmaRequest>& writes, Time ready, std::uint8_t* data = nullptr);
+  // Copies `bytes` of real data from global address `from` to `to`, reads no earlier than
+  // `start`, in batches whose writes overlap the next batch's reads. Returns when the last
+  // write is done. Outside layers only (between frames: reloads and task switches).
+  Time copy(std::uint64_t from, std::uint64_t to, std::uint64_t bytes, Time start);
   // Issues every queued write; returns the latest completion of any write issued since
   // begin_layer (`since` if none).
   Time drain_writes(Time since);
@@ -107,6 +113,7 @@ class DmaEngine : public TlmInitiator {
     Time ready;
     std::vector<DmaRequest> requests;
     std::size_t next = 0;
+    std::uint8_t* data = nullptr;
   };
   void issue_next_write();
   void trace_issue(Channel c, const DmaRequest& r, Time at, Time completed);

@@ -22,10 +22,10 @@ LayerController::LayerController(const sc_core::sc_module_name& name, Clock cloc
   SC_THREAD(run);
 }
 
-void LayerController::program(const std::vector<LayerProgram>* programs, std::uint32_t frames,
+void LayerController::program(const std::vector<LayerProgram>* programs, FramePlan plan,
                               std::function<void(std::uint32_t, Time)> on_frame) {
   programs_ = programs;
-  frames_ = frames;
+  plan_ = plan;
   on_frame_ = std::move(on_frame);
 }
 
@@ -145,22 +145,57 @@ void LayerController::advance_watermark(Time t) {
   trace_->advance(w);
 }
 
+Time LayerController::reload(Time start, FrameRecord& frame) {
+  Time t = start;
+  for (const ReloadCopy& c : plan_.power->take_reloads()) {
+    DmaEngine& dma = units_.dma;
+    t = dma.copy(c.from, c.to, c.bytes, t);
+    dma.end_layer(t);
+    sc_core::wait(dma.idle_event());
+    const Time now = from_sc_time(sc_core::sc_time_stamp());
+    if (now < t) sc_core::wait(to_sc_time(t - now));
+    frame.reload_bytes += c.bytes;
+  }
+  frame.reload = t - start;
+  if (trace_ && t > start) trace_->slice(power_track_, start, t, "reload weights", "power");
+  return t;
+}
+
 void LayerController::run() {
   Time t(0);
   try {
-    for (std::uint32_t f = 0; programs_ && f < frames_; ++f) {
-      const Time frame_start = t;
+    for (std::uint32_t f = 0; programs_ && f < plan_.frames; ++f) {
+      FrameRecord frame;
+      // At a target rate frame f has the slot [f x period, (f + 1) x period).
+      const Time slot = plan_.period ? Time(plan_.period->value() * f) : t;
+      frame.start = max(t, slot);
+      if (plan_.period) frame.deadline = Time(plan_.period->value() * (f + 1));
+      if (plan_.power && f > 0) plan_.power->idle(t, frame.start);
+      if (frame.start > t) {
+        const Time now = from_sc_time(sc_core::sc_time_stamp());
+        if (frame.start > now) sc_core::wait(to_sc_time(frame.start - now));
+      }
+      t = plan_.power ? reload(frame.start, frame) : frame.start;
       for (std::size_t i = 0; i < programs_->size(); ++i) {
         records_.push_back(run_layer((*programs_)[i], t, f, i));
         t = records_.back().end;
       }
+      frame.end = t;
+      frame_records_.push_back(frame);
       if (trace_) {
-        trace_->set(frame_signal_, frame_start, f + 1);
-        trace_->slice(track_, frame_start, t, "frame " + std::to_string(f), "frame");
+        trace_->set(frame_signal_, frame.start, f + 1);
+        trace_->slice(track_, frame.start, t, "frame " + std::to_string(f), "frame");
       }
       if (on_frame_) on_frame_(f, t);
     }
+    // A target rate's run lasts its last slot; the components idle until then.
+    Time end = t;
+    if (plan_.period && plan_.frames > 0) {
+      end = max(t, Time(plan_.period->value() * plan_.frames));
+      if (plan_.power) plan_.power->idle(t, end, false);
+    }
     units_.dma.sync();
+    t = end;
     finished_ = true;
   } catch (const std::exception& e) {
     error_ = e.what();
@@ -174,6 +209,7 @@ void LayerController::set_trace(TraceSink* sink) {
   layer_signal_ = trace_->integer_signal("accelerator.controller", "layer", 16);
   frame_signal_ = trace_->integer_signal("accelerator.controller", "frame", 32);
   track_ = trace_->track("accelerator", "layers");
+  if (plan_.power && plan_.power->active()) power_track_ = trace_->track("accelerator", "power");
 }
 
 }  // namespace hmasim

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "core/energy_ledger.hpp"
 #include "core/trace_sink.hpp"
 #include "hw/layer_program.hpp"
+#include "hw/power_manager.hpp"
 #include "hw/units/cbuf.hpp"
 #include "hw/units/conv_unit.hpp"
 #include "hw/units/dma.hpp"
@@ -44,6 +46,24 @@ struct LayerRecord {
   bool memory_bound() const { return 2 * busy_cycles.value() < cycles.value(); }
 };
 
+// One frame of the schedule.
+struct FrameRecord {
+  Time start{0};     // its first layer (or reload) starts
+  Time end{0};       // its last layer ends
+  Time deadline{0};  // the next frame's slot (0 at the maximum rate: no deadline)
+  Time reload{0};    // of it, spent copying back weights lost while powered off
+  std::uint64_t reload_bytes = 0;
+  bool missed() const { return deadline.value() > 0 && end > deadline; }
+};
+
+// How frames come: `frames` of them, frame k starting at k x period (or when frame k - 1 ends,
+// if later); no period: back to back. With `power`, the components idle between frames.
+struct FramePlan {
+  std::uint32_t frames = 1;
+  std::optional<Time> period;
+  PowerManager* power = nullptr;
+};
+
 class LayerController : public sc_core::sc_module {
  public:
   struct Units {
@@ -59,13 +79,15 @@ class LayerController : public sc_core::sc_module {
   LayerController(const sc_core::sc_module_name& name, Clock clock, Units units,
                   std::vector<MemoryTarget*> memories, EnergyLedger& ledger);
 
-  // What to run: `frames` frames of `programs`, started by the thread at simulation start. With
-  // `on_frame`, called after each frame (frame index, its end).
-  void program(const std::vector<LayerProgram>* programs, std::uint32_t frames,
+  // What to run: the frames of `plan`, each the layer `programs`, started by the thread at
+  // simulation start. With `on_frame`, called after each frame (frame index, its end).
+  void program(const std::vector<LayerProgram>* programs, FramePlan plan,
                std::function<void(std::uint32_t, Time)> on_frame = {});
 
   // After sc_start().
   const std::vector<LayerRecord>& records() const { return records_; }
+  const std::vector<FrameRecord>& frames() const { return frame_records_; }
+  // The end of the run: the last frame's end, or the end of its period at a target rate.
   Time end_time() const { return end_; }
   bool finished() const { return finished_; }
   const std::string& error() const { return error_; }
@@ -81,13 +103,16 @@ class LayerController : public sc_core::sc_module {
   void wait_for_units(ComputeUnit& unit, Time end);
   // Nothing earlier than `t` (or than a memory's pending accounting) will be reported again.
   void advance_watermark(Time t);
+  // Runs the copies the power manager asks for before a frame; returns when they are done.
+  Time reload(Time start, FrameRecord& frame);
 
   Clock clock_;
   Units units_;
   std::vector<MemoryTarget*> memories_;
   EnergyLedger& ledger_;
   const std::vector<LayerProgram>* programs_ = nullptr;
-  std::uint32_t frames_ = 0;
+  FramePlan plan_;
+  std::vector<FrameRecord> frame_records_;
   std::function<void(std::uint32_t, Time)> on_frame_;
   std::vector<LayerRecord> records_;
   std::vector<DmaRead> reads_;        // of the current tile
@@ -98,7 +123,7 @@ class LayerController : public sc_core::sc_module {
   std::string error_;
 
   TraceSink* trace_ = nullptr;
-  TraceSink::Id layer_signal_ = 0, frame_signal_ = 0, track_ = 0;
+  TraceSink::Id layer_signal_ = 0, frame_signal_ = 0, track_ = 0, power_track_ = 0;
 };
 
 }  // namespace hmasim

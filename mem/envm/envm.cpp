@@ -73,8 +73,11 @@ EnvmConfig EnvmConfig::parse(const ConfigNode& node, const std::string& instance
   node.require(c.banks > 0, "banks", "must be at least 1");
   c.endurance_block = node.get<Bytes>("endurance_block", Bytes(4096));
   node.require(c.endurance_block.value() > 0, "endurance_block", "must be positive");
-  c.wakeup_time = node.get<Time>("wakeup_time", Time(0));
+  // `wakeup_time` is this model's older name of power.wake_latency: one value, given once.
+  c.wakeup_time = node.get<Time>("wakeup_time", c.common.power.wake_latency.value_or(Time(0)));
   node.require(c.wakeup_time <= kMaxLatency, "wakeup_time", "must be at most 1s");
+  node.require(!(node.has("wakeup_time") && c.common.power.wake_latency), "wakeup_time",
+               "given twice: give wakeup_time or power.wake_latency, not both");
   c.gated_power = node.get<Power>("gated_power", Power(0.0));
   parse_faults(node, c);
   return c;

@@ -124,6 +124,9 @@ class Envm final : public MemoryTarget {
   bool retains_contents() const override { return true; }
   Time wakeup_time() const override { return config_.wakeup_time; }
   void on_power_off(Time at) override { set_static_power(config_.gated_power, at); }
+  Power state_power(PowerState s) const override {
+    return s == PowerState::off ? config_.gated_power : MemoryTarget::state_power(s);
+  }
   void on_power_on(Time at) override { set_static_power(leakage_, at); }
   void on_read_data(std::uint64_t address, std::uint8_t* data, std::uint32_t length) override;
   void on_trace(TraceSink* sink) override;

@@ -1,0 +1,54 @@
+#include "workloads/schedule.hpp"
+
+#include <cmath>
+
+#include "core/config_node.hpp"
+
+namespace hmasim {
+
+namespace {
+
+constexpr double kMaxFps = 1e6;
+
+Schedule load(std::unique_ptr<ConfigDocument> doc) {
+  Schedule s;
+  if (doc->parsed()) {
+    ConfigNode root = doc->root();
+    if (root.has("fps")) {
+      const std::string text = root.get<std::string>("fps");
+      if (text != "max") {
+        const auto fps = root.find<double>("fps");
+        if (fps && root.require(std::isfinite(*fps) && *fps > 0 && *fps <= kMaxFps, "fps",
+                                "must be a frame rate above 0 and at most 1e6, or max")) {
+          s.fps = *fps;
+        }
+      }
+    }
+    const auto frames = root.get<std::uint64_t>("frames", 1);
+    if (root.require(frames >= 1 && frames <= kMaxScheduleFrames, "frames",
+                     "must be 1 to " + std::to_string(kMaxScheduleFrames))) {
+      s.frames = static_cast<std::uint32_t>(frames);
+    }
+  }
+  doc->finish();
+  return s;
+}
+
+}  // namespace
+
+std::optional<Time> Schedule::period() const {
+  if (!fps) return std::nullopt;
+  return Time(static_cast<std::uint64_t>(std::llround(1e12 / *fps)));
+}
+
+Schedule load_schedule(const std::string& file, const std::vector<std::string>& overrides) {
+  if (file.empty()) return load_schedule_text("{}", "<schedule>", overrides);
+  return load(ConfigDocument::load_file(file, overrides, kScheduleOverridePrefix));
+}
+
+Schedule load_schedule_text(const std::string& text, const std::string& name,
+                            const std::vector<std::string>& overrides) {
+  return load(ConfigDocument::load_string(text, name, overrides, kScheduleOverridePrefix));
+}
+
+}  // namespace hmasim
