@@ -159,11 +159,14 @@ class MemoryTarget : public sc_core::sc_module {
   MemoryStats& mutable_stats() { return stats_; }
   // Static power from now on (leakage while on, retention while gated).
   void set_static_power(Power p, Time at) { ledger_.set_static_power(component_, p, at); }
+  // The checks every request gets (command, byte enables, streaming width, range, alignment,
+  // power state), in order: the first failing one's response, else TLM_OK_RESPONSE. A model
+  // with its own transport (nb_transport) applies the same.
+  tlm::tlm_response_status check(const tlm::tlm_generic_payload& trans) const;
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
-  tlm::tlm_response_status check(const tlm::tlm_generic_payload& trans) const;
   void trace_request(const Request& request, const Outcome& outcome);
 
   MemoryCommonConfig common_;

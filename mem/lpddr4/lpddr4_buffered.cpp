@@ -19,22 +19,7 @@ namespace hmasim {
 
 tlm::tlm_response_status Lpddr4::check_nb(const tlm::tlm_generic_payload& trans) const {
   // The same checks, in the same order, as MemoryTarget applies to b_transport.
-  const tlm::tlm_command cmd = trans.get_command();
-  if (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND) {
-    return tlm::TLM_COMMAND_ERROR_RESPONSE;
-  }
-  if (trans.get_byte_enable_ptr() != nullptr) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-  const std::uint64_t addr = trans.get_address();
-  const std::uint64_t len = trans.get_data_length();
-  if (len == 0 || trans.get_streaming_width() < len || trans.get_data_ptr() == nullptr) {
-    return tlm::TLM_BURST_ERROR_RESPONSE;
-  }
-  if (addr >= capacity().value() || len > capacity().value() - addr) {
-    return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  }
-  if (addr % common().alignment.value() != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  if (!powered()) return tlm::TLM_GENERIC_ERROR_RESPONSE;
-  return tlm::TLM_OK_RESPONSE;
+  return check(trans);
 }
 
 void Lpddr4::collect(std::uint32_t channel) {
