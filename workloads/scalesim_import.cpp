@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "core/config_error.hpp"
+#include "workloads/network.hpp"
 
 namespace hmasim {
 
@@ -203,7 +205,8 @@ class Importer {
     return name;
   }
 
-  void emit(const std::string& fields) {
+  void emit(int line, const std::string& fields) {
+    rows_.push_back(line);
     layers_ += comments_for_next_ + "  - {" + fields + "}\n";
     comments_for_next_.clear();
     ++count_;
@@ -253,7 +256,7 @@ class Importer {
                          ", r: " + std::to_string(r) + ", s: " + std::to_string(s) +
                          ", stride: " + std::to_string(stride);
     if (sp > 0) fields += ", sparsity: " + format(sp);
-    emit(fields);
+    emit(line, fields);
   }
 
   void gemm_row(int line, const std::vector<Field>& f) {
@@ -270,7 +273,7 @@ class Importer {
     std::string fields = "name: " + quoted(name) + ", type: matmul, m: " + std::to_string(m) +
                          ", n: " + std::to_string(n) + ", k: " + std::to_string(k);
     if (sp > 0) fields += ", sparsity: " + format(sp);
-    emit(fields);
+    emit(line, fields);
   }
 
   std::string run(const std::string& text, const std::string& name) {
@@ -294,7 +297,9 @@ class Importer {
     if (!header_seen) error(0, 0, "", "empty file: expected a SCALE-Sim topology CSV");
     if (diagnostics_.empty() && count_ == 0) error(0, 0, "", "no layers after the header");
     if (!diagnostics_.empty()) throw ConfigError(diagnostics_);
-    return yaml(name);
+    std::string out = yaml(name);
+    check_loads(out);
+    return out;
   }
 
  private:
@@ -360,7 +365,29 @@ class Importer {
     return y.str();
   }
 
+  // What the importer writes must load. A row whose values each pass but whose layer our loader
+  // refuses (a dimension or a weight count past hmasim's bounds) is reported at its CSV line.
+  void check_loads(const std::string& out) const {
+    try {
+      (void)load_network_text(out, file_ + " (imported)");
+    } catch (const ConfigError& e) {
+      std::vector<Diagnostic> mapped;
+      for (const Diagnostic& d : e.diagnostics()) {
+        Diagnostic m{file_, 0, 0, d.key, d.message};
+        // Keys name the layer as layers[N]...: row N of the CSV.
+        const auto open = d.key.find("layers[");
+        if (open != std::string::npos) {
+          const std::size_t n = std::strtoull(d.key.c_str() + open + 7, nullptr, 10);
+          if (n < rows_.size()) m.line = rows_[n];
+        }
+        mapped.push_back(m);
+      }
+      throw ConfigError(mapped);
+    }
+  }
+
   std::string file_;
+  std::vector<int> rows_;  // per emitted layer, its CSV line
   std::vector<Diagnostic> diagnostics_;
   std::vector<Field> header_;
   bool gemm_ = false;

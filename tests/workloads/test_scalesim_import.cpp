@@ -171,4 +171,13 @@ TEST(importScalesim, BadRowsAreReportedWithLineColumnAndName) {
   }
 }
 
+TEST(importScalesim, ARowPastTheLoadersBoundsIsReportedAtItsLine) {
+  // Each value is a positive integer, but the layer is beyond what hmasim simulates: the
+  // importer never writes a file the network loader refuses (a fuzzing finding).
+  const std::string e = errors(
+      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+      "Strides,\nok, 8, 8, 3, 3, 4, 8, 1,\nhuge, 13, 13, 1, 1, 142949672966, 32, 1,\n");
+  EXPECT_CONTAINS(e, "t.csv:3: layers[1].c: must be at most 16777216");
+}
+
 }  // namespace
