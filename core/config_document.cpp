@@ -190,25 +190,28 @@ void ConfigDocument::mark_asked(const std::string& parent_path, const std::strin
   asked_[parent_path].insert(key);
 }
 
-std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::Layer& from,
-                                                             const YAML::Node& name_node,
-                                                             const std::string& path) {
-  if (!name_node.IsScalar()) {
-    report(&from, name_node, path + ".preset",
-           "expected a preset name, got " + describe_yaml(name_node));
-    return std::nullopt;
-  }
-  const std::string name = name_node.Scalar();
+namespace {
+// `preset: NAME` names a file by path if it has a '/' or ends in .yaml.
+bool is_preset_path(const std::string& name) {
+  return name.find('/') != std::string::npos ||
+         (name.size() > 5 && name.substr(name.size() - 5) == ".yaml");
+}
+// What the search looks for: a path's file name, or NAME.yaml.
+std::string preset_file_name(const std::string& name) {
+  return is_preset_path(name) ? fs::path(name).filename().string() : name + ".yaml";
+}
+}  // namespace
+
+std::string ConfigDocument::find_preset_file(const std::string& base_dir, const std::string& name) {
   std::vector<fs::path> candidates;
-  const bool is_path = name.find('/') != std::string::npos ||
-                       (name.size() > 5 && name.substr(name.size() - 5) == ".yaml");
-  const std::string base =
-      from.source && !from.source->command_line ? fs_dir_of(from.source->file) : std::string(".");
-  if (is_path) {
-    candidates.push_back(fs::path(base) / name);
+  if (is_preset_path(name)) {
+    candidates.push_back(fs::path(base_dir) / name);
   } else {
     // presets/ beside the including file, then in each parent directory, then the shipped ones.
-    for (fs::path dir = fs::absolute(base);; dir = dir.parent_path()) {
+    std::error_code absolute_error;
+    fs::path start = fs::absolute(base_dir, absolute_error);
+    if (absolute_error) start = base_dir;
+    for (fs::path dir = start;; dir = dir.parent_path()) {
       candidates.push_back(dir / "presets" / (name + ".yaml"));
       if (dir == dir.parent_path()) break;
     }
@@ -220,8 +223,27 @@ std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::L
     }
   }
   for (const fs::path& c : candidates) {
-    if (!fs::is_regular_file(c)) continue;
-    const std::string file = c.lexically_normal().string();
+    // A name no file system can hold (too long, bad bytes) is simply not found.
+    std::error_code ec;
+    if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
+  }
+  return "";
+}
+
+std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::Layer& from,
+                                                             const YAML::Node& name_node,
+                                                             const std::string& path) {
+  if (!name_node.IsScalar()) {
+    report(&from, name_node, path + ".preset",
+           "expected a preset name, got " + describe_yaml(name_node));
+    return std::nullopt;
+  }
+  const std::string name = name_node.Scalar();
+  const std::string base =
+      from.source && !from.source->command_line ? fs_dir_of(from.source->file) : std::string(".");
+  const std::string found = find_preset_file(base, name);
+  if (!found.empty()) {
+    const std::string& file = found;
     // Each preset file is read once: a block read several times must not repeat its errors.
     if (auto cached = preset_cache_.find(file); cached != preset_cache_.end()) {
       if (cached->second) add_tree(cached->second->node, path, cached->second->source);
@@ -246,8 +268,7 @@ std::optional<ConfigNode::Layer> ConfigDocument::load_preset(const ConfigNode::L
     return entry;
   }
   report(&from, name_node, path + ".preset",
-         "no preset named '" + name + "' (looked for " +
-             (candidates.empty() ? name : candidates.front().filename().string()) +
+         "no preset named '" + name + "' (looked for " + preset_file_name(name) +
              " in presets/ directories and the shipped presets)");
   return std::nullopt;
 }

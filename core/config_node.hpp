@@ -155,6 +155,10 @@ class ConfigDocument {
 
   // Where named presets are searched after the including file's `presets/` directories.
   static void set_preset_directory(std::string dir);
+  // The file a `preset: NAME` in a file of `base_dir` names: NAME as a path (it has a '/' or ends
+  // in .yaml) relative to base_dir, else NAME.yaml in presets/ beside base_dir or any parent, in
+  // $HMASIM_PRESET_PATH, then in the preset directory. "" if there is none.
+  static std::string find_preset_file(const std::string& base_dir, const std::string& name);
   static const std::string& preset_directory();
 
  private:

@@ -23,28 +23,7 @@ namespace {
 // searches (a path relative to the including file; else presets/ beside it and in each parent
 // directory, $HMASIM_PRESET_PATH, the shipped presets). Empty if there is none.
 std::string find_preset(const std::string& base_dir, const std::string& name) {
-  std::vector<fs::path> candidates;
-  const bool is_path = name.find('/') != std::string::npos ||
-                       (name.size() > 5 && name.substr(name.size() - 5) == ".yaml");
-  if (is_path) {
-    candidates.push_back(fs::path(base_dir) / name);
-  } else {
-    for (fs::path dir = fs::absolute(base_dir);; dir = dir.parent_path()) {
-      candidates.push_back(dir / "presets" / (name + ".yaml"));
-      if (dir == dir.parent_path()) break;
-    }
-    if (const char* env = std::getenv("HMASIM_PRESET_PATH")) {
-      candidates.push_back(fs::path(env) / (name + ".yaml"));
-    }
-    if (!ConfigDocument::preset_directory().empty()) {
-      candidates.push_back(fs::path(ConfigDocument::preset_directory()) / (name + ".yaml"));
-    }
-  }
-  std::error_code ec;
-  for (const fs::path& c : candidates) {
-    if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
-  }
-  return "";
+  return ConfigDocument::find_preset_file(base_dir, name);
 }
 
 // `key.path=value` merged into `root` as ConfigDocument merges overrides: the value read as YAML
