@@ -9,6 +9,7 @@ namespace hmasim {
 namespace {
 
 constexpr double kMaxFps = 1e6;
+constexpr double kMaxScheduleSeconds = 1e7;
 
 Schedule load(std::unique_ptr<ConfigDocument> doc) {
   Schedule s;
@@ -28,6 +29,13 @@ Schedule load(std::unique_ptr<ConfigDocument> doc) {
     if (root.require(frames >= 1 && frames <= kMaxScheduleFrames, "frames",
                      "must be 1 to " + std::to_string(kMaxScheduleFrames))) {
       s.frames = static_cast<std::uint32_t>(frames);
+    }
+    // Simulated time is counted in picoseconds in 64 bits: about 213 days.
+    if (s.fps && static_cast<double>(s.frames) / *s.fps > kMaxScheduleSeconds) {
+      root.error(root.has("fps") ? "fps" : "frames",
+                 "frames / fps = " + std::to_string(static_cast<double>(s.frames) / *s.fps) +
+                     " s: a schedule may last at most 1e7 s");
+      s.fps.reset();
     }
   }
   doc->finish();

@@ -4,7 +4,7 @@
 //
 //   fps: 30        # target frame rate: frame k starts at k / fps (or when frame k-1 ends, if
 //                  # later: a missed deadline); `max` (default): back to back, as fast as it can
-//   frames: 100    # frames to run (default 1)
+//   frames: 100    # frames to run (default 1); frames / fps at most 1e7 s
 //
 // Between frames the power manager (hw/power_manager.hpp) idles every component that has a
 // `power:` block in the platform.

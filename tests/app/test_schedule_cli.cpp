@@ -119,6 +119,11 @@ TEST(ScheduleCli, BadRatesAndMisplacedScheduleOverridesAreErrors) {
     EXPECT_EQ(r.status, 2) << fps;
     EXPECT_CONTAINS(r.err, "fps");
   }
+  // Simulated time has a 64-bit picosecond range: a schedule longer than 1e7 s is refused.
+  const CliRun long_run = hmasim("run --platform " + kRram + " --workload " + kLenet +
+                                 " --fps 0.00001 --frames 1000 --out " + out_dir("long").string());
+  EXPECT_EQ(long_run.status, 2);
+  EXPECT_CONTAINS(long_run.err, "at most 1e7 s");
   const CliRun check = hmasim("check " + kRram + " --set schedule.fps=30");
   EXPECT_EQ(check.status, 2);
   EXPECT_CONTAINS(check.err, "only hmasim run reads a schedule");
