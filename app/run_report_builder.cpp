@@ -91,7 +91,7 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     p.idle_periods = d.idle_periods;
     p.wakes = d.wakes;
     p.wake_energy_j = d.wake_energy.value();
-    p.break_even_s = d.break_even.value() == UINT64_MAX ? std::nan("") : to_seconds(d.break_even);
+    p.break_even_s = d.break_even == kNeverWorthIt ? std::nan("") : to_seconds(d.break_even);
     p.reloads = d.reloads;
     p.reload_bytes = d.reload_bytes;
     r.power_states.push_back(p);

@@ -6,7 +6,6 @@ namespace hmasim {
 
 namespace {
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
-constexpr Time kNever{std::numeric_limits<std::uint64_t>::max()};
 std::size_t index(PowerState s) {
   return static_cast<std::size_t>(s);
 }
@@ -67,7 +66,7 @@ PowerManager::PowerManager(std::vector<MemoryTarget*> memories, Datapath datapat
       const double saved = on_power(d).value() - state_power(d).value();
       s.break_even =
           saved > 0 ? Time(static_cast<std::uint64_t>(d.power.wake_energy.value() / saved * 1e12))
-                    : kNever;
+                    : kNeverWorthIt;
     }
   }
 }

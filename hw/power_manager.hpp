@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct ReloadCopy {
   std::uint64_t bytes = 0;
 };
 
+// A break-even no gap reaches: going idle saves no power.
+inline constexpr Time kNeverWorthIt{std::numeric_limits<std::uint64_t>::max()};
+
 struct PowerDomainStats {
   std::string name;
   PowerState idle = PowerState::on;  // its configured idle state
@@ -41,7 +45,7 @@ struct PowerDomainStats {
   std::uint64_t idle_periods = 0;    // gaps it spent idle (= wake-ups, but the last may not wake)
   std::uint64_t wakes = 0;
   Energy wake_energy{0.0};
-  Time break_even{0};         // as used
+  Time break_even{0};         // as used (kNeverWorthIt: idling saves nothing)
   std::uint64_t reloads = 0;  // wake-ups after which its weights were copied back
   std::uint64_t reload_bytes = 0;
 };
