@@ -18,6 +18,7 @@
 #include "workloads/network.hpp"
 #include "workloads/schedule.hpp"
 #include "workloads/weight_cache.hpp"
+#include "workloads/weights_file.hpp"
 
 namespace hmasim {
 
@@ -138,6 +139,10 @@ int cmd_run(const std::vector<std::string>& args) {
   opts.add_options()("weight-cache", po::value(&weight_cache_dir),
                      "directory of the weight cache: generated and encoded weights are read from "
                      "it, or stored in it for the next run (docs/user-guide.md)");
+  std::string weights_file;
+  opts.add_options()("weights", po::value(&weights_file),
+                     "real weights (docs/weights.md) instead of generated ones; default: the "
+                     "workload's weights: file, if it has one");
   if (auto done = parse_command_line("run", opts, args)) return *done;
   const auto seed = integer_option("run", "seed", seed_text, 0, UINT64_MAX);
   std::optional<std::uint64_t> frames;
@@ -195,6 +200,14 @@ int cmd_run(const std::vector<std::string>& args) {
   if (out_dir.empty()) {
     out_dir = "out/" + path_component(platform.name) + "-" + path_component(network.name);
   }
+  std::optional<WeightsFile> weights;
+  try {
+    weights = load_network_weights(network, weights_file);
+  } catch (const WeightsFileError& e) {
+    for (const std::string& p : e.problems()) std::cerr << "hmasim run: " << p << "\n";
+    return 2;
+  }
+  if (weights) options.weights = &*weights;
   // A cache directory that cannot be made is found before any weight is generated.
   std::unique_ptr<WeightCache> weight_cache;
   if (!weight_cache_dir.empty()) {

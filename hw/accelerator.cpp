@@ -13,6 +13,7 @@
 #include "workloads/weight_cache.hpp"
 #include "workloads/weight_encoding.hpp"
 #include "workloads/weight_generator.hpp"
+#include "workloads/weights_file.hpp"
 
 namespace hmasim {
 
@@ -270,8 +271,11 @@ void Accelerator::encode_weights(std::uint64_t seed) {
       try {
         StoredWeights& s = stored_[i];
         const EncodingConfig cfg = config_.storage.encoding_for(l, atoms);
-        s.layout = options_.weight_cache ? options_.weight_cache->encoded_layer(l, seed, cfg)
-                                         : encode_layer(l, generate_weights(l, seed), cfg);
+        // Real weights (a weights file) bypass the cache, which holds generated ones.
+        const LayerWeights* real = options_.weights ? options_.weights->find(l.name) : nullptr;
+        s.layout = real                    ? encode_layer(l, real->weights, cfg)
+                   : options_.weight_cache ? options_.weight_cache->encoded_layer(l, seed, cfg)
+                                           : encode_layer(l, generate_weights(l, seed), cfg);
         for (const EncodedStructure& st : s.layout.structures) {
           s.offsets.push_back(s.bytes);
           s.bytes += align256(st.bytes.size());

@@ -32,6 +32,7 @@
 namespace hmasim {
 
 class WeightCache;
+struct WeightsFile;
 
 struct RunOptions {
   std::uint64_t seed = 1;
@@ -40,6 +41,8 @@ struct RunOptions {
   std::optional<double> target_fps;  // the rate asked for (the period is it rounded to 1 ps)
   // Where prepared weights are read from and stored (not owned); null: generated and encoded anew.
   WeightCache* weight_cache = nullptr;
+  // Real weights of the network's layers (not owned; checked against it); null: generated.
+  const WeightsFile* weights = nullptr;
 };
 
 class Accelerator : public sc_core::sc_module {

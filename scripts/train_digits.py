@@ -268,7 +268,7 @@ def network_yaml(name, description, layers, yaml_layers):
         'source: "scripts/train_digits.py: NumPy training on sklearn.datasets.load_digits"',
         "input: {h: 8, w: 8, c: 1}",
         "precision: 8",
-        # WEIGHTS_KEY
+        "weights: ../../data/digits/%s.weights" % name,
         "defaults:",
         "  bias: true",
         "layers:",

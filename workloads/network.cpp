@@ -376,6 +376,14 @@ Parsed parse(const ConfigNode& root) {
   net.file = doc.file();
   net.name = root.get<std::string>("name", std::filesystem::path(doc.file()).stem().string());
   net.source = root.get<std::string>("source", "");
+  if (auto weights = root.find<std::string>("weights")) {
+    if (root.require(!weights->empty(), "weights", "expected the path of a weights file")) {
+      const std::filesystem::path w(*weights);
+      net.weights = w.is_absolute() || doc.file().empty()
+                        ? w.string()
+                        : (std::filesystem::path(doc.file()).parent_path() / w).string();
+    }
+  }
   net.precision = root.get<std::uint32_t>("precision", 8);
   // A bad value is reported here once; layers then inherit a neutral 8 bits.
   if (!root.require(net.precision >= 1 && net.precision <= 32, "precision",

@@ -24,6 +24,9 @@ struct Network {
   std::optional<Shape> input;  // absent when every layer states its own input shape
   std::uint32_t precision = 8;
   std::vector<Layer> layers;
+  // `weights:` file of real weights (docs/weights.md), relative to the workload's folder when
+  // written relative; empty: the weights are generated.
+  std::string weights;
 
   // The layer called `name`, or nullptr.
   const Layer* find(const std::string& name) const;
