@@ -122,9 +122,7 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   for (const StoredWeights& s : stored_) weight_bytes.push_back(s.bytes);
   placement_ = place_network(network_, weight_bytes, config_.placement, infos);
   assign_regions(programs_, placement_);
-  for (std::size_t i = 0; i < programs_.size(); ++i) {
-    if (stored_[i].bytes > 0) programs_[i].stored = &stored_[i];
-  }
+  attach_weights(programs_, stored_);  // a sharing layer reads its owner's copy
   program_weights();
 
   // The units, in NVDLA's order along the data path; ledger components in report order.

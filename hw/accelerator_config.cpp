@@ -93,6 +93,9 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   }
   if (auto post = acc.optional_child("post")) {
     a.post.outputs_per_cycle = positive(*post, "outputs_per_cycle", 16).value_or(16);
+    a.post.nonlinear_elements_per_cycle =
+        positive(*post, "nonlinear_elements_per_cycle", a.post.outputs_per_cycle)
+            .value_or(a.post.outputs_per_cycle);
     a.post.energy_per_output = post->get<Energy>("energy_per_output", Energy(0.0));
     a.post.leakage = post->get<Power>("leakage", Power(0.0));
   }

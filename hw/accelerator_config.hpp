@@ -16,7 +16,8 @@
 //     cbuf: {size: 256KiB, banks: 16, read_energy_per_byte: 0.05pJ, write_energy_per_byte: 0.08pJ,
 //            leakage: 10mW}
 //     dma: {max_outstanding: 256, max_request: 256B, min_request: 32B}
-//     post: {outputs_per_cycle: 16, energy_per_output: 0.5pJ, leakage: 5mW}
+//     post: {outputs_per_cycle: 16, energy_per_output: 0.5pJ, leakage: 5mW,
+//            nonlinear_elements_per_cycle: 16}  # softmax / layernorm / gelu (default: outputs_)
 //   interconnect:                      # one link per memory the accelerator reaches
 //     dram: {bandwidth: 25GB/s, latency: 0ns}
 //     sram: {bandwidth: 25GB/s}
@@ -65,6 +66,9 @@ struct DmaConfig {
 
 struct PostConfig {
   std::uint32_t outputs_per_cycle = 16;
+  // Elements per cycle of softmax, layernorm and gelu (the SDP's function unit); default: the
+  // outputs_per_cycle (NVDLA's SDP evaluates its LUT in line at its element rate).
+  std::uint32_t nonlinear_elements_per_cycle = 16;
   Energy energy_per_output{0.0};
   Power leakage{0.0};
 };

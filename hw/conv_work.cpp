@@ -29,10 +29,19 @@ ConvWork conv_work(const Layer& l) {
       w.channels = in.c;
       break;
     case LayerType::matmul:
+      // Attention heads are groups: head g multiplies a's channel slice g by b's slice g.
       w.in_h = l.m, w.in_w = 1, w.in_c = l.k;
       w.out_h = l.m, w.out_w = 1;
       w.kernels = l.n;
-      w.channels = l.k;
+      w.groups = l.heads;
+      w.channels = l.k / l.heads;
+      break;
+    case LayerType::linear:
+      // A matmul whose m rows are the input's h*w tokens.
+      w.in_h = in.h * in.w, w.in_w = 1, w.in_c = in.c;
+      w.out_h = in.h * in.w, w.out_w = 1;
+      w.kernels = l.out.c;
+      w.channels = in.c;
       break;
     default:  // conv, dwconv
       w.in_h = in.h, w.in_w = in.w, w.in_c = in.c;

@@ -2,7 +2,10 @@
 // direct convolution: an input map (h x w x c, stored row after row, HWC), `kernels` kernels of
 // r x s x channels weights in `groups` groups, producing out_h x out_w x kernels outputs.
 //   fc:     the whole input is one r=h, s=w window; one output position
-//   matmul: [m x k] * [k x n] is an m x 1 map of k channels and n 1x1 kernels
+//   matmul: [m x k] * [k x n] is an m x 1 map of k channels and n 1x1 kernels; with heads, a
+//           grouped 1x1 convolution (one group per head); with two activation operands the
+//           second one is read through the weight path (NVDLA loads it like weights)
+//   linear: a matmul with m = the input's h*w tokens
 #pragma once
 
 #include <cstdint>
@@ -32,7 +35,7 @@ struct ConvWork {
                   std::uint64_t& end) const;
 };
 
-// The layer's work; `layer` must have weights (conv, dwconv, fc, matmul).
+// The layer's work; `layer` must be a conv, dwconv, fc, matmul or linear.
 ConvWork conv_work(const Layer& layer);
 
 }  // namespace hmasim

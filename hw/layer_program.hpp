@@ -2,6 +2,7 @@
 // NVDLA terms, its tile plan, and where its weights, inputs and output live.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "hw/conv_work.hpp"
@@ -22,6 +23,9 @@ struct StoredWeights {
   bool checked = false;
 };
 
+// Units: the convolution core (conv, dwconv, fc, matmul, linear), the PDP (pool), the SDP
+// (eltwise; softmax, layernorm, gelu at its nonlinear rate; embedding, whose gathered rows pass
+// through it to the output).
 struct LayerProgram {
   enum class Unit { conv, pool, eltwise };  // convolution core, PDP, SDP
   const Layer* layer = nullptr;
@@ -32,15 +36,32 @@ struct LayerProgram {
   Region weights;
   std::vector<Region> input_regions;
   Region output;
-  std::uint64_t macs_per_output = 0;      // multiply-accumulates per output element
-  const StoredWeights* stored = nullptr;  // layers with weights
+  std::uint64_t macs_per_output = 0;  // multiply-accumulates per output element
+  // What the weight fetch unit reads: the layer's weights (or, through `shares`, its owner's);
+  // for a matmul of two activations, `operand`. Nothing for an embedding (the DMA gathers its
+  // rows as features).
+  const StoredWeights* stored = nullptr;
+  // A matmul's second activation operand as the weight path reads it: one dense structure of
+  // the producer's output bytes, in the producer's output region (`weights`). Never checked:
+  // activations are not programmed weights.
+  std::shared_ptr<const StoredWeights> operand;
 };
 
 // Plans every layer's work and tiles (no memory needed yet, so a layer that cannot be tiled is
 // found before any weight is generated); throws TilingError naming the layer.
 std::vector<LayerProgram> plan_layers(const std::vector<Layer>& layers, const CbufConfig& cbuf,
                                       std::uint32_t atomic_c, std::uint32_t atomic_k);
-// Gives each planned layer the regions its weights, inputs and output were placed in.
+// Gives each planned layer the regions its weights, inputs and output were placed in. A matmul of
+// two activations reads its first operand as features and its second (`weights`) from the region
+// its producer wrote; an embedding reads its gathered rows from its table's weight region.
 void assign_regions(std::vector<LayerProgram>& programs, const Placement& place);
+// Points each program at the weights its weight fetch unit reads: `stored[i]` are layer i's
+// (bytes 0 when it stores none); a layer that shares reads its owner's copy.
+void attach_weights(std::vector<LayerProgram>& programs, const std::vector<StoredWeights>& stored);
+
+// The table row an embedding gathers for token position `position`: token ids are not part of
+// the workload, so they are a fixed hash of (layer, position), deterministic and spread over the
+// table as real text's ids are.
+std::uint64_t embedding_row(const Layer& layer, std::uint64_t position);
 
 }  // namespace hmasim

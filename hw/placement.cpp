@@ -104,6 +104,10 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
     p.weights[i] = {m, used[m], weight_bytes[i]};
     used[m] += bytes;
   }
+  // A layer that shares another's weights (`shares:`) reads the owner's one stored copy.
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    if (const auto owner = net.layers[i].owner) p.weights[i] = p.weights[*owner];
+  }
   for (std::size_t m = 0; m < memories.size(); ++m) {
     p.weight_bytes_per_memory[m] = used[m];
     if (used[m] > memories[m].capacity) {

@@ -16,6 +16,16 @@ const char* to_string(LayerType t) {
       return "eltwise";
     case LayerType::matmul:
       return "matmul";
+    case LayerType::linear:
+      return "linear";
+    case LayerType::softmax:
+      return "softmax";
+    case LayerType::layernorm:
+      return "layernorm";
+    case LayerType::gelu:
+      return "gelu";
+    case LayerType::embedding:
+      return "embedding";
   }
   return "?";
 }
@@ -33,7 +43,11 @@ std::string to_string(const Shape& s) {
 
 bool type_has_weights(LayerType t) {
   return t == LayerType::conv || t == LayerType::dwconv || t == LayerType::fc ||
-         t == LayerType::matmul;
+         t == LayerType::matmul || t == LayerType::linear || t == LayerType::embedding;
+}
+
+bool is_nonlinear(LayerType t) {
+  return t == LayerType::softmax || t == LayerType::layernorm || t == LayerType::gelu;
 }
 
 KernelGeometry kernel_geometry(const Layer& l) {
@@ -67,8 +81,21 @@ KernelGeometry kernel_geometry(const Layer& l) {
       g.kernels_per_group = l.n;
       g.channels = l.k;
       break;
+    case LayerType::linear:
+      // tokens x in_features times in_features x k: k kernels of in_features weights (a matmul).
+      g.kernels_per_group = l.k;
+      g.channels = in.c;
+      break;
+    case LayerType::embedding:
+      // The vocab x k table: one row per token id, a "kernel" of k weights each.
+      g.kernels_per_group = l.vocab;
+      g.channels = l.k;
+      break;
     case LayerType::pool:
     case LayerType::eltwise:
+    case LayerType::softmax:
+    case LayerType::layernorm:
+    case LayerType::gelu:
       break;
   }
   return g;

@@ -10,7 +10,21 @@
 
 namespace hmasim {
 
-enum class LayerType { conv, dwconv, fc, pool, eltwise, matmul };
+// linear: a weight matrix applied to every token (row) of the input; softmax, layernorm, gelu:
+// element-wise nonlinear functions run on the SDP; embedding: a gather of table rows.
+enum class LayerType {
+  conv,
+  dwconv,
+  fc,
+  pool,
+  eltwise,
+  matmul,
+  linear,
+  softmax,
+  layernorm,
+  gelu,
+  embedding
+};
 enum class PoolMode { max, avg };
 enum class EltwiseOp { add, mul };
 
@@ -77,6 +91,13 @@ struct Layer {
   std::uint64_t groups = 1;  // conv only; dwconv's groups are its input channels
   std::uint64_t m = 0, n = 0;
   bool rhs_weights = true;  // matmul: the k x n operand is stored weights (false: activations)
+  // matmul with rhs: activations and inputs [a, b]: b is stored n x k (its rows are the columns
+  // of the product: Q.K^T reads K as it was written); false: b is k x n (softmax.V).
+  bool transpose = false;
+  // matmul with rhs: activations: independent products over equal channel slices of a and b
+  // (attention heads); each head's slices are a.c / heads and b.c / heads wide.
+  std::uint64_t heads = 1;
+  std::uint64_t vocab = 0;  // embedding: rows of the table (k: its width)
   PoolMode pool_mode = PoolMode::max;
   bool global_pool = false;
   EltwiseOp eltwise_op = EltwiseOp::add;
@@ -90,6 +111,11 @@ struct Layer {
   std::optional<std::uint32_t> cluster_bits;  // weights take at most 2^cluster_bits values
   std::string memory;  // platform memory holding the weights ("" = the placement policy decides)
   bool shared = true;  // false: task-specific parameters (residual adapters, classifier, BN)
+  // Name of an earlier layer whose weights this one uses (ALBERT's cross-layer sharing): one
+  // stored copy, fetched at every use. Empty: the layer has weights of its own.
+  std::string shares;
+  // The task head this layer belongs to (it runs only when that task runs); empty: every task.
+  std::string task;
 
   // ---- derived (validation stage) ----
   std::size_t index = 0;     // position in the network (seeds this layer's weights)
@@ -98,15 +124,29 @@ struct Layer {
   Shape out;
   std::uint64_t macs = 0;     // multiply-accumulates per frame
   std::uint64_t weights = 0;  // stored kernel / matrix weights (what the generator produces)
-  std::uint64_t params = 0;   // weights + biases + batch-norm scale and shift
+  std::uint64_t params = 0;   // weights + biases + batch-norm scale and shift (+ layer norm's)
+  // Index of the layer whose stored weights this one uses (`shares`, followed to the layer that
+  // owns them); absent: its own. A sharing layer's weights and params are counted once, on the
+  // owner (network_stats), but `weights` still describes the kernels it computes with.
+  std::optional<std::size_t> owner;
 
-  bool has_weights() const { return weights > 0; }
+  // Whether weights are stored for this layer (generated, encoded and placed for it): false for
+  // a layer that computes with another's through `shares`.
+  bool has_weights() const { return weights > 0 && !owner; }
+  // Whether the layer computes with stored weights, its own or (`shares`) another layer's.
+  bool uses_weights() const { return weights > 0; }
+  // Two activation operands, both read from their producers' output regions (attention).
+  bool two_operand_matmul() const {
+    return type == LayerType::matmul && !rhs_weights && in.size() == 2;
+  }
   // Input shape of the (first) input.
   const Shape& input() const { return in.front(); }
 };
 
-// Layer types that own weights (and so accept sparsity, cluster_bits, memory).
+// Layer types that own weights (and so accept sparsity, cluster_bits, memory, shares).
 bool type_has_weights(LayerType t);
+// softmax, layernorm, gelu: element-wise functions the SDP evaluates at its nonlinear rate.
+bool is_nonlinear(LayerType t);
 
 // The weight arrangement of a validated layer (groups = 0 kernels for layers without weights).
 KernelGeometry kernel_geometry(const Layer& layer);

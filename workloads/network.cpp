@@ -20,11 +20,22 @@ const Layer* Network::find(const std::string& layer_name) const {
   return nullptr;
 }
 
+std::vector<std::string> network_tasks(const Network& net) {
+  std::vector<std::string> tasks;
+  for (const Layer& l : net.layers) {
+    if (!l.task.empty() && std::find(tasks.begin(), tasks.end(), l.task) == tasks.end()) {
+      tasks.push_back(l.task);
+    }
+  }
+  return tasks;
+}
+
 namespace {
 
-constexpr std::array<LayerType, 6> kTypes = {LayerType::conv,    LayerType::dwconv,
-                                             LayerType::fc,      LayerType::pool,
-                                             LayerType::eltwise, LayerType::matmul};
+constexpr std::array<LayerType, 11> kTypes = {
+    LayerType::conv,      LayerType::dwconv, LayerType::fc,       LayerType::pool,
+    LayerType::eltwise,   LayerType::matmul, LayerType::linear,   LayerType::softmax,
+    LayerType::layernorm, LayerType::gelu,   LayerType::embedding};
 
 std::vector<std::string> type_names() {
   std::vector<std::string> v;
@@ -155,9 +166,11 @@ void check_defaults_took_effect(const AllDefaults& d) {
 
 // Keys a layer of type `t` accepts (besides `source`, a note anywhere).
 std::vector<std::string> layer_keys(LayerType t) {
-  std::vector<std::string> keys = {"name", "type", "precision"};
+  std::vector<std::string> keys = {"name", "type", "precision", "task"};
   const auto props = property_keys(t);
   keys.insert(keys.end(), props.begin(), props.end());
+  // A layer norm's scale and shift may be shared too (ALBERT shares every parameter).
+  if (type_has_weights(t) || t == LayerType::layernorm) keys.push_back("shares");
   if (t == LayerType::eltwise) {
     keys.insert(keys.end(), {"inputs", "op", "pad_channels"});
     return keys;
@@ -177,9 +190,18 @@ std::vector<std::string> layer_keys(LayerType t) {
       keys.insert(keys.end(), {"mode", "r", "s", "stride", "padding", "global"});
       break;
     case LayerType::matmul:
-      keys.insert(keys.end(), {"m", "n", "k", "rhs"});
+      keys.insert(keys.end(), {"m", "n", "k", "rhs", "inputs", "transpose", "heads"});
+      break;
+    case LayerType::linear:
+      keys.push_back("k");
+      break;
+    case LayerType::embedding:
+      keys.insert(keys.end(), {"vocab", "k"});
       break;
     case LayerType::eltwise:
+    case LayerType::softmax:
+    case LayerType::layernorm:
+    case LayerType::gelu:
       break;
   }
   return keys;
@@ -213,10 +235,20 @@ std::uint64_t padding(const ConfigNode& n) {
 }
 
 void read_inputs(const ConfigNode& n, Layer& l) {
-  if (l.type == LayerType::eltwise) {
+  // A matmul of two activations names both producers: inputs: [a, b].
+  const bool pair = l.type == LayerType::matmul && n.has("inputs");
+  if (l.type == LayerType::eltwise || pair) {
     YAML::Node list = n.raw("inputs");
     if (!list.IsDefined()) {
       n.error("", "missing required key 'inputs' (a list of at least two layer names)");
+      return;
+    }
+    if (pair && n.has("input")) {
+      n.error("inputs", "give either input (one operand) or inputs: [a, b] (two), not both");
+      return;
+    }
+    if (pair && (!list.IsSequence() || list.size() != 2)) {
+      n.error("inputs", "a matmul takes exactly two inputs: [a, b] ([m x k] times [k x n])");
       return;
     }
     if (!list.IsSequence() || list.size() < 2) {
@@ -275,6 +307,26 @@ Layer parse_layer(const ConfigNode& n, AllDefaults& defaults, std::uint32_t prec
     }
   }
 
+  if (auto task = n.find<std::string>("task")) {
+    if (task->empty()) {
+      n.error("task", "expected the name of a task head (e.g. mnli); omit it for every task");
+    } else {
+      l.task = *task;
+    }
+  }
+  if (auto shares = n.find<std::string>("shares")) {
+    if (shares->empty()) {
+      n.error("shares", "expected the name of an earlier layer whose weights this one uses");
+    } else {
+      l.shares = *shares;
+    }
+    // The stored copy is the owner's: its storage properties are the owner's too.
+    for (const char* key : {"sparsity", "cluster_bits", "memory", "bias", "shared"}) {
+      if (n.has(key))
+        n.error(key, std::string("a layer that shares another's weights takes '") + key +
+                         "' from it: set it on '" + *shares + "'");
+    }
+  }
   l.precision = n.get<std::uint32_t>("precision", precision);
   if (!n.has("precision")) defaults.applied.insert("precision");
   if (n.has("precision")) {
@@ -320,17 +372,39 @@ Layer parse_layer(const ConfigNode& n, AllDefaults& defaults, std::uint32_t prec
       break;
     case LayerType::matmul:
       l.m = positive(n, "m", false);
-      l.n = positive(n, "n", true);
+      // With inputs: [a, b] the product's width follows from b (n is then a check).
+      l.n = positive(n, "n", !n.has("inputs"));
       l.k = positive(n, "k", false);
       l.rhs_weights = n.choice("rhs", {"weights", "activations"}, "weights") == "weights";
+      l.transpose = n.get<bool>("transpose", false);
+      l.heads = positive(n, "heads", false, 1);
+      if (n.has("inputs") && l.rhs_weights)
+        n.error("inputs", "inputs: [a, b] multiplies two activations: give rhs: activations");
+      for (const char* key : {"transpose", "heads"}) {
+        if (n.has(key) && !n.has("inputs"))
+          n.error(key, std::string("'") + key +
+                           "' applies to a matmul of two activations (rhs: activations, "
+                           "inputs: [a, b])");
+      }
       // m and k without a producer or h/w/c state the input (an independent GEMM, as imported).
       if (l.m && l.k && !l.declared_input && l.inputs.empty())
         l.declared_input = Shape{l.m, 1, l.k};
       if (!l.rhs_weights) {
-        for (const char* key : {"bias", "sparsity", "cluster_bits", "memory"}) {
+        for (const char* key : {"bias", "sparsity", "cluster_bits", "memory", "shares"}) {
           if (n.has(key)) n.error(key, "a matmul with rhs: activations has no weights");
         }
       }
+      break;
+    case LayerType::linear:
+      l.k = positive(n, "k", true);
+      break;
+    case LayerType::embedding:
+      l.vocab = positive(n, "vocab", true);
+      l.k = positive(n, "k", true);
+      break;
+    case LayerType::softmax:
+    case LayerType::layernorm:
+    case LayerType::gelu:
       break;
   }
 

@@ -32,6 +32,15 @@ struct Network {
   const Layer* find(const std::string& name) const;
 };
 
+// The task heads of a network (`task:` keys), in the order of their first layer; empty for a
+// single-task network. A plain run executes every layer once, every task's head included; a
+// schedule runs, for task T, the layers without a task and those of T.
+std::vector<std::string> network_tasks(const Network& net);
+// Whether `layer` runs when task `task` runs (a layer without `task:` runs for every task).
+inline bool runs_for_task(const Layer& layer, const std::string& task) {
+  return layer.task.empty() || layer.task == task;
+}
+
 // Stage one: reads the document's root into a Network whose layers carry only declared values
 // (defaults applied). Problems are diagnostics of the document; nothing is thrown.
 Network parse_network(const ConfigNode& root);

@@ -46,7 +46,7 @@ class Resolver {
   // its own error says what is wrong).
   bool sources(std::size_t i, Layer& l) {
     l.sources.clear();
-    const std::string key = l.type == LayerType::eltwise ? "inputs" : "input";
+    const std::string key = l.inputs.size() > 1 ? "inputs" : "input";
     if (l.inputs.empty()) {
       if (l.declared_input) return true;
       if (i > 0) {
@@ -153,10 +153,12 @@ class Resolver {
                  to_string(l.in.front()) + " that '" + l.inputs.front() + "' produces");
         return false;
       }
-      l.in.assign(1, *l.declared_input);
+      if (l.in.empty()) l.in.assign(1, *l.declared_input);
     }
+    if (!tasks(i, l)) return false;
     if (!map_fits(i, l.declared_input ? "h" : "", "input map's", l.in.front())) return false;
     if (!shape(i, l) || !map_fits(i, "", "output map's", l.out)) return false;
+    if (!l.shares.empty() && !share(i, l)) return false;
     const auto total = checked_add(macs_, l.macs, kMaxNetworkMacs);
     if (!total) {
       fail(i, "",
@@ -168,6 +170,102 @@ class Resolver {
     return ok;
   }
 
+  // A layer of task T reads only layers every task runs or layers of T: a task head cannot feed
+  // the backbone or another task's head.
+  bool tasks(std::size_t i, const Layer& l) {
+    for (int s : l.sources) {
+      if (s == kNetworkInput) continue;
+      const Layer& p = net_.layers[static_cast<std::size_t>(s)];
+      if (p.task.empty() || p.task == l.task) continue;
+      fail(i, l.inputs.empty() ? "" : (l.inputs.size() > 1 ? "inputs" : "input"),
+           "reads '" + p.name + "', which runs only for task '" + p.task + "'; " +
+               (l.task.empty() ? "a layer every task runs cannot read a task head (give it task: " +
+                                     p.task + ")"
+                               : "a layer of task '" + l.task + "' cannot read another task's"));
+      return false;
+    }
+    return true;
+  }
+
+  // `shares: X`: X is an earlier layer with weights of the same type and kernel geometry; this
+  // layer computes with X's stored copy (followed to the layer that owns it) and stores none.
+  bool share(std::size_t i, Layer& l) {
+    const auto it = defined_.find(l.shares);
+    if (it == defined_.end()) {
+      fail(i, "shares",
+           all_names_.count(l.shares)
+               ? "layer '" + l.shares +
+                     "' comes later in the file; a layer shares an earlier one's weights"
+               : "no layer named '" + l.shares + "' to share weights with");
+      return false;
+    }
+    if (!valid_[it->second]) return false;  // its own error says what is wrong
+    const Layer& target = net_.layers[it->second];
+    if (l.type == LayerType::layernorm) return share_norm(i, l, target, it->second);
+    if (!target.uses_weights()) {
+      fail(i, "shares",
+           "layer '" + target.name + "' (" + to_string(target.type) + ") has no weights to share");
+      return false;
+    }
+    if (target.type != l.type) {
+      fail(i, "shares",
+           "layer '" + target.name + "' is a " + to_string(target.type) + " layer; a " +
+               to_string(l.type) + " layer shares only the weights of a " + to_string(l.type) +
+               " layer");
+      return false;
+    }
+    const KernelGeometry a = kernel_geometry(target), b = kernel_geometry(l);
+    const auto describe = [](const KernelGeometry& g) {
+      return std::to_string(g.groups * g.kernels_per_group) + " kernels of " +
+             std::to_string(g.channels) + "x" + std::to_string(g.r) + "x" + std::to_string(g.s) +
+             (g.groups > 1 ? " in " + std::to_string(g.groups) + " groups" : "");
+    };
+    if (a.groups != b.groups || a.kernels_per_group != b.kernels_per_group ||
+        a.channels != b.channels || a.r != b.r || a.s != b.s) {
+      fail(i, "shares",
+           "shape mismatch: this layer's weights are " + describe(b) + ", '" + target.name +
+               "' has " + describe(a));
+      return false;
+    }
+    if (target.precision != l.precision) {
+      fail(i, "shares",
+           "'" + target.name + "' stores " + std::to_string(target.precision) +
+               "-bit weights, this layer computes at " + std::to_string(l.precision) + " bits");
+      return false;
+    }
+    const std::size_t owner = target.owner.value_or(it->second);
+    const Layer& o = net_.layers[owner];
+    l.owner = owner;
+    l.bias = o.bias;
+    l.sparsity = o.sparsity;
+    l.cluster_bits = o.cluster_bits;
+    l.memory = o.memory;
+    l.shared = o.shared;
+    l.params = 0;  // stored once, counted on the owner
+    return true;
+  }
+
+  // A layer norm shares another layer norm's scale and shift over the same channels.
+  bool share_norm(std::size_t i, Layer& l, const Layer& target, std::size_t index) {
+    if (target.type != LayerType::layernorm) {
+      fail(i, "shares",
+           "layer '" + target.name + "' is a " + to_string(target.type) +
+               " layer; a layernorm shares only another layernorm's parameters");
+      return false;
+    }
+    if (target.out.c != l.out.c) {
+      fail(i, "shares",
+           "shape mismatch: this layer normalises " + std::to_string(l.out.c) + " channels, '" +
+               target.name + "' " + std::to_string(target.out.c));
+      return false;
+    }
+    const std::size_t owner = target.owner.value_or(index);
+    l.owner = owner;
+    l.shared = net_.layers[owner].shared;
+    l.params = 0;
+    return true;
+  }
+
   // Stage one guarantees these for parsed files; structs built in code get the same checks.
   bool declared_values(std::size_t i, const Layer& l) {
     const bool windowed = l.type == LayerType::conv || l.type == LayerType::dwconv ||
@@ -177,12 +275,21 @@ class Resolver {
       return false;
     }
     if ((l.type == LayerType::conv && (l.k == 0 || l.groups == 0)) ||
-        (l.type == LayerType::fc && l.k == 0) || (l.type == LayerType::matmul && l.n == 0)) {
+        ((l.type == LayerType::fc || l.type == LayerType::linear) && l.k == 0) ||
+        (l.type == LayerType::matmul && l.n == 0 && l.inputs.size() != 2)) {
       fail(i, l.type == LayerType::matmul ? "n" : "k", "must be a positive integer");
       return false;
     }
     if (l.type == LayerType::eltwise && l.inputs.size() < 2) {
       fail(i, "inputs", "an eltwise layer needs at least two inputs");
+      return false;
+    }
+    if (l.type == LayerType::embedding && (l.vocab == 0 || l.k == 0)) {
+      fail(i, "vocab", "an embedding needs a positive vocab and k");
+      return false;
+    }
+    if (l.heads == 0) {
+      fail(i, "heads", "must be a positive integer");
       return false;
     }
     return true;
@@ -272,36 +379,135 @@ class Resolver {
         l.out = in;
         out_c = in.c;
         break;
-      case LayerType::matmul: {
-        // The input is the [m x k] operand: h*w rows (tokens) of c features.
-        const std::uint64_t rows = in.h * in.w;
-        if (l.m && l.m != rows) {
-          fail(i, "m",
-               "m=" + std::to_string(l.m) + " but the input " + to_string(in) + " has " +
-                   std::to_string(rows) + " rows (h*w)");
-          return false;
+      case LayerType::matmul:
+        if (l.two_operand_matmul()) {
+          if (!activation_product(i, l)) return false;
+          out_c = l.n;
+          break;
+        } else {
+          // The input is the [m x k] operand: h*w rows (tokens) of c features.
+          const std::uint64_t rows = in.h * in.w;
+          if (l.m && l.m != rows) {
+            fail(i, "m",
+                 "m=" + std::to_string(l.m) + " but the input " + to_string(in) + " has " +
+                     std::to_string(rows) + " rows (h*w)");
+            return false;
+          }
+          if (l.k && l.k != in.c) {
+            fail(i, "k",
+                 "k=" + std::to_string(l.k) + " but the input " + to_string(in) + " has " +
+                     std::to_string(in.c) + " columns (c)");
+            return false;
+          }
+          l.m = rows;
+          l.k = in.c;
+          l.out = {in.h, in.w, 0};
+          out_c = l.n;
+          if (!product(i, "n", "MACs", {l.m, l.n, l.k}, kMaxLayerMacs, l.macs)) return false;
+          l.weights = 0;
+          if (l.rhs_weights &&
+              !product(i, "n", "weights", {l.k, l.n}, kMaxLayerWeights, l.weights)) {
+            return false;
+          }
+          break;
         }
-        if (l.k && l.k != in.c) {
-          fail(i, "k",
-               "k=" + std::to_string(l.k) + " but the input " + to_string(in) + " has " +
-                   std::to_string(in.c) + " columns (c)");
-          return false;
-        }
-        l.m = rows;
-        l.k = in.c;
+      case LayerType::linear:
+        // Every token (h*w rows) times the c x k weight matrix.
         l.out = {in.h, in.w, 0};
-        out_c = l.n;
-        if (!product(i, "n", "MACs", {l.m, l.n, l.k}, kMaxLayerMacs, l.macs)) return false;
-        l.weights = 0;
-        if (l.rhs_weights && !product(i, "n", "weights", {l.k, l.n}, kMaxLayerWeights, l.weights)) {
+        out_c = l.k;
+        if (!product(i, "k", "weights", {in.c, l.k}, kMaxLayerWeights, l.weights) ||
+            !product(i, "k", "MACs", {in.h, in.w, l.weights}, kMaxLayerMacs, l.macs)) {
           return false;
         }
         break;
-      }
+      case LayerType::softmax:
+      case LayerType::layernorm:
+      case LayerType::gelu:
+        l.out = in;
+        out_c = in.c;
+        break;
+      case LayerType::embedding:
+        if (in.c != 1) {
+          fail(i, l.declared_input ? "c" : "",
+               "an embedding reads one token id per position: its input must have c = 1, not " +
+                   to_string(in));
+          return false;
+        }
+        l.out = {in.h, in.w, 0};
+        out_c = l.k;
+        if (!product(i, "vocab", "weights", {l.vocab, l.k}, kMaxLayerWeights, l.weights)) {
+          return false;
+        }
+        break;
     }
     l.out.c = out_c;
-    l.params = l.weights + (l.bias ? out_c : 0) + (l.batchnorm ? 2 * out_c : 0);
+    // A layer norm's scale and shift are parameters like a batch norm's (not stored weights).
+    l.params = l.weights + (l.bias ? out_c : 0) + (l.batchnorm ? 2 * out_c : 0) +
+               (l.type == LayerType::layernorm ? 2 * out_c : 0);
     return true;
+  }
+
+  // [m x k] times [k x n] of two activations, per head: a is h x w x (heads * kh) with m = h*w;
+  // b is n x (heads * kh) with transpose (Q.K^T: its rows are the product's columns) or
+  // kh x (heads * nh) without (softmax.V). The output is h x w x (heads * nh).
+  bool activation_product(std::size_t i, Layer& l) {
+    const Shape& a = l.in[0];
+    const Shape& b = l.in[1];
+    const std::uint64_t heads = l.heads;
+    const std::string names =
+        "'" + l.inputs[0] + "' is " + to_string(a) + ", '" + l.inputs[1] + "' is " + to_string(b);
+    if (a.c % heads != 0 || b.c % heads != 0) {
+      fail(i, "heads",
+           "heads=" + std::to_string(heads) + " must divide both operands' channels (" + names +
+               ")");
+      return false;
+    }
+    const std::uint64_t kh = a.c / heads;
+    const std::uint64_t b_rows = b.h * b.w;
+    std::uint64_t nh = 0;
+    if (l.transpose) {
+      if (b.c != a.c) {
+        fail(i, "inputs",
+             "transpose: true multiplies a by b^T: both need the same channels (" + names + ")");
+        return false;
+      }
+      nh = b_rows;
+    } else {
+      if (b_rows != kh) {
+        fail(i, "inputs",
+             "b must have as many rows (h*w = " + std::to_string(b_rows) +
+                 ") as a has channels per head (" + std::to_string(kh) + "): " + names +
+                 (b.c == a.c ? " (for a times b^T give transpose: true)" : ""));
+        return false;
+      }
+      nh = b.c / heads;
+    }
+    const std::uint64_t rows = a.h * a.w;
+    if (l.m && l.m != rows) {
+      fail(i, "m",
+           "m=" + std::to_string(l.m) + " but '" + l.inputs[0] + "' has " + std::to_string(rows) +
+               " rows (h*w)");
+      return false;
+    }
+    if (l.k && l.k != a.c) {
+      fail(i, "k",
+           "k=" + std::to_string(l.k) + " but '" + l.inputs[0] + "' has " + std::to_string(a.c) +
+               " columns (c)");
+      return false;
+    }
+    const std::uint64_t n = heads * nh;
+    if (l.n && l.n != n) {
+      fail(i, "n",
+           "n=" + std::to_string(l.n) + " but the product has " + std::to_string(n) + " columns (" +
+               std::to_string(heads) + " heads x " + std::to_string(nh) + ")");
+      return false;
+    }
+    l.m = rows;
+    l.k = a.c;
+    l.n = n;
+    l.out = {a.h, a.w, 0};
+    l.weights = 0;
+    return product(i, "inputs", "MACs", {rows, nh, a.c}, kMaxLayerMacs, l.macs);
   }
 
   Network& net_;

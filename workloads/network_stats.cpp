@@ -12,17 +12,29 @@ std::uint64_t dense_weight_bytes(const Layer& layer) {
   return layer.weights * element_bytes(layer.precision);
 }
 
-NetworkStats network_stats(const Network& net) {
+namespace {
+NetworkStats stats_of(const Network& net, const std::string* task) {
   NetworkStats s;
   for (const Layer& l : net.layers) {
+    if (task && !runs_for_task(l, *task)) continue;
     ++s.layers;
     s.macs += l.macs;
-    s.weights += l.weights;
-    s.params += l.params;
+    s.params += l.params;  // 0 for a layer that shares another's weights
     if (!l.shared) s.task_specific_params += l.params;
+    if (l.owner) continue;  // its weights are the owner's, counted there
+    s.weights += l.weights;
     s.weight_bytes += dense_weight_bytes(l);
   }
   return s;
+}
+}  // namespace
+
+NetworkStats network_stats(const Network& net) {
+  return stats_of(net, nullptr);
+}
+
+NetworkStats network_stats(const Network& net, const std::string& task) {
+  return stats_of(net, &task);
 }
 
 namespace {
@@ -57,7 +69,11 @@ std::string layer_table(const Network& net) {
                   l.index, l.name.c_str(), to_string(l.type), in.c_str(), to_string(l.out).c_str(),
                   static_cast<unsigned long long>(l.macs),
                   static_cast<unsigned long long>(l.weights),
-                  static_cast<unsigned long long>(l.params), l.shared ? "" : "  task-specific");
+                  static_cast<unsigned long long>(l.params),
+                  (std::string(l.shared ? "" : "  task-specific") +
+                   (l.shares.empty() ? "" : "  shares " + l.shares) +
+                   (l.task.empty() ? "" : "  task " + l.task))
+                      .c_str());
     out += line;
   }
   return out;

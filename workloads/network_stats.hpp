@@ -4,7 +4,9 @@
 //   are not MACs (torchvision and fvcore count the same way: ResNet-50 = 4.09 G).
 // - weights: stored kernel / matrix elements (what the weight generator produces and the memories
 //   hold); params: weights + biases + batch-norm scale and shift (2 per channel; running
-//   statistics are buffers, not parameters, as in PyTorch's parameter count).
+//   statistics are buffers, not parameters, as in PyTorch's parameter count), plus a layer
+//   norm's scale and shift. Weights a layer uses through `shares:` are counted once, on their
+//   owner (ALBERT's 12 layers count one set).
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,8 @@ std::uint64_t element_bytes(std::uint32_t precision);
 std::uint64_t dense_weight_bytes(const Layer& layer);
 
 NetworkStats network_stats(const Network& net);
+// The same over the layers that run for `task` (the backbone and that task's head).
+NetworkStats network_stats(const Network& net, const std::string& task);
 
 // "72 layers, 4.089 GMAC, 25.557 M params, 25.503 MB of weights" (task-specific params if any)
 std::string summary_line(const NetworkStats& s);

@@ -20,8 +20,12 @@ std::uint64_t Sdp::outputs(const TileJob& job) const {
 }
 
 ComputeUnit::Work Sdp::plan(const TileJob& job) {
-  return {Cycles(std::max<std::uint64_t>(1, ceil_div(outputs(job), config().outputs_per_cycle))),
-          0};
+  // Softmax, layer norm and GELU go through the SDP's function unit (NVDLA's LUT) at its own
+  // element rate; element-wise operations and gathered rows at the output rate.
+  const Layer* l = job.program->layer;
+  const std::uint32_t per_cycle = l && is_nonlinear(l->type) ? config().nonlinear_elements_per_cycle
+                                                             : config().outputs_per_cycle;
+  return {Cycles(std::max<std::uint64_t>(1, ceil_div(outputs(job), per_cycle))), 0};
 }
 
 void Sdp::charge(const TileJob& job, Time begin, Time end) {

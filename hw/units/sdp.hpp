@@ -1,7 +1,8 @@
 // The single-point data processor (SDP): bias, batch norm, activation and element-wise operations
 // on the output path. It drains the convolution core's outputs at `post.outputs_per_cycle` (the
 // slower of the two sets a tile's pace) and runs element-wise layers on its own, reading both
-// inputs from the CBUF. Energy per output it produces.
+// inputs from the CBUF, and nonlinear layers (softmax, layernorm, gelu) at
+// `post.nonlinear_elements_per_cycle`. Energy per output it produces.
 #pragma once
 
 #include "hw/units/post_unit.hpp"

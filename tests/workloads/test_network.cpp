@@ -190,8 +190,9 @@ TEST(networkFormat, ValueErrorsAndUnknownKeysAllAtOnce) {
   EXPECT_CONTAINS(e, "net.yaml:6:30: layers[0].k: must be a positive integer");
   EXPECT_CONTAINS(e,
                   "net.yaml:6:46: layers[0].strid: unknown key 'strid' for a conv layer (expected "
-                  "one of: name, type, precision, batchnorm, shared, bias, sparsity, cluster_bits, "
-                  "memory, input, h, w, c, k, r, s, stride, padding, groups)");
+                  "one of: name, type, precision, task, batchnorm, shared, bias, sparsity, "
+                  "cluster_bits, memory, shares, input, h, w, c, k, r, s, stride, padding, "
+                  "groups)");
   EXPECT_CONTAINS(
       e, "layers[1].type: 'convolution' is not one of: conv, dwconv, fc, pool, eltwise, matmul");
   EXPECT_CONTAINS(e, "layers[2].r: a global pool covers the whole input");
