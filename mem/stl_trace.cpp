@@ -1,5 +1,6 @@
 #include "mem/stl_trace.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -45,12 +46,12 @@ Number parse_u64(const char*& p, unsigned base, std::uint64_t& out) {
     return -1;
   };
   if (digit(*p) < 0) return Number::missing;
-  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t v = 0;
   bool overflow = false;
   for (int d; (d = digit(*p)) >= 0; ++p) {
-    if (v > (kMax - static_cast<std::uint64_t>(d)) / base) overflow = true;
-    v = v * base + static_cast<std::uint64_t>(d);
+    // v * base + d past 2^64 - 1 (checked without a division per digit)
+    overflow |= __builtin_mul_overflow(v, std::uint64_t{base}, &v);
+    overflow |= __builtin_add_overflow(v, static_cast<std::uint64_t>(d), &v);
   }
   if (overflow) return Number::too_large;
   out = v;
@@ -73,7 +74,7 @@ std::string hex(std::uint64_t v) {
 }  // namespace
 
 StlTraceReader::StlTraceReader(std::istream& in, std::string name, std::uint32_t default_length)
-    : in_(in), name_(std::move(name)), default_length_(default_length) {
+    : in_(in), name_(std::move(name)), default_length_(default_length), chunk_(kChunkBytes) {
   if (default_length == 0 || default_length > kMaxTraceRequestBytes) {
     throw std::invalid_argument("StlTraceReader: the default length must be 1 B .. 1 MiB");
   }
@@ -89,31 +90,52 @@ void StlTraceReader::fail_input(const std::string& why) const {
   throw TraceError(name_ + ":" + std::to_string(line_) + ": " + why);
 }
 
+bool StlTraceReader::fill() {
+  if (at_end_) return false;
+  std::streambuf* buf = in_.rdbuf();
+  const std::streamsize n =
+      buf ? buf->sgetn(chunk_.data(), static_cast<std::streamsize>(chunk_.size())) : 0;
+  pos_ = 0;
+  end_ = n > 0 ? static_cast<std::size_t>(n) : 0;
+  at_end_ = end_ == 0;
+  return !at_end_;
+}
+
 bool StlTraceReader::read_line() {
   text_.clear();
-  std::streambuf* buf = in_.rdbuf();
-  if (buf == nullptr) return false;
   bool any = false;
   std::string read_error;
-  // Byte by byte from the stream buffer (inline while it holds data): the line length stays
-  // bounded, which std::getline cannot promise on input without newlines.
+  // A chunk at a time from the stream buffer, cut at newlines: the line length stays bounded,
+  // which std::getline cannot promise on input without newlines. The checks see the bytes in
+  // order, as a byte-by-byte reader would: the first NUL, or the first byte past the longest line.
   try {
     for (;;) {
-      const int c = buf->sbumpc();
-      if (c == std::char_traits<char>::eof()) break;
+      if (pos_ == end_ && !fill()) break;
       if (!any) ++line_;
       any = true;
-      if (c == '\n') return true;
-      if (c == '\0') {
-        fail_input("NUL byte at column " + std::to_string(text_.size() + 1) +
+      const char* start = chunk_.data() + pos_;
+      const std::size_t available = end_ - pos_;
+      const char* newline = static_cast<const char*>(std::memchr(start, '\n', available));
+      const std::size_t n = newline ? static_cast<std::size_t>(newline - start) : available;
+      const std::size_t room = kMaxTraceLineBytes - text_.size();
+      if (const void* nul = std::memchr(start, '\0', std::min(n, room + 1))) {
+        fail_input("NUL byte at column " +
+                   std::to_string(text_.size() +
+                                  static_cast<std::size_t>(static_cast<const char*>(nul) - start) +
+                                  1) +
                    ": a trace is text (is this a binary file?)");
       }
-      if (text_.size() == kMaxTraceLineBytes) {
+      if (n > room) {
         fail_input("line " + std::to_string(line_) + " is longer than " +
                    std::to_string(kMaxTraceLineBytes) +
                    " bytes, the longest a request line can be (is this a binary file?)");
       }
-      text_.push_back(static_cast<char>(c));
+      text_.append(start, n);
+      pos_ += n;
+      if (newline) {
+        ++pos_;
+        return true;
+      }
     }
   } catch (const std::ios_base::failure& e) {
     // libstdc++'s filebuf throws on read(2) errors (EISDIR, EIO): not the end of the trace.
@@ -128,9 +150,10 @@ bool StlTraceReader::read_line() {
 
 bool StlTraceReader::next(TraceRequest& out) {
   while (read_line()) {
-    // Comments end the line: cut in place (the original text is kept for error messages).
-    body_.assign(text_, 0, text_.find('#'));
-    const char* p = body_.c_str();
+    // Comments end the line: a copy without it (the original text is kept for error messages).
+    const std::size_t comment = text_.find('#');
+    if (comment != std::string::npos) body_.assign(text_, 0, comment);
+    const char* p = comment == std::string::npos ? text_.c_str() : body_.c_str();
     skip_spaces(p);
     if (*p == '\0') continue;
 

@@ -58,6 +58,9 @@ class StlTraceReader {
   [[noreturn]] void fail_input(const std::string& why) const;
   // Reads the next line into text_ (without its '\n'); false at end of input.
   bool read_line();
+  // Reads the next chunk of input into chunk_; false at end of input.
+  bool fill();
+  static constexpr std::size_t kChunkBytes = 64 * 1024;
   std::istream& in_;
   std::string name_;
   std::uint32_t default_length_;
@@ -65,6 +68,10 @@ class StlTraceReader {
   std::uint64_t last_cycle_ = 0;
   std::string text_;
   std::string body_;
+  std::vector<char> chunk_;  // input read ahead; [pos_, end_) not yet consumed
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+  bool at_end_ = false;
 };
 
 }  // namespace hmasim

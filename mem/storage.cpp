@@ -10,6 +10,13 @@ namespace {
 inline std::size_t slot_of(std::uint64_t key, std::size_t mask) {
   return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
 }
+
+bool sparse_storage_all_zero(const std::uint8_t* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] != 0) return false;
+  }
+  return true;
+}
 }  // namespace
 
 std::uint8_t* SparseStorage::find(std::uint64_t page) const {
@@ -77,7 +84,13 @@ void SparseStorage::write(std::uint64_t address, const std::uint8_t* src, std::s
   while (length > 0) {
     const std::size_t offset = address % kPageBytes;
     const std::size_t n = std::min(length, kPageBytes - offset);
-    std::memcpy(find_or_create(address / kPageBytes) + offset, src, n);
+    if (std::uint8_t* page = find(address / kPageBytes)) {
+      std::memcpy(page + offset, src, n);
+    } else if (!sparse_storage_all_zero(src, n)) {
+      // Zeros into a page never written change nothing: it reads as zero already. (Timing-only
+      // traffic writes zeros: a random trace over gigabytes must not allocate a page per write.)
+      std::memcpy(find_or_create(address / kPageBytes) + offset, src, n);
+    }
     address += n;
     src += n;
     length -= n;

@@ -28,9 +28,9 @@ class Storage {
   virtual bool holds_data() const = 0;
 };
 
-// Pages of 1 KiB allocated on first write; bytes never written read as zero. Pages come from
-// zeroed slabs and are found through an open-addressing table: random traffic over gigabytes of
-// address space must cost a hash probe, not an allocation and a page fault per access.
+// Pages of 1 KiB allocated on the first write of a non-zero byte; bytes never written read as zero.
+// Pages come from zeroed slabs and are found through an open-addressing table: random traffic over
+// gigabytes of address space must cost a hash probe, not an allocation and a page fault per access.
 class SparseStorage final : public Storage {
  public:
   static constexpr std::size_t kPageBytes = 1024;

@@ -135,6 +135,11 @@ class Lpddr4 final : public MemoryTarget {
 
   Lpddr4Config config_;
   Lpddr4Energy energy_;
+  struct Touched {
+    std::uint32_t channel, bank, index;  // index: into channel_bursts_
+  };
+  std::vector<Touched> touched_;     // scratch: the channel/bank pairs a request touches
+  std::vector<Location> locations_;  // scratch: where each burst of a request goes
   std::vector<Lpddr4Channel> channels_;
   // Per channel: the last request that called begin_request on it.
   std::vector<std::uint64_t> channel_request_;

@@ -57,19 +57,19 @@ std::uint32_t Lpddr4::admit(tlm::tlm_generic_payload* trans, tlm::tlm_command co
   const std::uint64_t first = address & ~(burst - 1);
   const std::uint64_t last = (address + length - 1) & ~(burst - 1);
   const bool write = command == tlm::TLM_WRITE_COMMAND;
-  // Bursts per (channel, bank), for the admission rule.
-  std::fill(channel_bursts_.begin(), channel_bursts_.end(), 0);
+  // Bursts per (channel, bank), for the admission rule, and the (channel, bank) pairs touched.
+  touched_.clear();
+  locations_.clear();
   for (std::uint64_t a = first;; a += burst) {
     const Location l = locate(a);
-    ++channel_bursts_[std::size_t{l.channel} * config_.banks + l.bank];
+    locations_.push_back(l);
+    const std::uint32_t cb = l.channel * config_.banks + l.bank;
+    if (channel_bursts_[cb]++ == 0) touched_.push_back({l.channel, l.bank, cb});
     if (a == last) break;
   }
   const auto has_room = [&] {
-    for (std::uint32_t c = 0; c < config_.channels; ++c) {
-      for (std::uint32_t b = 0; b < config_.banks; ++b) {
-        const std::uint32_t n = channel_bursts_[std::size_t{c} * config_.banks + b];
-        if (n > 0 && !controllers_[c]->has_room(b, n)) return false;
-      }
+    for (const Touched& t : touched_) {
+      if (!controllers_[t.channel]->has_room(t.bank, channel_bursts_[t.index])) return false;
     }
     return true;
   };
@@ -86,6 +86,7 @@ std::uint32_t Lpddr4::admit(tlm::tlm_generic_payload* trans, tlm::tlm_command co
     next_command_[ch] = controllers_[ch]->advance(Lpddr4ChannelController::kNever, completions_, 1);
     collect(ch);
   }
+  for (const Touched& t : touched_) channel_bursts_[t.index] = 0;  // all zero between requests
   // Catch the other channels up to the acceptance (commands before it are final).
   if (accepted > arrival) advance_all(accepted);
 
@@ -104,11 +105,11 @@ std::uint32_t Lpddr4::admit(tlm::tlm_generic_payload* trans, tlm::tlm_command co
   f.accepted = accepted;
   f.done = accepted;
   f.seq = ++sequence_;
-  std::uint32_t n = 0;
-  Location here = locate(first);
-  for (std::uint64_t a = first;; a += burst) {
-    const bool final_burst = a == last;
-    const Location next = final_burst ? here : locate(a + burst);
+  const std::size_t n = locations_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool final_burst = i + 1 == n;
+    const Location here = locations_[i];
+    const Location next = final_burst ? here : locations_[i + 1];
     BufferedBurst b;
     b.seq = f.seq;
     b.request = slot;
@@ -119,12 +120,9 @@ std::uint32_t Lpddr4::admit(tlm::tlm_generic_payload* trans, tlm::tlm_command co
     b.arrival = accepted;
     controllers_[here.channel]->push(here.bank, b);
     next_command_[here.channel] = min(next_command_[here.channel], accepted);
-    ++n;
     mutable_stats().busy_cycles += config_.burst_cycles().value();
-    if (final_burst) break;
-    here = next;
   }
-  f.bursts_left = n;
+  f.bursts_left = static_cast<std::uint32_t>(n);
   if (trans) response_queue_.push_back(slot);
   return slot;
 }

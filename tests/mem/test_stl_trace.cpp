@@ -93,6 +93,23 @@ TEST(StlTrace, BinaryInputIsAnErrorNotTheEndOfTheTrace) {
   const std::string blob(kMaxTraceLineBytes + 1, 'x');
   EXPECT_NE(error_of("0: read 0x0\n" + blob).find("t.stl:2: line 2 is longer than 2101248 bytes"),
             std::string::npos);
+  // The reader takes its input a chunk at a time: checks and line numbers hold across chunks
+  // (a NUL far into a line, lines on both sides of a chunk boundary).
+  const std::string comment = "# " + std::string(100000, 'c') + "\n";
+  EXPECT_NE(error_of(comment + "0: read 0x40" + std::string(1, '\0') + "\n")
+                .find("t.stl:2: NUL byte at column 13"),
+            std::string::npos);
+  EXPECT_NE(error_of("# " + std::string(70000, 'c') + std::string(1, '\0') + "\n")
+                .find("t.stl:1: NUL byte at column 70003"),
+            std::string::npos);
+  std::string many;
+  for (int i = 0; i < 20000; ++i)
+    many += std::to_string(i) + ": read 0x" + std::to_string(i) + "0\n";
+  const auto requests = read_all(many);  // about 330 KB: several chunks
+  ASSERT_EQ(requests.size(), 20000u);
+  EXPECT_EQ(requests.back().cycle, 19999u);
+  EXPECT_EQ(requests.back().address, 0x199990u);
+  EXPECT_EQ(requests.back().line, 20000);
   // Quoted text is escaped and cut: junk must not flood the terminal.
   const std::string junk = error_of("\x01" + std::string(500, 'z') + "\n");
   EXPECT_NE(junk.find("got '\\x01zzz"), std::string::npos) << junk;

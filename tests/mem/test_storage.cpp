@@ -42,6 +42,35 @@ TEST(SparseStorage, MatchesAReferenceUnderRandomTraffic) {
   EXPECT_EQ(byte, 0);
 }
 
+// Zeros written where nothing was are not stored (the page reads as zero anyway); zeros written
+// over stored bytes replace them, also when the write spans a stored and an unstored page.
+TEST(SparseStorage, ZerosAllocateNothingButOverwriteStoredBytes) {
+  SparseStorage s;
+  const std::size_t page = SparseStorage::kPageBytes;
+  std::vector<std::uint8_t> zeros(3 * page, 0);
+  s.write(5 * page + 7, zeros.data(), zeros.size());
+  EXPECT_EQ(s.resident().value(), 0u);
+
+  std::vector<std::uint8_t> ones(16, 0xFF);
+  s.write(2 * page - 8, ones.data(), ones.size());  // bytes in pages 1 and 2
+  ASSERT_EQ(s.resident().value(), 2 * page);
+  s.write(2 * page - 4, zeros.data(), page + 8);  // over both, into unstored page 3
+  EXPECT_EQ(s.resident().value(), 2 * page);
+  std::vector<std::uint8_t> back(16, 0x11);
+  s.read(2 * page - 8, back.data(), back.size());
+  const std::vector<std::uint8_t> expected = {0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0,
+                                              0,    0,    0,    0,    0, 0, 0, 0};
+  EXPECT_EQ(back, expected);
+
+  // A non-zero byte among zeros is stored.
+  zeros[page / 2] = 0x42;
+  s.write(10 * page, zeros.data(), page);
+  EXPECT_EQ(s.resident().value(), 3 * page);
+  std::uint8_t byte = 0;
+  s.read(10 * page + page / 2, &byte, 1);
+  EXPECT_EQ(byte, 0x42);
+}
+
 TEST(NoStorage, ReadsZerosKeepsNothing) {
   NoStorage s;
   std::vector<std::uint8_t> data(100, 7);

@@ -1,14 +1,9 @@
 #include "mem/lpddr4/controller/channel_controller.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace hmasim {
-
-namespace {
-bool earlier(Cycles a, std::uint64_t seq_a, Cycles b, std::uint64_t seq_b) {
-  return a < b || (a == b && seq_a < seq_b);
-}
-}  // namespace
 
 Lpddr4ChannelController::Lpddr4ChannelController(const Lpddr4Config& config,
                                                  const Lpddr4Energy& energy,
@@ -27,12 +22,11 @@ Lpddr4ChannelController::Lpddr4ChannelController(const Lpddr4Config& config,
       wr_end_(Lpddr4Distances::write_data_end(t_, bl2_)),
       buffer_(config.controller.buffer, config.banks, config.controller.buffer_depth),
       scheduler_(make_scheduler(config.controller.scheduler)),
+      uses_direction_(scheduler_->uses_direction()),
       page_(make_page_policy(config.page_policy)),
       refresh_(make_refresh_policy(config)),
       banks_(config.banks),
-      local_(config.banks) {
-  for (Proposal& l : local_) l.at = kUnknown;
-}
+      keys_(config.banks) {}
 
 // ---------------------------------------------------------------------------------------------
 // Proposals: each bank's next command at its earliest legal cycle
@@ -50,49 +44,30 @@ Cycles Lpddr4ChannelController::pre_constraints(Cycles t) const {
   return t;
 }
 
-const Lpddr4ChannelController::Proposal& Lpddr4ChannelController::bank_proposal(unsigned b) const {
+void Lpddr4ChannelController::bank_proposal(unsigned b) const {
   // The bank's own part of its proposal (command, burst, earliest cycle by the bank's timing),
   // kept until the bank's queue or state changes; the channel's part is added per step.
-  Proposal& p = local_[b];
-  if (p.at != kUnknown) return p;
   const Bank& bank = banks_[b];
   const auto& q = buffer_.queue(b);
-  p = Proposal{};
-  p.bank = b;
-  p.entry = scheduler_->pick(q, {bank.open, bank.row, last_write_});
-  const BufferedBurst& e = q[p.entry];
-  p.seq = e.seq;
+  if (q.empty()) {  // nothing to propose: never chosen
+    keys_[b] = LocalKey{kNever, ~std::uint64_t{0}, 0, Lpddr4Command::ACT};
+    return;
+  }
+  const std::size_t entry = scheduler_->pick(q, BankView{bank.open, bank.row, last_write_});
+  const BufferedBurst& e = q[entry];
+  Lpddr4Command command;
+  Cycles at;
   if (bank.open && bank.row == e.row) {
-    p.command = e.write ? Lpddr4Command::WR : Lpddr4Command::RD;
-    p.at = max(e.arrival, bank.col_ok);
+    command = e.write ? Lpddr4Command::WR : Lpddr4Command::RD;
+    at = max(e.arrival, bank.col_ok);
   } else if (bank.open) {
-    p.command = Lpddr4Command::PRE;
-    p.at = max(e.arrival, bank.pre_ok);
+    command = Lpddr4Command::PRE;
+    at = max(e.arrival, bank.pre_ok);
   } else {
-    p.command = Lpddr4Command::ACT;
-    p.at = max(e.arrival, bank.act_ok);
+    command = Lpddr4Command::ACT;
+    at = max(e.arrival, bank.act_ok);
   }
-  return p;
-}
-
-Lpddr4ChannelController::Proposal Lpddr4ChannelController::propose_bank(
-    unsigned b, const ChannelMinimum& m) const {
-  Proposal p = bank_proposal(b);
-  switch (p.command) {
-    case Lpddr4Command::RD:
-      p.at = max(p.at, m.rd);
-      break;
-    case Lpddr4Command::WR:
-      p.at = max(p.at, m.wr);
-      break;
-    case Lpddr4Command::PRE:
-      p.at = max(p.at, m.pre);
-      break;
-    default:
-      p.at = max(p.at, m.act);
-      break;
-  }
-  return p;
+  keys_[b] = LocalKey{at, e.seq, static_cast<std::uint32_t>(entry), command};
 }
 
 Lpddr4ChannelController::ChannelMinimum Lpddr4ChannelController::channel_minimum() const {
@@ -149,9 +124,63 @@ Lpddr4ChannelController::Proposal Lpddr4ChannelController::propose_refresh() con
   return p;
 }
 
-bool Lpddr4ChannelController::blocked(unsigned bank) const {
-  const int rb = refresh_->bank();
-  return rb == RefreshPolicyIf::kAllBanks || static_cast<unsigned>(rb) == bank;
+const Lpddr4ChannelController::Proposal& Lpddr4ChannelController::select(Cycles horizon) {
+  if (best_valid_) return best_;
+  const Cycles due = refresh_->due();
+  const ChannelMinimum m = channel_minimum();
+  // The channel's minimum by the proposal's command (a bank proposes ACT, PRE, RD or WR).
+  static_assert(
+      static_cast<int>(Lpddr4Command::ACT) == 0 && static_cast<int>(Lpddr4Command::PRE) == 1 &&
+          static_cast<int>(Lpddr4Command::RD) == 3 && static_cast<int>(Lpddr4Command::WR) == 4,
+      "channel_min is indexed by the command");
+  const std::array<std::uint64_t, 5> channel_min = {m.act.value(), m.pre.value(), m.act.value(),
+                                                    m.rd.value(), m.wr.value()};
+  const int refresh_bank = refresh_->bank();
+  const bool all_banks = refresh_bank == RefreshPolicyIf::kAllBanks;
+  const std::uint64_t due_at = due.value();
+  unsigned chosen = ~0u;
+  std::uint64_t chosen_at = kNever.value();
+  std::uint64_t chosen_seq = ~std::uint64_t{0};
+  const unsigned banks = static_cast<unsigned>(keys_.size());
+  // Branch-free over banks (which bank wins is data, and mispredicts cost more than the
+  // comparisons): the earliest, the oldest on ties, skipping banks a due refresh holds.
+  // Stale keys first, so the scan itself makes no call and keeps its state in registers. A bank
+  // with no waiting burst proposes nothing (at = kNever, never chosen).
+  for (unsigned b = 0; b < banks; ++b) {
+    if (keys_[b].at == kUnknown) bank_proposal(b);
+  }
+  const LocalKey* keys = keys_.data();
+  for (unsigned b = 0; b < banks; ++b) {
+    const LocalKey& k = keys[b];
+    const std::uint64_t at =
+        std::max(k.at.value(), channel_min[static_cast<std::size_t>(k.command)]);
+    // From its due cycle on, a refresh holds the banks it takes.
+    const bool held = (at >= due_at) & (all_banks | (static_cast<unsigned>(refresh_bank) == b));
+    const bool take = (!held) & ((at < chosen_at) | ((at == chosen_at) & (k.seq < chosen_seq)));
+    chosen = take ? b : chosen;
+    chosen_at = take ? at : chosen_at;
+    chosen_seq = take ? k.seq : chosen_seq;
+  }
+  best_ = Proposal{};
+  if (chosen != ~0u) {
+    const LocalKey& k = keys_[chosen];
+    best_.command = k.command;
+    best_.bank = chosen;
+    best_.entry = k.entry;
+    best_.seq = k.seq;
+  }
+  best_.at = Cycles(chosen_at);
+  // Refreshes are issued while bursts wait, or up to a known horizon (a refresh proposal is
+  // never before its due cycle).
+  if ((!buffer_.empty() || horizon < kNever) && due <= best_.at) {
+    const Proposal r = propose_refresh();
+    if (r.at <= best_.at) best_ = r;
+  }
+  // Nothing that select() reads changes until issue(), push() or power_on(); the auto-precharges
+  // that advance() flushes after its last choice lie before bus_free_, so they no longer bound a
+  // PREA. With no burst waiting, the refresh choice depends on the horizon: not kept.
+  best_valid_ = !buffer_.empty();
+  return best_;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,22 +191,7 @@ Cycles Lpddr4ChannelController::advance(Cycles horizon, std::vector<Completion>&
   Cycles next = kNever;
   std::uint64_t issued = 0;
   for (;;) {
-    Proposal best;
-    const Cycles due = refresh_->due();
-    const ChannelMinimum m = channel_minimum();
-    for (unsigned b = 0; b < banks_.size(); ++b) {
-      if (buffer_.queue(b).empty()) continue;
-      const Proposal p = propose_bank(b, m);
-      // From its due cycle on, a refresh holds the banks it takes.
-      if (p.at >= due && blocked(b)) continue;
-      if (earlier(p.at, p.seq, best.at, best.seq)) best = p;
-    }
-    // Refreshes are issued while bursts wait, or up to a known horizon (a refresh proposal is
-    // never before its due cycle).
-    if ((!buffer_.empty() || horizon < kNever) && due <= best.at) {
-      const Proposal r = propose_refresh();
-      if (r.at <= best.at) best = r;
-    }
+    const Proposal& best = select(horizon);
     if (best.at >= kNever) {
       next = kNever;
       break;
@@ -186,7 +200,8 @@ Cycles Lpddr4ChannelController::advance(Cycles horizon, std::vector<Completion>&
       next = buffer_.empty() ? kNever : best.at;
       break;
     }
-    issue(best, out);
+    const Proposal chosen = best;  // issue() invalidates best_
+    issue(chosen, out);
     ++issued;
   }
   // Every later command issues at or after bus_free_: auto-precharges before it are final.
@@ -207,8 +222,7 @@ void Lpddr4ChannelController::emit(Lpddr4Command c, Cycles at, std::uint16_t ban
   }
 }
 
-void Lpddr4ChannelController::flush_auto_precharges(Cycles upto) {
-  if (auto_pre_.empty()) return;
+void Lpddr4ChannelController::flush_pending_precharges(Cycles upto) {
   std::sort(auto_pre_.begin(), auto_pre_.end(), [](const AutoPrecharge& a, const AutoPrecharge& b) {
     return a.at < b.at || (a.at == b.at && a.bank < b.bank);
   });
@@ -223,6 +237,7 @@ void Lpddr4ChannelController::flush_auto_precharges(Cycles upto) {
 }
 
 void Lpddr4ChannelController::issue(const Proposal& p, std::vector<Completion>& out) {
+  best_valid_ = false;
   const Cycles t = p.at;
   flush_auto_precharges(t);
   integrate(t);
@@ -231,13 +246,12 @@ void Lpddr4ChannelController::issue(const Proposal& p, std::vector<Completion>& 
   const Time at = t_.tCK * t.value();
   // The bank's own proposal changes with its row, timing and queue.
   if (p.command != Lpddr4Command::REF && p.command != Lpddr4Command::PREA) {
-    local_[p.bank].at = kUnknown;
+    keys_[p.bank].at = kUnknown;
   } else {
-    for (Proposal& l : local_) l.at = kUnknown;
+    for (LocalKey& k : keys_) k.at = kUnknown;
   }
-  if (scheduler_->uses_direction() &&
-      (p.command == Lpddr4Command::RD || p.command == Lpddr4Command::WR)) {
-    for (Proposal& l : local_) l.at = kUnknown;
+  if (uses_direction_ && (p.command == Lpddr4Command::RD || p.command == Lpddr4Command::WR)) {
+    for (LocalKey& k : keys_) k.at = kUnknown;
   }
   switch (p.command) {
     case Lpddr4Command::ACT: {
@@ -394,8 +408,9 @@ void Lpddr4ChannelController::power_off(Cycles at) {
 }
 
 void Lpddr4ChannelController::power_on(Cycles at) {
+  best_valid_ = false;
   for (Bank& b : banks_) b = Bank{false, 0, at, at, at};
-  for (Proposal& l : local_) l.at = kUnknown;
+  for (LocalKey& k : keys_) k.at = kUnknown;
   open_banks_ = 0;
   auto_pre_.clear();
   bus_free_ = now_ = bg_time_ = charged_to_ = at;

@@ -14,6 +14,7 @@
 // precharging, when the issue order reaches it, so the log is in time order.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -49,7 +50,8 @@ class Lpddr4ChannelController {
   // Adds a waiting burst (arrival >= every horizon given so far, or it is served from there).
   void push(unsigned bank, const BufferedBurst& b) {
     buffer_.push(bank, b);
-    local_[bank].at = kUnknown;
+    keys_[bank].at = kUnknown;
+    best_valid_ = false;
   }
   bool empty() const { return buffer_.empty(); }
 
@@ -95,18 +97,23 @@ class Lpddr4ChannelController {
     Cycles act{0}, pre{0}, rd{0}, wr{0};
   };
   ChannelMinimum channel_minimum() const;
-  const Proposal& bank_proposal(unsigned b) const;
-  Proposal propose_bank(unsigned b, const ChannelMinimum& m) const;
+  // Computes keys_[b].
+  void bank_proposal(unsigned b) const;
+  // The command to issue next: the earliest proposal over banks and the due refresh.
+  const Proposal& select(Cycles horizon);
   Proposal propose_refresh() const;
   Cycles act_constraints(Cycles t) const;
   Cycles pre_constraints(Cycles t) const;
   void issue(const Proposal& p, std::vector<Completion>& out);
   void emit(Lpddr4Command c, Cycles at, std::uint16_t bank, std::uint32_t row = 0,
             bool automatic = false);
-  void flush_auto_precharges(Cycles upto);  // those at or before `upto`
+  // Logs the pending auto-precharges at or before `upto` (checked inline: usually none).
+  void flush_auto_precharges(Cycles upto) {
+    if (!auto_pre_.empty()) flush_pending_precharges(upto);
+  }
+  void flush_pending_precharges(Cycles upto);
   void integrate(Cycles to);
   void charge_background();
-  bool blocked(unsigned bank) const;
 
   const Lpddr4Config& config_;
   const Lpddr4Timing& t_;
@@ -117,14 +124,26 @@ class Lpddr4ChannelController {
 
   RequestBuffer buffer_;
   std::unique_ptr<Lpddr4Scheduler> scheduler_;
+  bool uses_direction_;
   std::unique_ptr<PagePolicyIf> page_;
   std::unique_ptr<RefreshPolicyIf> refresh_;
 
   std::vector<Bank> banks_;
-  // Per bank, its own part of the next proposal (at == kUnknown: compute again). It changes only
-  // when the bank's queue, row or timing does (or, for a direction-aware scheduler, the
-  // channel's direction).
-  mutable std::vector<Proposal> local_;
+  // Per bank, its own part of the next proposal: command, burst and earliest cycle by the bank's
+  // timing (at == kUnknown: compute again). It changes only when the bank's queue, row or timing
+  // does (or, for a direction-aware scheduler, the channel's direction). Packed for the scan.
+  struct LocalKey {
+    Cycles at = kUnknown;
+    std::uint64_t seq = ~std::uint64_t{0};
+    std::uint32_t entry = 0;  // index in the bank's queue
+    Lpddr4Command command = Lpddr4Command::ACT;
+  };
+  mutable std::vector<LocalKey> keys_;
+  // select()'s answer, kept until a command issues, a burst arrives or power changes: a caller
+  // that issues one command at a time (admission) otherwise computes every choice twice. Only
+  // kept while bursts wait (then it does not depend on the horizon).
+  Proposal best_;
+  bool best_valid_ = false;
   unsigned open_banks_ = 0;
   std::vector<AutoPrecharge> auto_pre_;  // pending, in no particular order (few)
   Cycles bus_free_{0};
