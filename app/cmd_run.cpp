@@ -162,6 +162,8 @@ int cmd_run(const std::vector<std::string>& args) {
     options.frames = schedule.frames;
     options.frame_period = schedule.period();
     options.target_fps = schedule.fps;
+    options.tasks = schedule.tasks;
+    options.tasks_where = schedule.tasks_where;
   } catch (const ConfigError& e) {
     return report(e);
   }
@@ -242,6 +244,9 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "hmasim run: " << e.what() << "\n";
     return 2;
   } catch (const PowerError& e) {
+    std::cerr << "hmasim run: " << e.what() << "\n";
+    return 2;
+  } catch (const TaskError& e) {
     std::cerr << "hmasim run: " << e.what() << "\n";
     return 2;
   }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "app/schedule_report.hpp"
 #include "core/clock.hpp"
 #include "mem/envm/envm.hpp"
 
@@ -41,7 +42,6 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
   const AcceleratorConfig& cfg = acc.config();
   const Clock clock(cfg.clock);
   const Time end = acc.end_time();
-  const double seconds = to_seconds(end);
   const double frames = options.frames;
   const double mac_slots = static_cast<double>(cfg.mac.atomic_c) * cfg.mac.atomic_k;
 
@@ -68,34 +68,7 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
   r.energy_per_frame_j = ledger.total().value() / frames;
   r.avg_power_w = average_power(ledger.total(), end).value();
 
-  ScheduleReport& sched = r.schedule;
-  const auto period = options.frame_period;
-  sched.fps_target = options.target_fps.value_or(std::nan(""));
-  sched.period_s = period ? to_seconds(*period) : 0.0;
-  sched.duration_s = seconds;
-  sched.fps_achieved = seconds > 0 ? frames / seconds : 0;
-  sched.power_at_target_w = r.avg_power_w;
-  for (const FrameRecord& f : acc.frames()) {
-    sched.deadline_misses += f.missed() ? 1 : 0;
-    sched.frame_latency_max_s = std::max(sched.frame_latency_max_s, to_seconds(f.end - f.start));
-    sched.reload_s += to_seconds(f.reload);
-    sched.reload_bytes += f.reload_bytes;
-  }
-  for (const PowerDomainStats& d : acc.power_stats()) {
-    PowerStateReport p;
-    p.name = d.name;
-    p.idle_state = to_string(d.idle);
-    p.on_s = to_seconds(d.time_in[0]);
-    p.retention_s = to_seconds(d.time_in[1]);
-    p.off_s = to_seconds(d.time_in[2]);
-    p.idle_periods = d.idle_periods;
-    p.wakes = d.wakes;
-    p.wake_energy_j = d.wake_energy.value();
-    p.break_even_s = d.break_even == kNeverWorthIt ? std::nan("") : to_seconds(d.break_even);
-    p.reloads = d.reloads;
-    p.reload_bytes = d.reload_bytes;
-    r.power_states.push_back(p);
-  }
+  add_schedule_reports(acc, options, r);
 
   // Memory components carry their transfer statistics; the datapath's come from its actions.
   for (EnergyLedger::ComponentId c = 0; c < ledger.component_count(); ++c) {

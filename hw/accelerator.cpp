@@ -106,13 +106,18 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   // weights that would not fit the host's memory.
   programs_ =
       plan_layers(network_.layers, config_.cbuf, config_.mac.atomic_c, config_.mac.atomic_k);
+  if (!options_.tasks.empty()) tasks_ = plan_tasks(network_, options_.tasks, options_.tasks_where);
   const NvdlaAtoms atoms{config_.mac.atomic_c, config_.mac.atomic_k};
   std::vector<std::uint64_t> least;
   std::uint64_t host_bytes = 0;
-  for (const Layer& l : network_.layers) {
-    least.push_back(l.has_weights() ? least_stored_bytes(l, config_.storage.encoding_for(l, atoms))
-                                    : 0);
-    host_bytes += l.weights * kHostBytesPerWeight;
+  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
+    const Layer& l = network_.layers[i];
+    // Task-specific sets are placed after the shared weights (place_tasks checks their room).
+    const bool per_task = !tasks_.names.empty() && tasks_.specific[i];
+    least.push_back(l.has_weights() && !per_task
+                        ? least_stored_bytes(l, config_.storage.encoding_for(l, atoms))
+                        : 0);
+    host_bytes += l.weights * kHostBytesPerWeight * (per_task ? tasks_.names.size() : 1);
   }
   place_network(network_, least, config_.placement, infos, true);
   check_host_memory(host_bytes);
@@ -124,6 +129,10 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   assign_regions(programs_, placement_);
   attach_weights(programs_, stored_);  // a sharing layer reads its owner's copy
   program_weights();
+  if (!tasks_.names.empty()) {
+    plan_tasks_run(infos);
+    program_task_weights();
+  }
 
   // The units, in NVDLA's order along the data path; ledger components in report order.
   const Clock clock(config_.clock);
@@ -147,7 +156,16 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
       LayerController::Units{*dma_, *cbuf_, *weight_fetch_, *conv_, *sdp_, *pdp_}, linked_,
       ledger_);
   plan_power();
-  controller_->program(&programs_, FramePlan{options_.frames, options_.frame_period, power_.get()},
+  FramePlan plan;
+  plan.frames = options_.frames;
+  plan.period = options_.frame_period;
+  plan.power = power_.get();
+  if (!tasks_.names.empty()) {
+    plan.tasks = &task_programs_;
+    plan.order = tasks_.order;
+    plan.slot_memory = task_regions_.slot_memory;
+  }
+  controller_->program(&programs_, plan,
                        [this](std::uint32_t frame, Time at) { report_endurance(frame, at); });
 }
 
@@ -159,20 +177,28 @@ void Accelerator::plan_power() {
     if (n == "mac_array" || n == "cbuf" || n == "post") datapath.components.push_back(c);
   }
   power_ = std::make_unique<PowerManager>(linked_, datapath, ledger_);
-  // Free space of each memory: after its weights, its activations and earlier backing copies.
-  std::vector<std::uint64_t> used(linked_.size());
-  for (std::size_t m = 0; m < linked_.size(); ++m) {
-    used[m] = align256(placement_.weight_bytes_per_memory[m]) +
-              align256(placement_.activation_peak_per_memory[m]);
-  }
+  // Free space of each memory: after its weights, activations, task parameters and earlier
+  // backing copies.
+  std::vector<std::uint64_t> used = used_end();
   for (std::size_t m = 0; m < linked_.size(); ++m) {
     const PowerConfig& p = linked_[m]->power_config();
     if (p.idle != PowerState::off || !linked_[m]->loses_contents_when_off()) continue;
-    bool holds_weights = false;
+    // Weights that would be lost: the shared ones, and every task's set kept resident here (a
+    // slot refilled by task switches is not reloaded: the next switch brings its task back).
+    std::vector<Region> lost;
     for (std::size_t i = 0; i < stored_.size(); ++i) {
-      holds_weights = holds_weights || (stored_[i].bytes > 0 && placement_.weights[i].memory == m);
+      if (stored_[i].bytes > 0 && placement_.weights[i].memory == m) {
+        lost.push_back(placement_.weights[i]);
+      }
     }
-    if (!holds_weights) continue;
+    if (!task_regions_.has_store) {
+      for (const auto& per_layer : task_regions_.run) {
+        for (const Region& r : per_layer) {
+          if (r.bytes > 0 && r.memory == m) lost.push_back(r);
+        }
+      }
+    }
+    if (lost.empty()) continue;
     const std::string& name = linked_[m]->instance_name();
     if (p.reload_from.empty()) {
       throw PowerError("memory '" + name +
@@ -190,9 +216,7 @@ void Accelerator::plan_power() {
     }
     // The backing copy: the same bytes, written into the source memory before the run.
     std::vector<std::uint8_t> bytes;
-    for (std::size_t i = 0; i < stored_.size(); ++i) {
-      const Region& r = placement_.weights[i];
-      if (stored_[i].bytes == 0 || r.memory != m) continue;
+    for (const Region& r : lost) {
       const std::uint64_t size = align256(r.bytes);
       if (used[from] + size > linked_[from]->capacity().value()) {
         throw PowerError("memory '" + p.reload_from +
@@ -259,21 +283,47 @@ void Accelerator::encode_weights(std::uint64_t seed) {
     return m->power_config().idle == PowerState::off && m->loses_contents_when_off();
   };
   const bool checked = at_risk(config_.placement.weights);
+  // One job per layer, or per (layer, task) for task-specific parameters of a multi-task run:
+  // each task's set has a seed of its own.
+  struct Job {
+    std::size_t layer;
+    std::size_t task;  // kShared: the one set
+  };
+  constexpr std::size_t kShared = static_cast<std::size_t>(-1);
+  std::vector<Job> jobs;
+  task_stored_.assign(tasks_.names.size(), std::vector<StoredWeights>(n));
+  std::vector<std::uint64_t> task_seeds;
+  for (const std::string& t : tasks_.names) task_seeds.push_back(derive_seed(seed, "task." + t));
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!network_.layers[i].has_weights()) continue;
+    if (tasks_.names.empty() || !tasks_.specific[i]) {
+      jobs.push_back({i, kShared});
+      continue;
+    }
+    for (std::size_t k = 0; k < tasks_.names.size(); ++k) {
+      if (tasks_.runs_layer(k, i)) jobs.push_back({i, k});
+    }
+  }
+  // A switch rewrites the slot: what the weight fetch unit reads there is checked.
+  const bool task_slot_checked = !config_.placement.task_store.empty();
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_lock;
   const auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
+    for (std::size_t j = next++; j < jobs.size(); j = next++) {
+      const std::size_t i = jobs[j].layer;
       const Layer& l = network_.layers[i];
-      if (!l.has_weights()) continue;
       try {
-        StoredWeights& s = stored_[i];
+        const bool per_task = jobs[j].task != kShared;
+        StoredWeights& s = per_task ? task_stored_[jobs[j].task][i] : stored_[i];
+        const std::uint64_t layer_seed = per_task ? task_seeds[jobs[j].task] : seed;
         const EncodingConfig cfg = config_.storage.encoding_for(l, atoms);
         // Real weights (a weights file) bypass the cache, which holds generated ones.
         const LayerWeights* real = options_.weights ? options_.weights->find(l.name) : nullptr;
-        s.layout = real                    ? encode_layer(l, real->weights, cfg)
-                   : options_.weight_cache ? options_.weight_cache->encoded_layer(l, seed, cfg)
-                                           : encode_layer(l, generate_weights(l, seed), cfg);
+        s.layout = real ? encode_layer(l, real->weights, cfg)
+                   : options_.weight_cache
+                       ? options_.weight_cache->encoded_layer(l, layer_seed, cfg)
+                       : encode_layer(l, generate_weights(l, layer_seed), cfg);
         for (const EncodedStructure& st : s.layout.structures) {
           s.offsets.push_back(s.bytes);
           s.bytes += align256(st.bytes.size());
@@ -284,6 +334,7 @@ void Accelerator::encode_weights(std::uint64_t seed) {
                         ? checked
                         : own && own->power_config().idle == PowerState::off &&
                               own->loses_contents_when_off();
+        if (per_task) s.checked = s.checked || task_slot_checked;
       } catch (...) {
         std::lock_guard<std::mutex> guard(failure_lock);
         if (!failure) failure = std::current_exception();
@@ -309,21 +360,22 @@ int Accelerator::structure_bits(const EncodedStructure& s, int memory_bits) cons
 
 void Accelerator::program_weights() {
   for (std::size_t i = 0; i < stored_.size(); ++i) {
-    const StoredWeights& s = stored_[i];
-    if (s.bytes == 0) continue;
-    const Region& r = placement_.weights[i];
-    MemoryTarget* m = linked_[r.memory];
-    auto* envm = dynamic_cast<Envm*>(m);
-    for (std::size_t k = 0; k < s.layout.structures.size(); ++k) {
-      const EncodedStructure& st = s.layout.structures[k];
-      const std::uint64_t at = r.offset + s.offsets[k];
-      m->debug_write(at, st.bytes.data(), st.bytes.size());
-      if (!envm) continue;
-      envm->set_region(at, Bytes(align256(st.bytes.size())),
-                       structure_bits(st, envm->bits_per_cell()),
-                       config_.storage.coding_of(to_string(st.kind), is_metadata_structure(st))
-                           .value_or(envm->fault_coding()));
-    }
+    if (stored_[i].bytes > 0) program_structures(stored_[i], placement_.weights[i], true);
+  }
+}
+
+void Accelerator::program_structures(const StoredWeights& s, const Region& r, bool cell_modes) {
+  MemoryTarget* m = linked_[r.memory];
+  auto* envm = cell_modes ? dynamic_cast<Envm*>(m) : nullptr;
+  for (std::size_t k = 0; k < s.layout.structures.size(); ++k) {
+    const EncodedStructure& st = s.layout.structures[k];
+    const std::uint64_t at = r.offset + s.offsets[k];
+    m->debug_write(at, st.bytes.data(), st.bytes.size());
+    if (!envm) continue;
+    envm->set_region(at, Bytes(align256(st.bytes.size())),
+                     structure_bits(st, envm->bits_per_cell()),
+                     config_.storage.coding_of(to_string(st.kind), is_metadata_structure(st))
+                         .value_or(envm->fault_coding()));
   }
 }
 

@@ -19,6 +19,7 @@
 #include "hw/layer_program.hpp"
 #include "hw/placement.hpp"
 #include "hw/power_manager.hpp"
+#include "hw/task_plan.hpp"
 #include "hw/units/cbuf.hpp"
 #include "hw/units/conv_unit.hpp"
 #include "hw/units/dma.hpp"
@@ -43,11 +44,15 @@ struct RunOptions {
   WeightCache* weight_cache = nullptr;
   // Real weights of the network's layers (not owned; checked against it); null: generated.
   const WeightsFile* weights = nullptr;
+  // Tasks run per frame (a multi-task schedule); empty: every layer once per frame.
+  std::vector<std::string> tasks;
+  std::string tasks_where;  // where they were given, for errors
 };
 
 class Accelerator : public sc_core::sc_module {
  public:
-  // Throws PlacementError or TilingError (with the memory or layer named) before simulation.
+  // Throws PlacementError, TilingError or TaskError (naming the memory, layer or task) before
+  // simulation.
   Accelerator(const sc_core::sc_module_name& name, const std::vector<MemorySpec>& memories,
               const AcceleratorConfig& config, const Network& network, const RunOptions& options,
               EnergyLedger& ledger);
@@ -59,6 +64,13 @@ class Accelerator : public sc_core::sc_module {
   // After sc_start().
   const std::vector<LayerRecord>& records() const { return controller_->records(); }
   const std::vector<FrameRecord>& frames() const { return controller_->frames(); }
+  const std::vector<TaskSwitchRecord>& task_switches() const {
+    return controller_->task_switches();
+  }
+  // The tasks as run (names empty without a multi-task schedule) and what each one runs.
+  const TaskLayout& tasks() const { return tasks_; }
+  const std::vector<TaskProgram>& task_programs() const { return task_programs_; }
+  const TaskRegions& task_regions() const { return task_regions_; }
   const RunOptions& options() const { return options_; }
   // Time in each power state per component with a `power:` block (after finish_power).
   const std::vector<PowerDomainStats>& power_stats() const { return power_->stats(); }
@@ -86,8 +98,17 @@ class Accelerator : public sc_core::sc_module {
   const Interconnect& interconnect() const { return *interconnect_; }
 
  private:
-  // Generates and encodes every layer's weights.
+  // Generates and encodes every layer's weights (and every task's set of task-specific ones).
   void encode_weights(std::uint64_t seed);
+  // hw/accelerator_tasks.cpp: places every task's task-specific weights after what `placement_`
+  // holds, and builds each task's layer programs and switch copies.
+  void plan_tasks_run(const std::vector<MemoryInfo>& infos);
+  // Writes every task's set where it is kept (the store, or resident).
+  void program_task_weights();
+  // Writes one layer's encoded structures at `r` and gives each its cell mode in an eNVM.
+  void program_structures(const StoredWeights& s, const Region& r, bool cell_modes);
+  // Per memory: the first byte after its weights, activations and task parameters.
+  std::vector<std::uint64_t> used_end() const;
   // Writes the encoded structures into their memories and gives each its cell mode.
   void program_weights();
   // The power manager, with a backing copy (in the memory named by power.reload_from) of the
@@ -112,6 +133,10 @@ class Accelerator : public sc_core::sc_module {
   std::unique_ptr<LayerController> controller_;
   std::unique_ptr<PowerManager> power_;
   std::vector<StoredWeights> stored_;
+  TaskLayout tasks_;
+  std::vector<std::vector<StoredWeights>> task_stored_;  // [task][layer]
+  TaskRegions task_regions_;
+  std::vector<TaskProgram> task_programs_;
   Placement placement_;
   std::vector<LayerProgram> programs_;
   TraceSink* trace_ = nullptr;

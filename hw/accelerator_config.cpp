@@ -139,6 +139,15 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   a.placement.activations = memory_name(place, "activations", true, memories);
   a.placement.activation_overflow = memory_name(place, "activation_overflow", false, memories);
   a.placement.weight_overflow = memory_name(place, "weight_overflow", false, memories);
+  a.placement.task_weights = memory_name(place, "task_weights", false, memories);
+  a.placement.task_store = memory_name(place, "task_store", false, memories);
+  if (!a.placement.task_store.empty()) {
+    const std::string& slot =
+        a.placement.task_weights.empty() ? a.placement.weights : a.placement.task_weights;
+    place.require(
+        a.placement.task_store != slot, "task_store",
+        "must differ from the memory the running task's parameters are read from ('" + slot + "')");
+  }
   a.storage = parse_storage(root, {a.placement.weights, a.placement.weight_overflow});
   a.weight_fetch = parse_weight_fetch(root);
   return a;

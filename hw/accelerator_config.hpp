@@ -84,6 +84,12 @@ struct PlacementConfig {
   std::string activations;
   std::string activation_overflow;  // empty: none
   std::string weight_overflow;      // empty: none
+  // Task-specific parameters of a multi-task schedule (docs/schedules.md). `task_weights`: where
+  // the running task's are read from (empty: `weights`); `task_store`: where every task's copy
+  // lives, copied into `task_weights` at a task switch (empty: every task's copy resident in
+  // `task_weights`, no switch moves data).
+  std::string task_weights;
+  std::string task_store;
 };
 
 struct AcceleratorConfig {

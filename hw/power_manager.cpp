@@ -154,6 +154,13 @@ void PowerManager::idle(Time from, Time until, bool wake_up) {
   }
 }
 
+std::uint64_t PowerManager::contents_lost(std::size_t memory) const {
+  if (memory >= memory_domain_.size() || memory_domain_[memory] == kNone) return 0;
+  const Domain& d = domains_[memory_domain_[memory]];
+  if (d.power.idle != PowerState::off || !d.memory->loses_contents_when_off()) return 0;
+  return stats_[d.stats].idle_periods;
+}
+
 std::vector<ReloadCopy> PowerManager::take_reloads() {
   std::vector<ReloadCopy> out;
   out.swap(pending_);

@@ -73,6 +73,9 @@ class PowerManager {
   void idle(Time from, Time until, bool wake = true);
   // The copies to run before the next use (memories that lost their contents), then forgotten.
   std::vector<ReloadCopy> take_reloads();
+  // How many times memory `memory` has been off and lost its contents (0: never, or it keeps
+  // them): a change means what it held must be brought back.
+  std::uint64_t contents_lost(std::size_t memory) const;
   // Closes the time-in-state accounting at the end of the run.
   void finish(Time end);
   const std::vector<PowerDomainStats>& stats() const { return stats_; }

@@ -7,6 +7,7 @@ hmasim_add_test(test_hw
   hw/test_accelerator.cpp
   hw/test_units.cpp
   hw/test_power.cpp
+  hw/test_tasks.cpp
 )
 # `hmasim run` end to end on the shipped platforms and networks.
 hmasim_add_test(test_run_cli app/test_run_cli.cpp app/test_storage_cli.cpp app/test_schedule_cli.cpp)

@@ -4,6 +4,7 @@
 
 #include "core/file_output.hpp"
 #include "core/json_writer.hpp"
+#include "traces/text_format.hpp"
 
 namespace hmasim {
 
@@ -111,22 +112,43 @@ std::string summary_json(const RunReport& r) {
     j.end_object();
   }
   j.end_object();
+  j.begin_object("tasks");
+  for (const TaskReport& t : r.tasks) {
+    j.begin_object(t.name);
+    j.value("inferences", t.inferences);
+    j.value("energy_per_inference_j", t.energy_per_inference_j);
+    j.value("latency_s", t.latency_s);
+    j.value("switches", t.switches);
+    j.value("switch_s", t.switch_s);
+    j.value("switch_energy_j", t.switch_energy_j);
+    j.value("switch_bytes", t.switch_bytes);
+    j.end_object();
+  }
+  j.end_object();
+  j.begin_object("task_switches");
+  j.value("count", r.task_switches.count);
+  j.value("time_s", r.task_switches.time_s);
+  j.value("energy_j", r.task_switches.energy_j);
+  j.value("bytes", r.task_switches.bytes);
+  j.value("envm_cells_written", r.task_switches.envm_cells_written);
+  j.end_object();
+  j.begin_object("endurance");
+  for (const EnduranceReport& e : r.endurance) {
+    j.begin_object(e.memory);
+    j.value("max_block_writes", e.max_block_writes);
+    j.value("writes_per_frame", e.writes_per_frame);
+    j.value("endurance", e.endurance);
+    j.value("frames_per_s", e.frames_per_s);
+    j.value("lifetime_years", e.lifetime_years);
+    j.end_object();
+  }
+  j.end_object();
   j.value("area_mm2", r.area_mm2);
   j.value("wall_time_s", r.wall_time_s);
   j.value("wall_time_simulation_s", r.wall_time_simulation_s);
   j.end_object();
   return j.str();
 }
-
-namespace {
-// Layer names come from files: quote them when they hold a separator or a quote.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-}  // namespace
 
 std::string layers_csv(const RunReport& r) {
   std::string out =

@@ -110,6 +110,39 @@ struct PowerStateReport {
   std::uint64_t reload_bytes = 0;
 };
 
+// One task of a multi-task schedule (hw/task_plan.hpp).
+struct TaskReport {
+  std::string name;
+  std::uint64_t inferences = 0;
+  // Per inference (mean): its layers' energy (all components, static included over their spans)
+  // and time, its switches included.
+  double energy_per_inference_j = 0;
+  double latency_s = 0;
+  std::uint64_t switches = 0;  // switches to it, over the run
+  double switch_s = 0;
+  double switch_energy_j = 0;
+  std::uint64_t switch_bytes = 0;
+};
+
+// Task switches of the whole run.
+struct TaskSwitchReport {
+  std::uint64_t count = 0;
+  double time_s = 0;
+  double energy_j = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t envm_cells_written = 0;  // cells programmed by switches into an eNVM
+};
+
+// An eNVM's wear under the run's schedule.
+struct EnduranceReport {
+  std::string memory;
+  std::uint64_t max_block_writes = 0;  // program operations of its most-written block
+  double writes_per_frame = 0;         // of that block
+  double endurance = 0;                // the technology's writes per cell
+  double frames_per_s = 0;             // the rate the lifetime assumes (target, else achieved)
+  double lifetime_years = 0;           // infinite (null in JSON) without writes
+};
+
 struct RunReport {
   std::string platform;
   std::string workload;
@@ -133,6 +166,9 @@ struct RunReport {
   std::vector<FaultReport> faults;  // one per eNVM memory holding weights
   ScheduleReport schedule;
   std::vector<PowerStateReport> power_states;
+  std::vector<TaskReport> tasks;  // empty without a multi-task schedule
+  TaskSwitchReport task_switches;
+  std::vector<EnduranceReport> endurance;  // one per eNVM
 };
 
 }  // namespace hmasim

@@ -1,5 +1,6 @@
 #include "workloads/schedule.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/config_node.hpp"
@@ -11,7 +12,49 @@ namespace {
 constexpr double kMaxFps = 1e6;
 constexpr double kMaxScheduleSeconds = 1e7;
 
-Schedule load(std::unique_ptr<ConfigDocument> doc) {
+// `tasks`: a YAML list of names, or (from `--set schedule.tasks=a,b`) one comma-separated string.
+void read_tasks(const ConfigNode& root, Schedule& s) {
+  if (!root.has("tasks")) return;
+  s.tasks_where = root.where("tasks");
+  const YAML::Node list = root.raw("tasks");
+  std::vector<std::string> names;
+  if (list.IsScalar()) {
+    std::string text = list.Scalar();
+    std::size_t from = 0;
+    while (from <= text.size()) {
+      const std::size_t comma = std::min(text.find(',', from), text.size());
+      std::string name = text.substr(from, comma - from);
+      name.erase(0, name.find_first_not_of(" \t"));
+      name.erase(name.find_last_not_of(" \t") + 1);
+      names.push_back(name);
+      from = comma + 1;
+    }
+  } else if (list.IsSequence()) {
+    for (const YAML::Node& item : list) {
+      if (!item.IsScalar()) {
+        root.error("tasks", "expected a list of task names, e.g. [mnli, mrpc, qnli]");
+        return;
+      }
+      names.push_back(item.Scalar());
+    }
+  } else {
+    root.error("tasks", "expected a list of task names, e.g. [mnli, mrpc, qnli]");
+    return;
+  }
+  if (!root.require(!names.empty() && names.size() <= kMaxScheduleTasks, "tasks",
+                    "expected 1 to " + std::to_string(kMaxScheduleTasks) + " task names")) {
+    return;
+  }
+  for (const std::string& n : names) {
+    if (!root.require(!n.empty() && n.size() <= 256, "tasks",
+                      "a task name must be 1 to 256 characters")) {
+      return;
+    }
+  }
+  s.tasks = std::move(names);
+}
+
+Schedule load_document(std::unique_ptr<ConfigDocument> doc) {
   Schedule s;
   if (doc->parsed()) {
     ConfigNode root = doc->root();
@@ -30,6 +73,7 @@ Schedule load(std::unique_ptr<ConfigDocument> doc) {
                      "must be 1 to " + std::to_string(kMaxScheduleFrames))) {
       s.frames = static_cast<std::uint32_t>(frames);
     }
+    read_tasks(root, s);
     // Simulated time is counted in picoseconds in 64 bits: about 213 days.
     if (s.fps && static_cast<double>(s.frames) / *s.fps > kMaxScheduleSeconds) {
       root.error(root.has("fps") ? "fps" : "frames",
@@ -51,12 +95,12 @@ std::optional<Time> Schedule::period() const {
 
 Schedule load_schedule(const std::string& file, const std::vector<std::string>& overrides) {
   if (file.empty()) return load_schedule_text("{}", "<schedule>", overrides);
-  return load(ConfigDocument::load_file(file, overrides, kScheduleOverridePrefix));
+  return load_document(ConfigDocument::load_file(file, overrides, kScheduleOverridePrefix));
 }
 
 Schedule load_schedule_text(const std::string& text, const std::string& name,
                             const std::vector<std::string>& overrides) {
-  return load(ConfigDocument::load_string(text, name, overrides, kScheduleOverridePrefix));
+  return load_document(ConfigDocument::load_string(text, name, overrides, kScheduleOverridePrefix));
 }
 
 }  // namespace hmasim

@@ -5,6 +5,9 @@
 //   fps: 30        # target frame rate: frame k starts at k / fps (or when frame k-1 ends, if
 //                  # later: a missed deadline); `max` (default): back to back, as fast as it can
 //   frames: 100    # frames to run (default 1); frames / fps at most 1e7 s
+//   tasks: [cifar100, gtsrb, ucf101]   # run per frame, in order (default: one pass of the
+//                  # network, every layer); names of the network's task heads (`task:` on its
+//                  # layers), or any names for a network without heads
 //
 // Between frames the power manager (hw/power_manager.hpp) idles every component that has a
 // `power:` block in the platform.
@@ -21,10 +24,15 @@ namespace hmasim {
 
 inline constexpr const char* kScheduleOverridePrefix = "schedule.";
 inline constexpr std::uint32_t kMaxScheduleFrames = 1'000'000;
+inline constexpr std::size_t kMaxScheduleTasks = 64;  // tasks per frame
 
 struct Schedule {
   std::optional<double> fps;  // nullopt: as fast as possible
   std::uint32_t frames = 1;
+  // Tasks run per frame, in order; empty: the network once, every layer (no task switches).
+  std::vector<std::string> tasks;
+  // Where `tasks` was given ("schedule.tasks (file:line)"), for errors found against the network.
+  std::string tasks_where;
   // The frame period (1 / fps, in whole picoseconds); nullopt at the maximum rate.
   std::optional<Time> period() const;
 };

@@ -41,14 +41,17 @@ ComputeUnit& LayerController::unit_for(const LayerProgram& p) const {
 }
 
 LayerRecord LayerController::run_layer(const LayerProgram& p, Time start, std::uint32_t frame,
-                                       std::size_t index) {
+                                       std::size_t index, std::size_t task) {
   LayerRecord rec;
   rec.frame = frame;
   rec.layer = index;
+  rec.task = task;
   rec.start = clock_.time_of(clock_.cycle_at_or_after(start));
   rec.tiles = p.plan.tiles.size();
   std::vector<std::uint64_t> bytes_before;
   for (const MemoryTarget* m : memories_) bytes_before.push_back(memory_bytes(*m));
+  // A layer's energy starts at its start: an idle gap before it (a target rate's) is not its.
+  ledger_.close(rec.start);
   std::vector<Energy> energy_before;
   for (EnergyLedger::ComponentId c = 0; c < ledger_.component_count(); ++c) {
     energy_before.push_back(ledger_.total(c));
@@ -145,19 +148,69 @@ void LayerController::advance_watermark(Time t) {
   trace_->advance(w);
 }
 
-Time LayerController::reload(Time start, FrameRecord& frame) {
+Time LayerController::run_copies(const std::vector<ReloadCopy>& copies, Time start) {
   Time t = start;
-  for (const ReloadCopy& c : plan_.power->take_reloads()) {
+  for (const ReloadCopy& c : copies) {
     DmaEngine& dma = units_.dma;
     t = dma.copy(c.from, c.to, c.bytes, t);
     dma.end_layer(t);
     sc_core::wait(dma.idle_event());
     const Time now = from_sc_time(sc_core::sc_time_stamp());
     if (now < t) sc_core::wait(to_sc_time(t - now));
-    frame.reload_bytes += c.bytes;
   }
+  return t;
+}
+
+Time LayerController::reload(Time start, FrameRecord& frame) {
+  const std::vector<ReloadCopy> copies = plan_.power->take_reloads();
+  for (const ReloadCopy& c : copies) frame.reload_bytes += c.bytes;
+  const Time t = run_copies(copies, start);
   frame.reload = t - start;
   if (trace_ && t > start) trace_->slice(power_track_, start, t, "reload weights", "power");
+  return t;
+}
+
+Time LayerController::run_frame(std::uint32_t f, Time t) {
+  if (!plan_.tasks) {
+    for (std::size_t i = 0; i < programs_->size(); ++i) {
+      records_.push_back(run_layer((*programs_)[i], t, f, i));
+      t = records_.back().end;
+    }
+    return t;
+  }
+  // What a powered-off slot held is gone: the next task switches in whatever it is.
+  if (plan_.power) {
+    const std::uint64_t offs = plan_.power->contents_lost(plan_.slot_memory);
+    if (offs != slot_power_offs_) resident_ = kNoTask;
+    slot_power_offs_ = offs;
+  }
+  for (const std::size_t k : plan_.order) {
+    const TaskProgram& task = (*plan_.tasks)[k];
+    if (!task.switch_in.empty() && resident_ != k) {
+      TaskSwitchRecord sw;
+      sw.frame = f;
+      sw.task = k;
+      sw.start = t;
+      sw.bytes = task.switch_bytes;
+      ledger_.close(t);
+      const Energy before = ledger_.total();
+      t = run_copies(task.switch_in, t);
+      ledger_.close(t);
+      sw.end = t;
+      sw.energy = ledger_.total() - before;
+      switches_.push_back(sw);
+      if (trace_ && t > sw.start) {
+        trace_->slice(track_, sw.start, t, "switch to " + task.name, "task switch");
+      }
+    }
+    resident_ = k;
+    const Time task_start = t;
+    for (const LayerProgram& p : task.layers) {
+      records_.push_back(run_layer(p, t, f, p.layer->index, k));
+      t = records_.back().end;
+    }
+    if (trace_) trace_->slice(track_, task_start, t, task.name, "task");
+  }
   return t;
 }
 
@@ -176,10 +229,7 @@ void LayerController::run() {
         if (frame.start > now) sc_core::wait(to_sc_time(frame.start - now));
       }
       t = plan_.power ? reload(frame.start, frame) : frame.start;
-      for (std::size_t i = 0; i < programs_->size(); ++i) {
-        records_.push_back(run_layer((*programs_)[i], t, f, i));
-        t = records_.back().end;
-      }
+      t = run_frame(f, t);
       frame.end = t;
       frame_records_.push_back(frame);
       if (trace_) {

@@ -19,6 +19,7 @@
 #include "core/trace_sink.hpp"
 #include "hw/layer_program.hpp"
 #include "hw/power_manager.hpp"
+#include "hw/task_plan.hpp"
 #include "hw/units/cbuf.hpp"
 #include "hw/units/conv_unit.hpp"
 #include "hw/units/dma.hpp"
@@ -32,6 +33,7 @@ namespace hmasim {
 struct LayerRecord {
   std::uint32_t frame = 0;
   std::size_t layer = 0;
+  std::size_t task = 0;  // index of the task it ran for (0 without tasks)
   Time start{0};
   Time end{0};
   Cycles cycles{0};       // accelerator cycles from start to end
@@ -56,12 +58,27 @@ struct FrameRecord {
   bool missed() const { return deadline.value() > 0 && end > deadline; }
 };
 
+// A task switch: the copies that made a task's parameters resident before it ran.
+struct TaskSwitchRecord {
+  std::uint32_t frame = 0;
+  std::size_t task = 0;
+  Time start{0};
+  Time end{0};
+  std::uint64_t bytes = 0;
+  Energy energy{0.0};  // all components over [start, end], static included
+};
+
 // How frames come: `frames` of them, frame k starting at k x period (or when frame k - 1 ends,
 // if later); no period: back to back. With `power`, the components idle between frames.
 struct FramePlan {
   std::uint32_t frames = 1;
   std::optional<Time> period;
   PowerManager* power = nullptr;
+  // Tasks per frame: each frame runs tasks[order[0]], tasks[order[1]], ... (switching to a task
+  // whose parameters are not resident first); null: every frame runs the layer programs.
+  const std::vector<TaskProgram>* tasks = nullptr;
+  std::vector<std::size_t> order;
+  std::size_t slot_memory = 0;  // where switches copy to: powering it off loses what is resident
 };
 
 class LayerController : public sc_core::sc_module {
@@ -87,13 +104,15 @@ class LayerController : public sc_core::sc_module {
   // After sc_start().
   const std::vector<LayerRecord>& records() const { return records_; }
   const std::vector<FrameRecord>& frames() const { return frame_records_; }
+  const std::vector<TaskSwitchRecord>& task_switches() const { return switches_; }
   // The end of the run: the last frame's end, or the end of its period at a target rate.
   Time end_time() const { return end_; }
   bool finished() const { return finished_; }
   const std::string& error() const { return error_; }
 
   // Runs one layer starting no earlier than `start` (from an SC_THREAD); returns its record.
-  LayerRecord run_layer(const LayerProgram& p, Time start, std::uint32_t frame, std::size_t index);
+  LayerRecord run_layer(const LayerProgram& p, Time start, std::uint32_t frame, std::size_t index,
+                        std::size_t task = 0);
   void set_trace(TraceSink* sink);
 
  private:
@@ -105,6 +124,10 @@ class LayerController : public sc_core::sc_module {
   void advance_watermark(Time t);
   // Runs the copies the power manager asks for before a frame; returns when they are done.
   Time reload(Time start, FrameRecord& frame);
+  // Runs `copies` through the DMA from `start`, one after another; returns when they are done.
+  Time run_copies(const std::vector<ReloadCopy>& copies, Time start);
+  // Runs frame `f`'s layers (its tasks, with their switches) from `t`; returns its end.
+  Time run_frame(std::uint32_t f, Time t);
 
   Clock clock_;
   Units units_;
@@ -115,6 +138,10 @@ class LayerController : public sc_core::sc_module {
   std::vector<FrameRecord> frame_records_;
   std::function<void(std::uint32_t, Time)> on_frame_;
   std::vector<LayerRecord> records_;
+  std::vector<TaskSwitchRecord> switches_;
+  static constexpr std::size_t kNoTask = static_cast<std::size_t>(-1);
+  std::size_t resident_ = kNoTask;  // the task whose parameters the slot holds
+  std::uint64_t slot_power_offs_ = 0;
   std::vector<DmaRead> reads_;        // of the current tile
   std::vector<DmaRequest> requests_;  // scratch
   sc_core::sc_event dma_done_;

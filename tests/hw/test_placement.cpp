@@ -22,7 +22,7 @@ std::vector<std::uint64_t> weights_of(const Network& n) {
 
 TEST(Placement, ReusesActivationRegionsAfterTheirLastReader) {
   const Network net = load_network_text(kNet, "three.yaml");
-  PlacementConfig cfg{"dram", "sram", "", ""};
+  PlacementConfig cfg{"dram", "sram", "", "", "", ""};
   const Placement p =
       place_network(net, weights_of(net), cfg, {{"dram", 1 << 20}, {"sram", 64 << 10}});
   // Each map is 16 KiB. `a` is read by `sum`, so it must not share space with b or sum.
@@ -44,7 +44,7 @@ TEST(Placement, ReusesActivationRegionsAfterTheirLastReader) {
 
 TEST(Placement, WeightsThatDoNotFitNameTheMemoryAndShortfall) {
   const Network net = load_network_text(kNet, "three.yaml");
-  PlacementConfig cfg{"sram", "sram", "", ""};
+  PlacementConfig cfg{"sram", "sram", "", "", "", ""};
   try {
     place_network(net, weights_of(net), cfg, {{"dram", 1 << 20}, {"sram", 4096}});
     FAIL() << "expected a PlacementError";
@@ -55,7 +55,7 @@ TEST(Placement, WeightsThatDoNotFitNameTheMemoryAndShortfall) {
   }
   cfg.weight_overflow = "dram";
   const Placement p =
-      place_network(net, weights_of(net), PlacementConfig{"sram", "dram", "", "dram"},
+      place_network(net, weights_of(net), PlacementConfig{"sram", "dram", "", "dram", "", ""},
                     {{"dram", 1 << 20}, {"sram", 4096}});
   EXPECT_EQ(p.weights[0].memory, 1u);
   EXPECT_EQ(p.weights[3].memory, 0u);  // spilled
@@ -63,11 +63,11 @@ TEST(Placement, WeightsThatDoNotFitNameTheMemoryAndShortfall) {
 
 TEST(Placement, ActivationsOverflowOrFail) {
   const Network net = load_network_text(kNet, "three.yaml");
-  EXPECT_THROW(place_network(net, weights_of(net), PlacementConfig{"dram", "sram", "", ""},
+  EXPECT_THROW(place_network(net, weights_of(net), PlacementConfig{"dram", "sram", "", "", "", ""},
                              {{"dram", 1 << 20}, {"sram", 20 << 10}}),
                PlacementError);
   const Placement p =
-      place_network(net, weights_of(net), PlacementConfig{"dram", "sram", "dram", ""},
+      place_network(net, weights_of(net), PlacementConfig{"dram", "sram", "dram", "", "", ""},
                     {{"dram", 1 << 20}, {"sram", 20 << 10}});
   bool spilled = false;
   for (const Region& r : p.outputs) spilled = spilled || r.memory == 0;
