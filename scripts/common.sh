@@ -3,7 +3,7 @@
 
 HMASIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HMASIM_PACKAGES=(build-essential cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-dev
-  libboost-program-options-dev googletest libgtest-dev gtkwave python3-matplotlib)
+  libboost-program-options-dev googletest libgtest-dev gtkwave python3-matplotlib python3-onnx python3-numpy)
 
 hmasim_install() {
   local missing=()
