@@ -15,7 +15,8 @@ constexpr double kMaxScheduleSeconds = 1e7;
 // `tasks`: a YAML list of names, or (from `--set schedule.tasks=a,b`) one comma-separated string.
 void read_tasks(const ConfigNode& root, Schedule& s) {
   if (!root.has("tasks")) return;
-  s.tasks_where = root.where("tasks");
+  // As the user wrote it: `--set schedule.tasks`, or the file's key (the prefix is the file's).
+  s.tasks_where = root.from_command_line("tasks") ? "--set schedule.tasks" : root.where("tasks");
   const YAML::Node list = root.raw("tasks");
   std::vector<std::string> names;
   if (list.IsScalar()) {

@@ -154,4 +154,59 @@ TEST(ScheduleCli, PowerStateMistakesAreCleanErrors) {
   EXPECT_CONTAINS(r.err, "given twice");
 }
 
+// summary.json of LeNet-5, every parameter task-specific, on MEMTI's all-RRAM design: every task
+// switch reprograms the RRAM slot.
+std::string run_all_rram(const std::string& name, const std::string& tasks) {
+  const fs::path out = out_dir(name);
+  const CliRun r = hmasim("run --platform " + kRoot + "/platforms/memti/all-rram.yaml --workload " +
+                          kLenet + " --out " + out.string() +
+                          " --fps 30 --frames 2 --set workload.defaults.shared=false" +
+                          " --set schedule.tasks=" + tasks);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return slurp((out / "summary.json").string());
+}
+
+TEST(ScheduleCli, LifetimeFallsWhenWritesPerFrameRise) {
+  const std::string two = run_all_rram("two_tasks", "a,b");
+  const std::string four = run_all_rram("four_tasks", "a,b,c,d");
+  // Every task switch rewrites each block of the slot once: twice the switches per frame, twice
+  // the writes of the most-written block, half the lifetime.
+  const double w2 = json_number(two, "writes_per_frame", "endurance");
+  const double w4 = json_number(four, "writes_per_frame", "endurance");
+  EXPECT_EQ(w2, 2.0);
+  EXPECT_EQ(w4, 4.0);
+  const double l2 = json_number(two, "lifetime_years", "endurance");
+  const double l4 = json_number(four, "lifetime_years", "endurance");
+  EXPECT_GT(l2, 0.0);
+  EXPECT_NEAR(l4, l2 / 2, l2 * 1e-9);
+  // Endurance 1e6 writes, 2 writes per frame at 30 FPS.
+  EXPECT_NEAR(l2, 1e6 / (2 * 30 * 365.25 * 24 * 3600), l2 * 1e-9);
+  EXPECT_EQ(json_number(two, "count", "task_switches"), 4.0);
+  EXPECT_GT(json_number(two, "envm_cells_written", "task_switches"), 0.0);
+}
+
+TEST(ScheduleCli, WithoutWritesTheLifetimeIsUnbounded) {
+  // Weights in the RRAM, never rewritten: no lifetime limit from this schedule (null).
+  const std::string s = run("no_writes", "--fps 30 --frames 2");
+  const auto at = s.find("\"lifetime_years\": ");
+  ASSERT_NE(at, std::string::npos) << s;
+  EXPECT_EQ(s.substr(at + 18, 4), "null");
+}
+
+TEST(ScheduleCli, ATaskNotInTheNetworksHeadsIsAnErrorAtItsKey) {
+  const fs::path out = out_dir("bad_task");
+  const CliRun r = hmasim("run --platform " + kRoot + "/platforms/memti/memti.yaml --workload " +
+                          kRoot + "/workloads/networks/resnet26-adapters.yaml --out " +
+                          out.string() + " --set schedule.tasks=cifar100,imagenet");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_CONTAINS(r.err, "--set schedule.tasks");
+  EXPECT_CONTAINS(r.err, "task 'imagenet'");
+  EXPECT_CONTAINS(r.err, "cifar100, gtsrb, ucf101");
+  EXPECT_FALSE(fs::exists(out));
+  const CliRun empty = hmasim("run --platform " + kRram + " --workload " + kLenet + " --out " +
+                              out.string() + " --set schedule.tasks=a,,b");
+  EXPECT_EQ(empty.status, 2);
+  EXPECT_CONTAINS(empty.err, "schedule.tasks");
+}
+
 }  // namespace

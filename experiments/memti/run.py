@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""MEMTI (IEEE Micro 2019) Table 2 and Fig. 3 from simulation (docs/memti-experiment.md).
+
+  experiments/memti/run.py [--hmasim BIN] [--frames N] [--out DIR] > results.md
+
+Runs ResNet-26 with residual adapters, three tasks per frame (experiments/memti/schedule.yaml),
+on the five platforms of platforms/memti/: at the maximum rate (peak FPS, power) and at each
+frame rate of Fig. 3 (energy per inference). The DRAM-only and SRAM-only designs stay on
+between frames; MEMTI, RRAM adapters and all-RRAM power down (platform `power:` blocks). The
+all-SRAM and all-RRAM designs run one whole network per task (every parameter task-specific), as
+MEMTI's designs without adapters. Prints markdown tables; every figure comes from a run's
+summary.json. The paper's figures are printed beside ours for comparison only.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CONFIGS = ["all-dram", "all-sram", "all-rram", "memti", "rram-adapters"]
+PER_TASK_NETWORKS = {"all-sram", "all-rram"}  # no shared backbone: a whole network per task
+RATES = [1, 3, 10, 30, 60, 100]
+# MEMTI Table 2, for comparison: power [mW], max FPS, saved energy at 30 FPS vs all DRAM.
+PAPER = {
+    "all-dram": (493, 749, 1.0),
+    "all-sram": (634, 485, 0.64),
+    "all-rram": (298, 47, 1.62),
+    "memti": (344, 429, 10.65),
+    "rram-adapters": (301, 396, 13.6),
+}
+
+
+def run(hmasim, config, fps, frames, out):
+    cmd = [hmasim, "run", "--platform", os.path.join(ROOT, "platforms/memti", config + ".yaml"),
+           "--workload", os.path.join(ROOT, "workloads/networks/resnet26-adapters.yaml"),
+           "--schedule", os.path.join(ROOT, "experiments/memti/schedule.yaml"),
+           "--fps", str(fps), "--frames", str(frames), "--out", out]
+    if config in PER_TASK_NETWORKS:
+        cmd += ["--set", "workload.defaults.shared=false"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"run.py: {' '.join(cmd)} failed (exit {done.returncode})")
+    with open(os.path.join(out, "summary.json")) as f:
+        return json.load(f)
+
+
+def onchip_mib(summary, model):
+    return sum(m["capacity_bytes"] for m in summary["memories"].values()
+               if m["model"] == model) / 2**20
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hmasim", default=os.path.join(ROOT, "build/app/hmasim"))
+    parser.add_argument("--frames", type=int, default=30)
+    parser.add_argument("--out", default=os.path.join(ROOT, "out/memti"))
+    args = parser.parse_args()
+    if not os.access(args.hmasim, os.X_OK):
+        print(f"run.py: no hmasim binary at {args.hmasim} (build first, or give --hmasim)",
+              file=sys.stderr)
+        return 2
+    results = {}
+    start = time.monotonic()
+    for c in CONFIGS:
+        for fps in ["max"] + RATES:
+            results[(c, fps)] = run(args.hmasim, c, fps, args.frames,
+                                    os.path.join(args.out, f"{c}-{fps}"))
+    wall = time.monotonic() - start
+
+    base30 = results[("all-dram", 30)]["energy_per_frame_j"]
+    print(f"### Table 2: three tasks per frame, {args.frames} frames per run\n")
+    print("| design | power at peak [mW] (paper) | max FPS (paper) | power at 30 FPS [mW] | "
+          "energy / frame at 30 FPS [mJ] | saved energy at 30 FPS (paper) | switch time / frame "
+          "[ms] | on-chip SRAM [MiB] | on-chip RRAM [MiB of data] | area [mm^2] | "
+          "RRAM lifetime [years] |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for c in CONFIGS:
+        peak, at30 = results[(c, "max")], results[(c, 30)]
+        p_power, p_fps, p_saved = PAPER[c]
+        lifetimes = [e["lifetime_years"] for e in at30["endurance"].values()]
+        life = min((x for x in lifetimes if x is not None), default=None)
+        print(f"| {c} | {peak['avg_power_w'] * 1e3:.0f} ({p_power}) | "
+              f"{peak['fps_max']:.0f} ({p_fps}) | "
+              f"{at30['schedule']['power_at_target_w'] * 1e3:.1f} | "
+              f"{at30['energy_per_frame_j'] * 1e3:.3f} | "
+              f"{base30 / at30['energy_per_frame_j']:.2f}x ({p_saved}x) | "
+              f"{at30['task_switches']['time_s'] / at30['frames'] * 1e3:.3f} | "
+              f"{onchip_mib(at30, 'sram'):.2f} | {onchip_mib(at30, 'envm'):.2f} | "
+              f"{at30['area_mm2']:.2f} | "
+              f"{'-' if life is None else f'{life:.3g}'} |")
+    print("\n### Fig. 3: energy per inference vs frame rate, normalised to all DRAM\n")
+    print("| design | " + " | ".join(f"{r} FPS" for r in RATES) + " |")
+    print("|---|" + "---:|" * len(RATES))
+    for c in CONFIGS:
+        cells = []
+        for r in RATES:
+            e = results[(c, r)]["energy_per_frame_j"]
+            cells.append(f"{e / results[('all-dram', r)]['energy_per_frame_j']:.3f}")
+        print(f"| {c} | " + " | ".join(cells) + " |")
+    print("\n### Energy per inference [mJ] (a frame is three inferences)\n")
+    print("| design | " + " | ".join(f"{r} FPS" for r in RATES) + " |")
+    print("|---|" + "---:|" * len(RATES))
+    for c in CONFIGS:
+        cells = [f"{results[(c, r)]['energy_per_frame_j'] / 3 * 1e3:.3f}" for r in RATES]
+        print(f"| {c} | " + " | ".join(cells) + " |")
+    print(f"\n{len(results)} runs in {wall:.1f} s of wall time.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
