@@ -1,5 +1,7 @@
 #include "hw/layer_program.hpp"
 
+#include <algorithm>
+
 namespace hmasim {
 
 namespace {
@@ -135,8 +137,14 @@ void assign_regions(std::vector<LayerProgram>& programs, const Placement& place)
       p.weights = p.input_regions[1];
       p.input_regions.resize(1);
     } else if (l->type == LayerType::embedding) {
-      // The gathered rows are read from the table (the token ids are not fetched).
+      // The gathered rows are read from the table (the token ids are not fetched). A row costs
+      // what the table stores per row: k elements dense, fewer bytes when the storage encoding
+      // compressed the table (its rows are then not addressable one by one: row r is read at r
+      // times that size, within the region).
       p.input_regions.assign(1, place.weights[i]);
+      const std::uint64_t stored_row =
+          place.weights[i].bytes / std::max<std::uint64_t>(1, l->vocab);
+      p.work.in_c = std::clamp<std::uint64_t>(stored_row / p.work.bytes_per_element, 1, l->k);
     }
   }
 }

@@ -13,7 +13,7 @@ std::uint64_t dense_weight_bytes(const Layer& layer) {
 }
 
 namespace {
-NetworkStats stats_of(const Network& net, const std::string* task) {
+NetworkStats stats_over_layers(const Network& net, const std::string* task) {
   NetworkStats s;
   for (const Layer& l : net.layers) {
     if (task && !runs_for_task(l, *task)) continue;
@@ -30,11 +30,11 @@ NetworkStats stats_of(const Network& net, const std::string* task) {
 }  // namespace
 
 NetworkStats network_stats(const Network& net) {
-  return stats_of(net, nullptr);
+  return stats_over_layers(net, nullptr);
 }
 
 NetworkStats network_stats(const Network& net, const std::string& task) {
-  return stats_of(net, &task);
+  return stats_over_layers(net, &task);
 }
 
 namespace {
