@@ -130,6 +130,26 @@ layers:
   EXPECT_GT(highest, 64u);  // not simply the table's first rows
 }
 
+// A table the storage encoding compressed (bitmask, half the weights zero) has no addressable
+// rows: each gathered row costs the table's stored bytes per row, read within its region.
+TEST(TransformerSim, EmbeddingOfACompressedTableReadsItsStoredBytesPerRow) {
+  IdealSim s(R"(name: emb
+input: {h: 32, w: 1, c: 1}
+layers:
+  - {name: emb, type: embedding, vocab: 4096, k: 64, sparsity: 0.5}
+)",
+             {"storage.encoding=bitmask"});
+  const Region& table = s.acc->placement().weights[0];
+  ASSERT_LT(table.bytes, 4096u * 64);  // compressed
+  const std::uint64_t per_row = table.bytes / 4096;
+  EXPECT_EQ(s.acc->programs()[0].work.in_row_bytes(), per_row);
+  const std::uint64_t read = s.acc->records()[0].bytes_per_memory[kDram];
+  // 32 rows of per_row bytes, each rounded out to the DMA's 32-byte requests.
+  EXPECT_GE(read, 32 * per_row);
+  EXPECT_LE(read, 32 * (per_row + 2 * 32));
+  EXPECT_LT(read, 32u * 64 + 32 * 32);
+}
+
 TEST(TransformerSim, AttentionReadsItsSecondOperandWhereItsProducerWroteIt) {
   IdealSim s(R"(name: attention
 input: {h: 64, w: 1, c: 64}
