@@ -67,6 +67,14 @@ void add_endurance(const Accelerator& acc, RunReport& r) {
     const double writes_per_year = e.writes_per_frame * rate * kSecondsPerYear;
     e.lifetime_years = writes_per_year > 0 ? e.endurance / writes_per_year
                                            : std::numeric_limits<double>::infinity();
+    const EnduranceCounter& wear = envm->endurance_counter();
+    const double spread_per_year = r.frames && wear.block_count()
+                                       ? static_cast<double>(wear.total_writes()) / r.frames /
+                                             static_cast<double>(wear.block_count()) * rate *
+                                             kSecondsPerYear
+                                       : 0;
+    e.lifetime_wear_leveled_years = spread_per_year > 0 ? e.endurance / spread_per_year
+                                                        : std::numeric_limits<double>::infinity();
     r.endurance.push_back(e);
   }
 }

@@ -140,6 +140,7 @@ std::string summary_json(const RunReport& r) {
     j.value("endurance", e.endurance);
     j.value("frames_per_s", e.frames_per_s);
     j.value("lifetime_years", e.lifetime_years);
+    j.value("lifetime_wear_leveled_years", e.lifetime_wear_leveled_years);
     j.end_object();
   }
   j.end_object();

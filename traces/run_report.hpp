@@ -141,6 +141,8 @@ struct EnduranceReport {
   double endurance = 0;                // the technology's writes per cell
   double frames_per_s = 0;             // the rate the lifetime assumes (target, else achieved)
   double lifetime_years = 0;           // infinite (null in JSON) without writes
+  // With perfect wear levelling: every block takes the same share of all block writes.
+  double lifetime_wear_leveled_years = 0;
 };
 
 struct RunReport {

@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+"""eMEM ("A Case for Emerging Memories in DNN Accelerators") from simulation
+(docs/emem-experiment.md): energy per inference and lifetime of the DRAM-only system, the eMEM
+replacing DRAM (weights and activations in it) and the hybrid (weights in the eMEM, activations in
+DRAM), for RRAM, STT-MRAM and PCM, on ResNet-50 and MobileNetV2, run back to back.
+
+  experiments/emem/run.py [--hmasim BIN] [--frames N] [--out DIR] > results.md
+
+Every figure comes from a run's summary.json; the paper's Table II energies are printed beside
+ours for comparison only.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NETWORKS = ["resnet50", "mobilenetv2"]
+TECHNOLOGIES = ["rram", "stt-mram", "pcm"]
+# eMEM Table II, for comparison: energy per inference [mJ] with DRAM, and hybrids (16-bit data).
+PAPER = {"resnet50": {"dram": 75.89, "stt-mram": 11.97, "pcm": 14.60, "rram": 14.60},
+         "mobilenetv2": {"dram": 4.75, "stt-mram": 2.29, "pcm": 2.39, "rram": 2.39}}
+SECONDS_PER_WEEK = 7 * 24 * 3600
+SECONDS_PER_YEAR = 365.25 * 24 * 3600
+
+
+def run(hmasim, platform, network, tech, frames, out):
+    cmd = [hmasim, "run", "--platform", os.path.join(ROOT, "platforms/emem", platform + ".yaml"),
+           "--workload", os.path.join(ROOT, "workloads/networks", network + ".yaml"),
+           "--frames", str(frames), "--out", out]
+    if tech:
+        cmd += ["--set", "memories.emem.technology.preset=" + tech]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"run.py: {' '.join(cmd)} failed (exit {done.returncode})")
+    with open(os.path.join(out, "summary.json")) as f:
+        return json.load(f)
+
+
+def lifetime(years):
+    """A lifetime in the unit that reads best; None (no writes) is unbounded."""
+    if years is None:
+        return "unbounded (no writes)"
+    seconds = years * SECONDS_PER_YEAR
+    if seconds < 3600 * 48:
+        return f"{seconds / 3600:.3g} hours"
+    if years < 2:
+        return f"{seconds / SECONDS_PER_WEEK:.3g} weeks"
+    return f"{years:.3g} years"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hmasim", default=os.path.join(ROOT, "build/app/hmasim"))
+    parser.add_argument("--frames", type=int, default=2)
+    parser.add_argument("--out", default=os.path.join(ROOT, "out/emem"))
+    args = parser.parse_args()
+    if not os.access(args.hmasim, os.X_OK):
+        print(f"run.py: no hmasim binary at {args.hmasim} (build first, or give --hmasim)",
+              file=sys.stderr)
+        return 2
+    start = time.monotonic()
+    runs = 0
+    print("| network | system | eMEM | energy / inference [mJ] (paper) | vs DRAM-only | FPS | "
+          "eMEM writes / frame (most-written block) | lifetime | lifetime, wear-levelled |")
+    print("|---|---|---|---:|---:|---:|---:|---|---|")
+    for net in NETWORKS:
+        base = run(args.hmasim, "dram-only", net, None, args.frames,
+                   os.path.join(args.out, f"{net}-dram-only"))
+        runs += 1
+        e0 = base["energy_per_frame_j"]
+        print(f"| {net} | DRAM only | - | {e0 * 1e3:.3f} ({PAPER[net]['dram']}) | 1.00x | "
+              f"{base['fps_max']:.0f} | - | - | - |")
+        for system in ["emem-only", "hybrid"]:
+            for tech in TECHNOLOGIES:
+                s = run(args.hmasim, system, net, tech, args.frames,
+                        os.path.join(args.out, f"{net}-{system}-{tech}"))
+                runs += 1
+                e = s["energy_per_frame_j"]
+                wear = s["endurance"]["emem"]
+                paper = f" ({PAPER[net][tech]})" if system == "hybrid" else ""
+                print(f"| {net} | {'eMEM replaces DRAM' if system == 'emem-only' else 'hybrid'} | "
+                      f"{tech} | {e * 1e3:.3f}{paper} | {e0 / e:.2f}x | {s['fps_max']:.0f} | "
+                      f"{wear['writes_per_frame']:g} | {lifetime(wear['lifetime_years'])} | "
+                      f"{lifetime(wear['lifetime_wear_leveled_years'])} |")
+    print(f"\n{runs} runs in {time.monotonic() - start:.1f} s of wall time.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
