@@ -1,0 +1,184 @@
+// `hmasim import onnx` through the real binary (docs/onnx.md): the committed digits CNN, exported
+// to ONNX by scripts/export_digits_onnx.py at test time (float weights, int8 QDQ weights, and
+// with batch norms to fold), imported back gives the native network's logits on all 360 held-out
+// digits through the plain reference, and `hmasim run` runs it in the cycles of the native
+// network; a model with an unsupported operator, a missing file or a file that is not ONNX is a
+// clean error that writes nothing; a missing interpreter says which packages to install.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+
+#include "support/cli.hpp"
+#include "workloads/network.hpp"
+#include "workloads/npy_file.hpp"
+#include "workloads/reference_inference.hpp"
+#include "workloads/weights_file.hpp"
+
+namespace {
+
+using hmasim::test::CliRun;
+using hmasim::test::hmasim;
+using hmasim::test::json_number;
+using hmasim::test::slurp;
+namespace fs = std::filesystem;
+
+const std::string kRoot = HMASIM_SOURCE_DIR;
+const std::string kPython = "/usr/bin/python3";
+const std::string kNativeCnn = kRoot + "/workloads/networks/digits-cnn.yaml";
+
+fs::path onnx_cli_dir(const std::string& name) {
+  const fs::path d = fs::path(::testing::TempDir()) /
+                     ("hmasim_onnx_cli_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// Runs scripts/export_digits_onnx.py with `options`; the model's path, or "" after a failure.
+std::string export_digits_onnx(const fs::path& dir, const std::string& options) {
+  const std::string model = (dir / "digits-cnn.onnx").string();
+  const std::string cmd =
+      kPython + " " + kRoot + "/scripts/export_digits_onnx.py --out " + model + " " + options;
+  const int status = std::system(cmd.c_str());
+  EXPECT_EQ(status, 0) << cmd << " (needs python3-onnx and python3-numpy: scripts/common.sh)";
+  return status == 0 ? model : "";
+}
+
+struct DigitsLogits {
+  std::vector<std::int8_t> logits;  // 360 x 10
+  std::size_t correct = 0;
+};
+
+// The reference's logits of the held-out digits for a network file and its `weights:` file.
+DigitsLogits digits_logits(const std::string& network_file) {
+  const hmasim::Network net = hmasim::load_network(network_file);
+  const std::optional<hmasim::WeightsFile> weights = hmasim::load_network_weights(net, "");
+  EXPECT_TRUE(weights.has_value()) << network_file << " names no weights file";
+  if (!weights) return {};
+  const hmasim::ReferenceInference ref(net, *weights);
+  const hmasim::Npy8Array images = hmasim::read_npy8(kRoot + "/data/digits/test-images.npy");
+  const hmasim::Npy8Array labels = hmasim::read_npy8(kRoot + "/data/digits/test-labels.npy");
+  DigitsLogits r;
+  for (std::size_t i = 0; i < images.shape[0]; ++i) {
+    hmasim::Int8Tensor in{{8, 8, 1}, std::vector<std::int8_t>(64)};
+    for (std::size_t k = 0; k < 64; ++k) in.values[k] = images.int8(i * 64 + k);
+    const hmasim::Int8Tensor out = ref.run(in);
+    r.logits.insert(r.logits.end(), out.values.begin(), out.values.end());
+    r.correct += hmasim::reference_top1(out) == labels.bytes[i];
+  }
+  return r;
+}
+
+// Exports the digits CNN with `options`, imports it and checks logits and accuracy against the
+// native files.
+void expect_round_trip(const std::string& name, const std::string& options) {
+  const fs::path d = onnx_cli_dir(name);
+  const std::string model = export_digits_onnx(d, options);
+  ASSERT_FALSE(model.empty());
+  const std::string yaml = (d / "imported.yaml").string();
+  const std::string weights = (d / "weights" / "imported.weights").string();
+  const CliRun r = hmasim("import onnx " + model + " --out " + yaml + " --weights " + weights);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_CONTAINS(slurp(yaml), "weights: \"weights/imported.weights\"");
+  EXPECT_CONTAINS(slurp(yaml), "Softmax node 'softmax' folded away");
+  const DigitsLogits native = digits_logits(kNativeCnn);
+  const DigitsLogits imported = digits_logits(yaml);
+  ASSERT_EQ(native.logits.size(), 3600u);
+  ASSERT_EQ(imported.logits.size(), native.logits.size());
+  std::size_t differing = 0;  // images whose 10 logits are not all equal
+  for (std::size_t i = 0; i < 360; ++i) {
+    differing += !std::equal(native.logits.begin() + i * 10, native.logits.begin() + i * 10 + 10,
+                             imported.logits.begin() + i * 10);
+  }
+  EXPECT_EQ(differing, 0u);
+  EXPECT_EQ(imported.correct, native.correct);
+  ::testing::Test::RecordProperty("top1_imported", std::to_string(imported.correct / 360.0));
+  ::testing::Test::RecordProperty("top1_native", std::to_string(native.correct / 360.0));
+  // The documented rule recovers the training script's integers exactly, so the files are equal.
+  EXPECT_TRUE(slurp(weights) == slurp(kRoot + "/data/digits/digits-cnn.weights"))
+      << weights << " differs from data/digits/digits-cnn.weights";
+}
+
+TEST(onnxImportCli, FloatWeightsGiveTheNativeLogitsOfAllHeldOutDigits) {
+  expect_round_trip("float", "");
+}
+
+TEST(onnxImportCli, Int8QdqWeightsGiveTheNativeLogits) {
+  expect_round_trip("int8", "--int8-weights");
+}
+
+TEST(onnxImportCli, BatchNormsAreFoldedIntoTheirConvolutions) {
+  expect_round_trip("bn", "--batchnorm");
+}
+
+TEST(onnxImportCli, TheImportedNetworkRunsLikeTheNativeOne) {
+  const fs::path d = onnx_cli_dir("run");
+  const std::string model = export_digits_onnx(d, "");
+  ASSERT_FALSE(model.empty());
+  const std::string yaml = (d / "imported.yaml").string();
+  ASSERT_EQ(hmasim("import onnx " + model + " --out " + yaml + " --weights " +
+                   (d / "imported.weights").string())
+                .status,
+            0);
+  const std::string platform = "--platform " + kRoot + "/platforms/maxnvm/nvdla64-mlc-ctt.yaml";
+  const CliRun imported =
+      hmasim("run " + platform + " --workload " + yaml + " --out " + (d / "imported").string());
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  const CliRun native =
+      hmasim("run " + platform + " --workload " + kNativeCnn + " --out " + (d / "native").string());
+  ASSERT_EQ(native.status, 0) << native.err;
+  const std::string a = slurp((d / "imported" / "summary.json").string());
+  const std::string b = slurp((d / "native" / "summary.json").string());
+  EXPECT_GT(json_number(a, "cycles"), 0);
+  EXPECT_EQ(json_number(a, "cycles"), json_number(b, "cycles"));
+  EXPECT_EQ(json_number(a, "fps_max"), json_number(b, "fps_max"));
+}
+
+TEST(onnxImportCli, AnUnsupportedOperatorNamesTheNodeAndWritesNothing) {
+  const fs::path d = onnx_cli_dir("lstm");
+  const std::string model = export_digits_onnx(d, "--unsupported");
+  ASSERT_FALSE(model.empty());
+  const CliRun r = hmasim("import onnx " + model + " --out " + (d / "net.yaml").string() +
+                          " --weights " + (d / "net.weights").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_CONTAINS(r.err, "node 'lstm1' (LSTM): unsupported operator LSTM");
+  EXPECT_FALSE(fs::exists(d / "net.yaml"));
+  EXPECT_FALSE(fs::exists(d / "net.weights"));
+}
+
+TEST(onnxImportCli, AMissingOrNonOnnxFileIsACleanError) {
+  const fs::path d = onnx_cli_dir("missing");
+  const CliRun missing =
+      hmasim("import onnx " + (d / "absent.onnx").string() + " --out " + (d / "net.yaml").string());
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_CONTAINS(missing.err, "absent.onnx: cannot read: No such file or directory");
+  hmasim::test::spit((d / "text.onnx").string(), "not a protobuf\n");
+  const CliRun junk =
+      hmasim("import onnx " + (d / "text.onnx").string() + " --out " + (d / "net.yaml").string());
+  EXPECT_EQ(junk.status, 2);
+  EXPECT_CONTAINS(junk.err, "text.onnx: not an ONNX model");
+  EXPECT_FALSE(fs::exists(d / "net.yaml"));
+  const CliRun no_out = hmasim("import onnx " + (d / "text.onnx").string() + " --weights " +
+                               (d / "net.weights").string());
+  EXPECT_EQ(no_out.status, 2);
+  EXPECT_CONTAINS(no_out.err, "--weights needs --out");
+}
+
+TEST(onnxImportCli, AMissingInterpreterSaysWhichPackagesToInstall) {
+  const fs::path d = onnx_cli_dir("python");
+  const std::string model = export_digits_onnx(d, "");
+  ASSERT_FALSE(model.empty());
+  ::setenv("HMASIM_PYTHON", "/nonexistent/python3", 1);
+  const CliRun r = hmasim("import onnx " + model + " --out " + (d / "net.yaml").string());
+  ::unsetenv("HMASIM_PYTHON");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.err, "python3-onnx");
+  EXPECT_FALSE(fs::exists(d / "net.yaml"));
+}
+
+}  // namespace
