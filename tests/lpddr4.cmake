@@ -10,3 +10,5 @@ hmasim_add_test(test_lpddr4_checker mem/test_lpddr4_checker.cpp)
 # What every memory model reports to the traces (base, LPDDR4 bank states, eNVM/SRAM busy wires,
 # the accounted_until watermark); here because LPDDR4 is most of it.
 hmasim_add_test(test_memory_traces mem/test_memory_traces.cpp ${HMASIM_LPDDR4_CHECK})
+# The DMA's AT path against the buffered controller (requests in flight, FR-FCFS reordering).
+hmasim_add_test(test_dma_nonblocking hw/test_dma_nonblocking.cpp ${HMASIM_LPDDR4_CHECK})

@@ -70,6 +70,13 @@ Time DmaEngine::next_issue(Channel channel, Time ready) const {
 }
 
 Time DmaEngine::issue(Channel channel, const DmaRequest& request, Time ready, std::uint8_t* data) {
+  if (nonblocking_) {
+    InFlight& f = issue_nb(channel, request, ready, data);
+    await(f);
+    const Time completed = f.completed;
+    retire(channel);
+    return completed;
+  }
   ChannelState& c = channels_[channel];
   const Time at = next_issue(channel, ready);
   advance_to(at);
@@ -86,6 +93,7 @@ Time DmaEngine::issue(Channel channel, const DmaRequest& request, Time ready, st
   ++c.issued;
   c.last_issue = at;
   c.any = true;
+  max_in_flight_[channel] = 1;
   ++stats_[channel].requests;
   stats_[channel].bytes += request.length;
   if (trace_) trace_issue(channel, request, at, r.completed);
@@ -142,14 +150,21 @@ Time DmaEngine::copy(std::uint64_t from, std::uint64_t to, std::uint64_t bytes, 
 void DmaEngine::issue_next_write() {
   PendingWrites& w = writes_.front();
   const DmaRequest& r = w.requests[w.next++];
-  const Time done = issue(kWrite, r, w.ready,
-                          w.data ? w.data + (r.address - w.requests.front().address) : nullptr);
-  write_end_ = wrote_ ? max(write_end_, done) : done;
-  wrote_ = true;
+  std::uint8_t* data = w.data ? w.data + (r.address - w.requests.front().address) : nullptr;
+  if (nonblocking_) {
+    // The completion counts when the write retires (drain_writes waits for it).
+    issue_nb(kWrite, r, w.ready, data);
+    wrote_ = true;
+  } else {
+    const Time done = issue(kWrite, r, w.ready, data);
+    write_end_ = wrote_ ? max(write_end_, done) : done;
+    wrote_ = true;
+  }
   if (w.next == w.requests.size()) writes_.pop_front();
 }
 
 Time DmaEngine::fetch(const std::vector<DmaRead>& reads, Time ready) {
+  if (nonblocking_) return fetch_nb(reads, ready);
   Time arrived = ready;
   std::size_t next = 0;
   while (next < reads.size()) {
@@ -169,7 +184,14 @@ Time DmaEngine::fetch(const std::vector<DmaRead>& reads, Time ready) {
 }
 
 Time DmaEngine::drain_writes(Time since) {
-  while (!writes_.empty()) issue_next_write();
+  while (!writes_.empty()) {
+    if (nonblocking_) await_ring(kWrite);
+    issue_next_write();
+  }
+  if (nonblocking_) {
+    for (InFlight* f : in_flight_requests_[kWrite]) await(*f);
+    retire(kWrite);
+  }
   return wrote_ ? max(since, write_end_) : since;
 }
 
@@ -177,6 +199,177 @@ void DmaEngine::end_layer(Time end) {
   sync();
   const Time now = from_sc_time(sc_core::sc_time_stamp());
   idle_.notify(end > now ? to_sc_time(end - now) : sc_core::SC_ZERO_TIME);
+}
+
+// ---------------------------------------------------------------------------------------------
+// AT path
+
+void DmaEngine::set_nonblocking(bool on) {
+  if (on && !nonblocking_) {
+    // The base's socket: the member function is ours, called on this object only.
+    using Bw = tlm::tlm_sync_enum (TlmInitiator::*)(tlm::tlm_generic_payload&, tlm::tlm_phase&,
+                                                    sc_core::sc_time&);
+    socket.register_nb_transport_bw(this, static_cast<Bw>(&DmaEngine::nb_transport_bw));
+    for (auto& r : ring_) r.assign(config_.max_outstanding, nullptr);
+  }
+  nonblocking_ = on;
+}
+
+void DmaEngine::await(const InFlight& f) {
+  if (f.done) return;
+  sync();  // SystemC time catches up: the memory works its requests off as time passes
+  while (!f.done) sc_core::wait(response_event_);
+}
+
+void DmaEngine::await_ring(Channel channel) {
+  const ChannelState& c = channels_[channel];
+  if (InFlight* f = ring_[channel][c.issued % c.completions.size()]) await(*f);
+}
+
+DmaEngine::InFlight& DmaEngine::issue_nb(Channel channel, const DmaRequest& request, Time ready,
+                                         std::uint8_t* data) {
+  ChannelState& c = channels_[channel];
+  await_ring(channel);
+  if (awaiting_end_req_ != nullptr) {  // the target said TLM_ACCEPTED: END_REQ comes later
+    sync();
+    while (awaiting_end_req_ != nullptr) sc_core::wait(response_event_);
+  }
+  // As next_issue, and no BEGIN_REQ before the previous request's END_REQ (base protocol).
+  Time at = next_issue(channel, ready);
+  // Not in the past either: a wait for a response may have taken SystemC time past `at`.
+  const Time earliest = max(request_free_, local_time());
+  if (earliest > at) at = clock_.time_of(clock_.cycle_at_or_after(earliest));
+  advance_to(at);
+  if (free_payloads_.empty()) {
+    payloads_.push_back(std::make_unique<InFlight>());
+    free_payloads_.push_back(payloads_.back().get());
+  }
+  InFlight& f = *free_payloads_.back();
+  free_payloads_.pop_back();
+  f.set_command(channel == kRead ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+  f.set_address(request.address);
+  f.set_data_ptr(data ? data : buffer_.data());
+  f.set_data_length(request.length);
+  f.set_streaming_width(request.length);
+  f.set_byte_enable_ptr(nullptr);
+  f.set_dmi_allowed(false);
+  f.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  f.channel = channel;
+  f.request = request;
+  f.issued = at;
+  f.completed = at;
+  f.ring_index = c.issued % c.completions.size();
+  f.done = false;
+  ring_[channel][f.ring_index] = &f;
+  in_flight_requests_[channel].push_back(&f);
+  max_in_flight_[channel] = std::max(max_in_flight_[channel], ++outstanding_[channel]);
+  ++c.issued;
+  c.last_issue = at;
+  c.any = true;
+  ++stats_[channel].requests;
+  stats_[channel].bytes += request.length;
+
+  tlm::tlm_phase phase = tlm::BEGIN_REQ;
+  sc_core::sc_time delay = to_sc_time(at) - sc_core::sc_time_stamp();
+  request_free_ = at;
+  const tlm::tlm_sync_enum r = socket->nb_transport_fw(f, phase, delay);
+  const Time when = from_sc_time(sc_core::sc_time_stamp() + delay);
+  if (r == tlm::TLM_COMPLETED || (r == tlm::TLM_UPDATED && phase == tlm::BEGIN_RESP)) {
+    // Early completion (an error response) or done at once: the response is here.
+    f.completed = max(at, when);
+    f.done = true;
+    --outstanding_[channel];
+    c.completions[f.ring_index] = f.completed;
+  } else if (r == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
+    request_free_ = max(at, when);
+  } else {
+    awaiting_end_req_ = &f;  // END_REQ (or BEGIN_RESP) comes on the backward path
+  }
+  return f;
+}
+
+tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload& trans,
+                                              tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+  InFlight& f = static_cast<InFlight&>(trans);  // every payload this path sends is an InFlight
+  const Time at = from_sc_time(sc_core::sc_time_stamp() + delay);
+  if (phase == tlm::END_REQ) {
+    request_free_ = max(request_free_, at);
+    if (awaiting_end_req_ == &f) awaiting_end_req_ = nullptr;
+    response_event_.notify(sc_core::SC_ZERO_TIME);
+    return tlm::TLM_ACCEPTED;
+  }
+  if (phase == tlm::BEGIN_RESP) {
+    if (awaiting_end_req_ == &f) {  // BEGIN_RESP implies END_REQ
+      request_free_ = max(request_free_, at);
+      awaiting_end_req_ = nullptr;
+    }
+    f.completed = at;
+    f.done = true;
+    --outstanding_[f.channel];
+    channels_[f.channel].completions[f.ring_index] = at;
+    response_event_.notify(sc_core::SC_ZERO_TIME);
+    phase = tlm::END_RESP;
+    return tlm::TLM_COMPLETED;
+  }
+  return tlm::TLM_ACCEPTED;
+}
+
+void DmaEngine::retire(Channel channel) {
+  auto& q = in_flight_requests_[channel];
+  while (!q.empty() && q.front()->done) {
+    InFlight& f = *q.front();
+    q.pop_front();
+    if (ring_[channel][f.ring_index] == &f) ring_[channel][f.ring_index] = nullptr;
+    free_payloads_.push_back(&f);
+    if (f.get_response_status() != tlm::TLM_OK_RESPONSE) {
+      ++stats_[channel].errors;
+      const std::string what = f.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE
+                                   ? "an address error"
+                                   : "an error response";
+      throw std::runtime_error(std::string(name()) + ": " + (channel == kRead ? "read" : "write") +
+                               " of " + std::to_string(f.request.length) + " B failed with " +
+                               what);
+    }
+    if (channel == kWrite) write_end_ = max(write_end_, f.completed);
+    if (trace_) trace_issue(channel, f.request, f.issued, f.completed);
+  }
+}
+
+Time DmaEngine::fetch_nb(const std::vector<DmaRead>& reads, Time ready) {
+  // As fetch(), with the reads in flight together: each read's completion is known only when its
+  // response comes, so the clients hear of them once the last one is in (in issue order, with the
+  // same times the blocking path reports).
+  Time arrived = ready;
+  std::size_t next = 0;
+  std::size_t first = in_flight_requests_[kRead].size();
+  while (next < reads.size()) {
+    await_ring(kRead);
+    const Time read_at = next_issue(kRead, ready);
+    if (!writes_.empty()) {
+      await_ring(kWrite);
+      // A queued write that can go out strictly earlier goes first (reads win ties).
+      if (next_issue(kWrite, writes_.front().ready) < read_at) {
+        issue_next_write();
+        continue;
+      }
+    }
+    const DmaRead& r = reads[next++];
+    std::uint8_t* to = r.client ? r.client->destination(r.request) : nullptr;
+    issue_nb(kRead, r.request, ready, to);
+  }
+  auto& q = in_flight_requests_[kRead];
+  for (std::size_t k = first; k < q.size(); ++k) await(*q[k]);
+  // Every read of this fetch is done; earlier ones (none: fetches retire whole) too.
+  std::size_t k = 0;
+  for (const InFlight* f : q) {
+    if (k++ < first) continue;
+    const DmaRead& r = reads[k - 1 - first];
+    if (r.client) r.client->arrived(r.request, f->issued, f->completed);
+    arrived = max(arrived, f->completed);
+  }
+  retire(kRead);
+  retire(kWrite);
+  return arrived;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,11 +11,20 @@
 // layer's duration: a fetch returns when its data has arrived, a drain when its writes are done.
 // Each read has a client (the feature fetch or the weight fetch unit) that may give the bytes a
 // destination and sees every request's completion.
+//
+// Two ways to the memories (set_nonblocking): b_transport (the default; each request's completion
+// comes back with the call, so a memory serves it before the DMA sends the next one), or TLM-2.0
+// AT nb_transport in four phases, where the requests of a channel are really in flight together
+// and a reordering memory controller (LPDDR4 FR-FCFS) may serve them in another order. The AT path
+// issues by the same rules; where the blocking path read a completion from the call, it waits in
+// SystemC time for the response (only when the next issue needs it: a full ring, the end of a
+// fetch or a drain), and it sends no BEGIN_REQ before the previous request's END_REQ.
 #pragma once
 
 #include <array>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <queue>
 #include <vector>
 
@@ -102,6 +111,13 @@ class DmaEngine : public TlmInitiator {
   // used. Throws on an error response (a platform bug: only in-range requests are issued).
   Time issue(Channel channel, const DmaRequest& request, Time ready, std::uint8_t* data = nullptr);
 
+  // AT nb_transport instead of b_transport from now on (before the simulation starts; the path
+  // to the memories must speak nb_transport, e.g. straight to a buffered LPDDR4 controller).
+  void set_nonblocking(bool on = true);
+  bool nonblocking() const { return nonblocking_; }
+  // The most requests of one channel in flight at once so far (AT path; 1 on the blocking one).
+  std::uint64_t max_in_flight(Channel c) const { return max_in_flight_[c]; }
+
   const Stats& stats(Channel c) const { return stats_[c]; }
   // Reports requests in flight per channel (VCD) and, at burst detail, each request (timeline).
   void set_trace(TraceSink* sink);
@@ -117,6 +133,39 @@ class DmaEngine : public TlmInitiator {
   };
   void issue_next_write();
   void trace_issue(Channel c, const DmaRequest& r, Time at, Time completed);
+
+  // ---- AT path ----
+  // One request in flight, with its own payload.
+  struct InFlight : tlm::tlm_generic_payload {
+    Channel channel = kRead;
+    DmaRequest request{0, 0};
+    Time issued{0};
+    Time completed{0};
+    std::size_t ring_index = 0;
+    bool done = false;
+  };
+  Time fetch_nb(const std::vector<DmaRead>& reads, Time ready);
+  // Sends a request at next_issue(channel, ready) (and not before the previous END_REQ); the
+  // completion arrives later. Returns its record, valid until retired.
+  InFlight& issue_nb(Channel channel, const DmaRequest& request, Time ready, std::uint8_t* data);
+  // The completion the next issue of `channel` needs (its ring slot's) is known afterwards.
+  void await_ring(Channel channel);
+  // Waits in SystemC time until `f` has its response.
+  void await(const InFlight& f);
+  // Statistics, trace and error check of the channel's finished requests, in issue order.
+  void retire(Channel channel);
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  bool nonblocking_ = false;
+  std::vector<std::unique_ptr<InFlight>> payloads_;
+  std::vector<InFlight*> free_payloads_;
+  std::array<std::deque<InFlight*>, 2> in_flight_requests_{};  // per channel, in issue order
+  std::array<std::vector<InFlight*>, 2> ring_{};  // per ring slot: the request that fills it
+  std::array<std::uint64_t, 2> max_in_flight_{};
+  std::array<std::uint64_t, 2> outstanding_{};  // sent, no response yet
+  Time request_free_{0};                  // END_REQ of the latest request: no BEGIN_REQ before it
+  InFlight* awaiting_end_req_ = nullptr;  // sent, END_REQ not yet received
+  sc_core::sc_event response_event_;
 
   DmaConfig config_;
   Clock clock_;
