@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -8,6 +10,7 @@
 #include "app/commands.hpp"
 #include "app/overrides.hpp"
 #include "app/platform_file.hpp"
+#include "app/progress_line.hpp"
 #include "app/run_report_builder.hpp"
 #include "core/file_output.hpp"
 #include "core/quantity.hpp"
@@ -259,7 +262,12 @@ int cmd_run(const std::vector<std::string>& args) {
     acc->set_trace(recorder.get());
   }
   const auto simulation_start = std::chrono::steady_clock::now();
-  sc_core::sc_start();
+  {
+    ProgressLine progress(std::cerr, options.frames, ::isatty(STDERR_FILENO) == 1);
+    acc->set_frame_observer(
+        [&progress](std::uint32_t frame, Time at) { progress.frame_done(frame, at); });
+    sc_core::sc_start();
+  }
   const double simulation_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - simulation_start).count();
   if (!acc->finished()) {

@@ -165,8 +165,10 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
     plan.order = tasks_.order;
     plan.slot_memory = task_regions_.slot_memory;
   }
-  controller_->program(&programs_, plan,
-                       [this](std::uint32_t frame, Time at) { report_endurance(frame, at); });
+  controller_->program(&programs_, plan, [this](std::uint32_t frame, Time at) {
+    report_endurance(frame, at);
+    if (frame_observer_) frame_observer_(frame, at);
+  });
 }
 
 void Accelerator::plan_power() {

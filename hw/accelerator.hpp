@@ -6,6 +6,7 @@
 // controller's thread runs `frames` frames of the network back to back, then stops.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +61,11 @@ class Accelerator : public sc_core::sc_module {
   // Before sc_start(): every unit and memory reports to `sink` (null: nothing is traced).
   // `block_group`: bytes of eNVM per endurance group (a multiple of the memory's block).
   void set_trace(TraceSink* sink, Bytes block_group = Bytes(1 << 20));
+
+  // Before sc_start(): called after each frame with its index and end (e.g. a progress line).
+  void set_frame_observer(std::function<void(std::uint32_t, Time)> f) {
+    frame_observer_ = std::move(f);
+  }
 
   // After sc_start().
   const std::vector<LayerRecord>& records() const { return controller_->records(); }
@@ -141,6 +147,7 @@ class Accelerator : public sc_core::sc_module {
   std::vector<LayerProgram> programs_;
   TraceSink* trace_ = nullptr;
   Bytes block_group_{1 << 20};
+  std::function<void(std::uint32_t, Time)> frame_observer_;
 };
 
 }  // namespace hmasim

@@ -52,6 +52,12 @@ void Accelerator::plan_tasks_run(const std::vector<MemoryInfo>& infos) {
                                     round256(s.bytes)});
           task.switch_bytes += round256(s.bytes);
         }
+      } else if (const auto owner = network_.layers[i].owner;
+                 owner && task_stored_[k][*owner].bytes > 0) {
+        // A layer sharing a task-specific owner's weights reads the running task's copy (switched
+        // in once, with the owner's).
+        p.weights = task_regions_.run[k][*owner];
+        p.stored = &task_stored_[k][*owner];
       }
       task.layers.push_back(p);
     }

@@ -201,16 +201,20 @@ Time LayerController::run_frame(std::uint32_t f, Time t) {
       switches_.push_back(sw);
       if (trace_ && t > sw.start) {
         trace_->slice(track_, sw.start, t, "switch to " + task.name, "task switch");
+        trace_->set(switch_signal_, sw.start, 1);
+        trace_->set(switch_signal_, t, 0);
       }
     }
     resident_ = k;
     const Time task_start = t;
+    if (trace_) trace_->set(task_signal_, task_start, k + 1);
     for (const LayerProgram& p : task.layers) {
       records_.push_back(run_layer(p, t, f, p.layer->index, k));
       t = records_.back().end;
     }
     if (trace_) trace_->slice(track_, task_start, t, task.name, "task");
   }
+  if (trace_) trace_->set(task_signal_, t, 0);
   return t;
 }
 
@@ -260,6 +264,11 @@ void LayerController::set_trace(TraceSink* sink) {
   frame_signal_ = trace_->integer_signal("accelerator.controller", "frame", 32);
   track_ = trace_->track("accelerator", "layers");
   if (plan_.power && plan_.power->active()) power_track_ = trace_->track("accelerator", "power");
+  if (plan_.tasks) {
+    // The running task (index + 1 into the schedule's distinct tasks; 0: none) and switches.
+    task_signal_ = trace_->integer_signal("accelerator.controller", "task", 8);
+    switch_signal_ = trace_->integer_signal("accelerator.controller", "task_switch", 1);
+  }
 }
 
 }  // namespace hmasim

@@ -151,6 +151,7 @@ class LayerController : public sc_core::sc_module {
 
   TraceSink* trace_ = nullptr;
   TraceSink::Id layer_signal_ = 0, frame_signal_ = 0, track_ = 0, power_track_ = 0;
+  TraceSink::Id task_signal_ = 0, switch_signal_ = 0;
 };
 
 }  // namespace hmasim

@@ -258,5 +258,38 @@ layers:
   EXPECT_EQ(acc.tasks().names, (std::vector<std::string>{"b", "a"}));
 }
 
+TEST(Tasks, ALayerSharingATaskSpecificOwnersWeightsReadsTheRunningTasksCopy) {
+  ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
+  const PlatformConfig platform =
+      load_platform_text(kPlatform, HMASIM_SOURCE_DIR "/platforms/tasks.yaml", {});
+  const Network net = load_network_text(R"(name: shared-adapter
+input: {h: 8, w: 8, c: 64}
+layers:
+  - {name: adapter, type: conv, k: 64, r: 1, shared: false}
+  - {name: again, type: conv, k: 64, r: 1, shares: adapter}
+)",
+                                        "shares.yaml");
+  EnergyLedger ledger;
+  RunOptions options;
+  options.tasks = {"x", "y"};
+  Accelerator acc("acc", platform.memories, *platform.accelerator, net, options, ledger);
+  sc_core::sc_start();
+  ASSERT_TRUE(acc.finished()) << acc.error();
+  const auto& programs = acc.task_programs();
+  for (std::size_t k = 0; k < 2; ++k) {
+    // The sharer reads what its owner reads for this task: the task's own copy in the slot.
+    EXPECT_EQ(programs[k].layers[1].stored, programs[k].layers[0].stored);
+    EXPECT_EQ(programs[k].layers[1].weights.offset, programs[k].layers[0].weights.offset);
+    EXPECT_EQ(programs[k].switch_in.size(), 1u);  // one copy: the owner's
+  }
+  // Both layers of both tasks read their weights from the SRAM slot, and every read matched.
+  const std::size_t sram = 1;
+  ASSERT_EQ(acc.records().size(), 4u);
+  for (const LayerRecord& r : acc.records()) EXPECT_GT(r.bytes_per_memory[sram], 64u * 64);
+  const WeightCheck& check = acc.weight_checks().at(sram);
+  EXPECT_EQ(check.weights, 4u * 64 * 64);
+  EXPECT_EQ(check.corrupted, 0u);
+}
+
 }  // namespace
 }  // namespace hmasim
