@@ -9,11 +9,17 @@ DequantizeLinear pair, and the logits end in a Softmax. Weights are float initia
 DequantizeLinear; biases are float q_b x s_x x s_w. The activation scales are chosen so that
 s_x s_w / s_y is the file's multiplier / 2^shift, so importing the model with the documented rule
 gives back the file's integers exactly. --batchnorm adds a BatchNormalization after every conv
-(whose weights and bias are then halved: the folded batch norm doubles them back).
+(whose weights and bias are then halved: the folded batch norm doubles them back);
+--float-activations leaves out the activations' QuantizeLinear / DequantizeLinear (a float model
+the importer refuses: it has no activation scales).
 
 Usage: /usr/bin/python3 scripts/export_digits_onnx.py --out MODEL.onnx [--weights FILE]
-       [--int8-weights] [--batchnorm] [--unsupported]   (needs python3-onnx, python3-numpy)
---unsupported writes instead a small model with an LSTM node named 'lstm1' (hmasim has no LSTM).
+       [--int8-weights] [--batchnorm] [--float-activations]
+       [--unsupported | --residual]
+       (needs python3-onnx, python3-numpy)
+--unsupported writes instead a small model with an LSTM node named 'lstm1' (hmasim has no LSTM);
+--residual a small seeded model with the other operators (residual(): per-channel int8 weights,
+Add of two activations, GlobalAveragePool, Reshape, MatMul + bias).
 """
 
 import argparse
@@ -59,7 +65,7 @@ LAYERS = [("conv1", "Conv", (16, 1, 3, 3)), ("conv2", "Conv", (32, 16, 3, 3)),
           ("fc1", "Gemm", (64, 128)), ("fc2", "Gemm", (10, 64))]
 
 
-def digits_cnn(weights, int8_weights, batchnorm):
+def digits_cnn(weights, int8_weights, batchnorm, float_activations=False):
     nodes, inits = [], []
 
     def const(name, array):
@@ -67,6 +73,8 @@ def digits_cnn(weights, int8_weights, batchnorm):
         return name
 
     def qdq(tensor, scale, name):
+        if float_activations:  # a plain float model: no activation scales at all
+            return tensor
         s = const(name + ".scale", np.array(scale, dtype=np.float32))
         z = const(name + ".zero", np.array(0, dtype=np.int8))
         nodes.append(helper.make_node("QuantizeLinear", [tensor, s, z], [name + ".q"],
@@ -150,6 +158,56 @@ def unsupported():
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 1, hidden])], inits)
 
 
+def residual():
+    """A small seeded model with the operators the digits CNN lacks: int8 weights with one scale
+    per output channel, a residual Add of two activations of one scale, GlobalAveragePool,
+    Reshape to [1, -1], MatMul + Add (the bias), and no Softmax:
+    input - conv_a (ReLU) - conv_b - add(conv_a, conv_b) - gap - reshape - matmul (+ bias)."""
+    rng = np.random.default_rng(2)
+    nodes, inits = [], []
+
+    def const(name, array):
+        inits.append(numpy_helper.from_array(array, name))
+        return name
+
+    def qdq(tensor, scale, name):
+        s = const(name + ".scale", np.array(scale, dtype=np.float32))
+        z = const(name + ".zero", np.array(0, dtype=np.int8))
+        nodes.append(helper.make_node("QuantizeLinear", [tensor, s, z], [name + ".q"],
+                                      name=name + "_quantize"))
+        nodes.append(helper.make_node("DequantizeLinear", [name + ".q", s, z], [name + ".dq"],
+                                      name=name + "_dequantize"))
+        return name + ".dq"
+
+    x = qdq("input", INPUT_SCALE, "input")
+    q_a = rng.integers(-127, 128, (8, 1, 3, 3)).astype(np.int8)
+    s_a = (np.arange(8, dtype=np.float32) + 1) / 512  # per output channel
+    nodes.append(helper.make_node("DequantizeLinear", [const("a.wq", q_a), const("a.ws", s_a),
+                                                       const("a.wz", np.zeros(8, np.int8))],
+                                  ["a.w"], name="conv_a_weights", axis=0))
+    nodes.append(helper.make_node("Conv", [x, "a.w"], ["a"], name="conv_a", pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node("Relu", ["a"], ["a.relu"], name="conv_a_relu"))
+    a = qdq("a.relu", 0.05, "a_out")
+    b_w = (rng.standard_normal((8, 8, 3, 3)) * 0.1).astype(np.float32)
+    b_b = (rng.standard_normal(8) * 0.1).astype(np.float32)
+    nodes.append(helper.make_node("Conv", [a, const("b.w", b_w), const("b.b", b_b)], ["b"],
+                                  name="conv_b", pads=[1, 1, 1, 1]))
+    b = qdq("b", 0.05, "b_out")  # the residual's operands share one scale
+    nodes.append(helper.make_node("Add", [a, b], ["sum"], name="residual"))
+    nodes.append(helper.make_node("GlobalAveragePool", ["sum"], ["gap"], name="gap"))
+    nodes.append(helper.make_node("Reshape", ["gap", const("shape", np.array([1, -1], np.int64))],
+                                  ["flat"], name="flatten"))
+    fc_w = (rng.standard_normal((8, 10)) * 0.2).astype(np.float32)
+    nodes.append(helper.make_node("MatMul", ["flat", const("fc.w", fc_w)], ["mm"], name="fc"))
+    nodes.append(helper.make_node("Add", ["mm", const("fc.b", np.full(10, 0.01, np.float32))],
+                                  ["logits"], name="fc_bias"))
+    out = qdq("logits", 0.02, "fc_out")
+    return helper.make_graph(
+        nodes, "residual",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 1, 8, 8])],
+        [helper.make_tensor_value_info(out, TensorProto.FLOAT, [1, 10])], inits)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", required=True)
@@ -158,9 +216,17 @@ def main():
     parser.add_argument("--batchnorm", action="store_true",
                         help="a BatchNormalization after every conv (folded back on import)")
     parser.add_argument("--unsupported", action="store_true")
+    parser.add_argument("--residual", action="store_true")
+    parser.add_argument("--float-activations", action="store_true",
+                        help="no QuantizeLinear / DequantizeLinear on activations")
     args = parser.parse_args()
-    graph = unsupported() if args.unsupported else digits_cnn(read_weights(args.weights),
-                                                              args.int8_weights, args.batchnorm)
+    if args.unsupported:
+        graph = unsupported()
+    elif args.residual:
+        graph = residual()
+    else:
+        graph = digits_cnn(read_weights(args.weights), args.int8_weights, args.batchnorm,
+                           args.float_activations)
     # Opset 13: per-axis QuantizeLinear and the Softmax of today; IR 8 is what onnx 1.12 reads.
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
                               producer_name="hmasim scripts/export_digits_onnx.py")

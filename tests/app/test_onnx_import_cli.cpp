@@ -139,6 +139,40 @@ TEST(onnxImportCli, TheImportedNetworkRunsLikeTheNativeOne) {
   EXPECT_EQ(json_number(a, "fps_max"), json_number(b, "fps_max"));
 }
 
+TEST(onnxImportCli, ResidualAddGlobalPoolMatMulAndPerChannelScalesImport) {
+  const fs::path d = onnx_cli_dir("residual");
+  const std::string model = export_digits_onnx(d, "--residual");
+  ASSERT_FALSE(model.empty());
+  const std::string yaml = (d / "res.yaml").string();
+  const std::string weights = (d / "res.weights").string();
+  const CliRun r =
+      hmasim("import onnx " + model + " --name res --out " + yaml + " --weights " + weights);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string text = slurp(yaml);
+  EXPECT_CONTAINS(text, "{name: \"conv_a\", type: \"conv\", k: 8, r: 3, padding: 1}");
+  EXPECT_CONTAINS(text,
+                  "{name: \"residual\", type: \"eltwise\", op: \"add\", inputs: "
+                  "[\"conv_a\", \"conv_b\"]}");
+  EXPECT_CONTAINS(text, "{name: \"gap\", type: \"pool\", mode: \"avg\", global: true}");
+  EXPECT_CONTAINS(text, "{name: \"fc\", type: \"fc\", k: 10, bias: true}");
+  const hmasim::Network net = hmasim::load_network(yaml);
+  const std::optional<hmasim::WeightsFile> file = hmasim::load_network_weights(net, "");
+  ASSERT_TRUE(file.has_value());
+  const hmasim::LayerWeights* a = file->find("conv_a");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->scales.size(), 8u);  // the DequantizeLinear's per-channel scales
+  EXPECT_TRUE(a->relu);
+  EXPECT_TRUE(a->bias.empty());
+  // The reference computes the imported network (eltwise, global pool, fc) on an input.
+  const hmasim::ReferenceInference ref(net, *file);
+  hmasim::Int8Tensor in{{8, 8, 1}, std::vector<std::int8_t>(64, 100)};
+  EXPECT_EQ(ref.run(in).values.size(), 10u);
+  const CliRun run =
+      hmasim("run --platform " + kRoot + "/platforms/maxnvm/nvdla64-mlc-ctt.yaml --workload " +
+             yaml + " --out " + (d / "run").string());
+  EXPECT_EQ(run.status, 0) << run.err;
+}
+
 TEST(onnxImportCli, AnUnsupportedOperatorNamesTheNodeAndWritesNothing) {
   const fs::path d = onnx_cli_dir("lstm");
   const std::string model = export_digits_onnx(d, "--unsupported");
@@ -149,6 +183,16 @@ TEST(onnxImportCli, AnUnsupportedOperatorNamesTheNodeAndWritesNothing) {
   EXPECT_CONTAINS(r.err, "node 'lstm1' (LSTM): unsupported operator LSTM");
   EXPECT_FALSE(fs::exists(d / "net.yaml"));
   EXPECT_FALSE(fs::exists(d / "net.weights"));
+}
+
+TEST(onnxImportCli, AFloatModelWithoutActivationScalesIsRefused) {
+  const fs::path d = onnx_cli_dir("float_acts");
+  const std::string model = export_digits_onnx(d, "--float-activations");
+  ASSERT_FALSE(model.empty());
+  const CliRun r = hmasim("import onnx " + model + " --out " + (d / "net.yaml").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_CONTAINS(r.err, "node 'conv1' (Conv): its input has no scale");
+  EXPECT_FALSE(fs::exists(d / "net.yaml"));
 }
 
 TEST(onnxImportCli, AMissingOrNonOnnxFileIsACleanError) {
@@ -178,6 +222,25 @@ TEST(onnxImportCli, AMissingInterpreterSaysWhichPackagesToInstall) {
   ::unsetenv("HMASIM_PYTHON");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.err, "python3-onnx");
+  EXPECT_FALSE(fs::exists(d / "net.yaml"));
+}
+
+TEST(onnxImportCli, AMissingOnnxPackageSaysWhichPackageToInstall) {
+  const fs::path d = onnx_cli_dir("package");
+  const std::string model = export_digits_onnx(d, "");
+  ASSERT_FALSE(model.empty());
+  // An interpreter on which `import onnx` fails, as on a machine without python3-onnx.
+  const std::string python = (d / "python-without-onnx").string();
+  hmasim::test::spit(python,
+                     "#!/bin/sh\nexec " + kPython +
+                         " -c 'import sys; sys.modules[\"onnx\"] = None; sys.argv = sys.argv[1:]; "
+                         "exec(open(sys.argv[0]).read())' \"$@\"\n");
+  fs::permissions(python, fs::perms::owner_all);
+  ::setenv("HMASIM_PYTHON", python.c_str(), 1);
+  const CliRun r = hmasim("import onnx " + model + " --out " + (d / "net.yaml").string());
+  ::unsetenv("HMASIM_PYTHON");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.err, "the Python module 'onnx' is missing: install Debian's python3-onnx");
   EXPECT_FALSE(fs::exists(d / "net.yaml"));
 }
 
