@@ -205,7 +205,8 @@ void DmaEngine::end_layer(Time end) {
 // AT path
 
 void DmaEngine::set_nonblocking(bool on) {
-  if (on && !nonblocking_) {
+  if (on && !bw_registered_) {
+    bw_registered_ = true;
     // The base's socket: the member function is ours, called on this object only.
     using Bw = tlm::tlm_sync_enum (TlmInitiator::*)(tlm::tlm_generic_payload&, tlm::tlm_phase&,
                                                     sc_core::sc_time&);

@@ -157,6 +157,7 @@ class DmaEngine : public TlmInitiator {
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
   bool nonblocking_ = false;
+  bool bw_registered_ = false;
   std::vector<std::unique_ptr<InFlight>> payloads_;
   std::vector<InFlight*> free_payloads_;
   std::array<std::deque<InFlight*>, 2> in_flight_requests_{};  // per channel, in issue order
