@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""HMA (Fu, Avaliani, Donato: heterogeneous memory for DNN task adaptation) from simulation
+(docs/hma-experiment.md): adapter-ALBERT vs vanilla ALBERT for 3-task multi-task inference
+(MNLI, MRPC, QNLI per input, experiments/hma/schedule.yaml) on an SRAM + RRAM system powered off
+between inputs (platforms/hma/). Vanilla ALBERT replaces its whole fine-tuned transformer layer
+and classifier at every task switch (its linear and layer-norm parameters are task-specific);
+adapter-ALBERT replaces only its adapters, task layer norms and classifier.
+
+  experiments/hma/run.py [--hmasim BIN] [--out DIR] > results.md
+
+Every figure comes from a run's summary.json; the abstract's ratios are printed beside ours for
+comparison only.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODELS = {
+    "vanilla-albert": ("albert-base.yaml", ["workload.defaults.linear.shared=false",
+                                            "workload.defaults.layernorm.shared=false"]),
+    "adapter-albert": ("adapter-albert.yaml", []),
+}
+PAPER_RATIOS = {"area": 1.7, "energy": 32, "latency": 9}  # vanilla / adapter, HMA abstract
+
+
+def run(hmasim, model, out):
+    network, sets = MODELS[model]
+    cmd = [hmasim, "run", "--platform", os.path.join(ROOT, "platforms/hma", model + ".yaml"),
+           "--workload", os.path.join(ROOT, "workloads/networks", network),
+           "--schedule", os.path.join(ROOT, "experiments/hma/schedule.yaml"), "--out", out]
+    for s in sets:
+        cmd += ["--set", s]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"run.py: {' '.join(cmd)} failed (exit {done.returncode})")
+    with open(os.path.join(out, "summary.json")) as f:
+        return json.load(f)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hmasim", default=os.path.join(ROOT, "build/app/hmasim"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "out/hma"))
+    args = parser.parse_args()
+    if not os.access(args.hmasim, os.X_OK):
+        print(f"run.py: no hmasim binary at {args.hmasim} (build first, or give --hmasim)",
+              file=sys.stderr)
+        return 2
+    start = time.monotonic()
+    s = {m: run(args.hmasim, m, os.path.join(args.out, m)) for m in MODELS}
+    print("| model | RRAM footprint [MB] | SRAM footprint, one task [MB] | area [mm^2] | "
+          "energy / input [mJ] | latency / input [ms] | switch time / input [ms] | "
+          "switch bytes / input [MB] | power at 10 inputs/s [mW] |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for m, r in s.items():
+        rram = r["memories"]["rram"]["weight_bytes"]
+        slot = max(t["switch_bytes"] / max(t["switches"], 1) for t in r["tasks"].values())
+        sw = r["task_switches"]
+        print(f"| {m} | {rram / 1e6:.2f} | {slot / 1e6:.3f} | {r['area_mm2']:.2f} | "
+              f"{r['energy_per_frame_j'] * 1e3:.2f} | {r['latency_s'] * 1e3:.2f} | "
+              f"{sw['time_s'] / r['frames'] * 1e3:.3f} | {sw['bytes'] / r['frames'] / 1e6:.2f} | "
+              f"{r['schedule']['power_at_target_w'] * 1e3:.1f} |")
+    v, a = s["vanilla-albert"], s["adapter-albert"]
+    print("\n| vanilla / adapter | ours | HMA abstract |")
+    print("|---|---:|---:|")
+    print(f"| area | {v['area_mm2'] / a['area_mm2']:.2f}x | {PAPER_RATIOS['area']}x |")
+    print(f"| energy per input | {v['energy_per_frame_j'] / a['energy_per_frame_j']:.2f}x | "
+          f"{PAPER_RATIOS['energy']}x |")
+    print(f"| latency per input | {v['latency_s'] / a['latency_s']:.2f}x | "
+          f"{PAPER_RATIOS['latency']}x |")
+    print(f"| switch bytes per input | {v['task_switches']['bytes'] / a['task_switches']['bytes']:.1f}x"
+          " | - |")
+    print(f"\n2 runs in {time.monotonic() - start:.1f} s of wall time.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
