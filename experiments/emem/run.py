@@ -10,14 +10,13 @@ Every figure comes from a run's summary.json; the paper's Table II energies are 
 ours for comparison only.
 """
 
-import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hmasim_runs import ROOT, arguments, run  # noqa: E402
+
 NETWORKS = ["resnet50", "mobilenetv2"]
 TECHNOLOGIES = ["rram", "stt-mram", "pcm"]
 # eMEM Table II, for comparison: energy per inference [mJ] with DRAM, and hybrids (16-bit data).
@@ -27,18 +26,10 @@ SECONDS_PER_WEEK = 7 * 24 * 3600
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 
 
-def run(hmasim, platform, network, tech, frames, out):
-    cmd = [hmasim, "run", "--platform", os.path.join(ROOT, "platforms/emem", platform + ".yaml"),
-           "--workload", os.path.join(ROOT, "workloads/networks", network + ".yaml"),
-           "--frames", str(frames), "--out", out]
-    if tech:
-        cmd += ["--set", "memories.emem.technology.preset=" + tech]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"run.py: {' '.join(cmd)} failed (exit {done.returncode})")
-    with open(os.path.join(out, "summary.json")) as f:
-        return json.load(f)
+def run_system(hmasim, platform, network, tech, frames, out):
+    sets = ["memories.emem.technology.preset=" + tech] if tech else []
+    return run(hmasim, f"emem/{platform}.yaml", network + ".yaml", out,
+               ["--frames", str(frames)], sets)
 
 
 def lifetime(years):
@@ -54,22 +45,14 @@ def lifetime(years):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hmasim", default=os.path.join(ROOT, "build/app/hmasim"))
-    parser.add_argument("--frames", type=int, default=2)
-    parser.add_argument("--out", default=os.path.join(ROOT, "out/emem"))
-    args = parser.parse_args()
-    if not os.access(args.hmasim, os.X_OK):
-        print(f"run.py: no hmasim binary at {args.hmasim} (build first, or give --hmasim)",
-              file=sys.stderr)
-        return 2
+    args = arguments(__doc__, "emem", frames=2)
     start = time.monotonic()
     runs = 0
     print("| network | system | eMEM | energy / inference [mJ] (paper) | vs DRAM-only | FPS | "
           "eMEM writes / frame (most-written block) | lifetime | lifetime, wear-levelled |")
     print("|---|---|---|---:|---:|---:|---:|---|---|")
     for net in NETWORKS:
-        base = run(args.hmasim, "dram-only", net, None, args.frames,
+        base = run_system(args.hmasim, "dram-only", net, None, args.frames,
                    os.path.join(args.out, f"{net}-dram-only"))
         runs += 1
         e0 = base["energy_per_frame_j"]
@@ -77,7 +60,7 @@ def main():
               f"{base['fps_max']:.0f} | - | - | - |")
         for system in ["emem-only", "hybrid"]:
             for tech in TECHNOLOGIES:
-                s = run(args.hmasim, system, net, tech, args.frames,
+                s = run_system(args.hmasim, system, net, tech, args.frames,
                         os.path.join(args.out, f"{net}-{system}-{tech}"))
                 runs += 1
                 e = s["energy_per_frame_j"]

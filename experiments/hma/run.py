@@ -12,14 +12,13 @@ Every figure comes from a run's summary.json; the abstract's ratios are printed 
 comparison only.
 """
 
-import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hmasim_runs import ROOT, arguments, run  # noqa: E402
+
 MODELS = {
     "vanilla-albert": ("albert-base.yaml", ["workload.defaults.linear.shared=false",
                                             "workload.defaults.layernorm.shared=false"]),
@@ -28,32 +27,16 @@ MODELS = {
 PAPER_RATIOS = {"area": 1.7, "energy": 32, "latency": 9}  # vanilla / adapter, HMA abstract
 
 
-def run(hmasim, model, out):
+def run_model(hmasim, model, out):
     network, sets = MODELS[model]
-    cmd = [hmasim, "run", "--platform", os.path.join(ROOT, "platforms/hma", model + ".yaml"),
-           "--workload", os.path.join(ROOT, "workloads/networks", network),
-           "--schedule", os.path.join(ROOT, "experiments/hma/schedule.yaml"), "--out", out]
-    for s in sets:
-        cmd += ["--set", s]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"run.py: {' '.join(cmd)} failed (exit {done.returncode})")
-    with open(os.path.join(out, "summary.json")) as f:
-        return json.load(f)
+    return run(hmasim, f"hma/{model}.yaml", network, out,
+               ["--schedule", os.path.join(ROOT, "experiments/hma/schedule.yaml")], sets)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hmasim", default=os.path.join(ROOT, "build/app/hmasim"))
-    parser.add_argument("--out", default=os.path.join(ROOT, "out/hma"))
-    args = parser.parse_args()
-    if not os.access(args.hmasim, os.X_OK):
-        print(f"run.py: no hmasim binary at {args.hmasim} (build first, or give --hmasim)",
-              file=sys.stderr)
-        return 2
+    args = arguments(__doc__, "hma")
     start = time.monotonic()
-    s = {m: run(args.hmasim, m, os.path.join(args.out, m)) for m in MODELS}
+    s = {m: run_model(args.hmasim, m, os.path.join(args.out, m)) for m in MODELS}
     print("| model | RRAM footprint [MB] | SRAM footprint, one task [MB] | area [mm^2] | "
           "energy / input [mJ] | latency / input [ms] | switch time / input [ms] | "
           "switch bytes / input [MB] | power at 10 inputs/s [mW] |")

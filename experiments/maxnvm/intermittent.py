@@ -11,14 +11,13 @@ LPDDR4, which holds only activation maps that overflow the SRAM, is off too).
 Every figure comes from a run's summary.json.
 """
 
-import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hmasim_runs import ROOT, arguments, run  # noqa: E402
+
 RATES = [1, 5, 10, 22, 30, 60, 90]
 OFF = ["memories.envm.power.idle=off", "memories.sram.power.idle=off", "memories.dram.power.idle=off",
        "accelerator.power.idle=off"]
@@ -30,36 +29,19 @@ DESIGNS = {
 }
 
 
-def run(hmasim, platform, sets, fps, frames, out):
-    cmd = [hmasim, "run", "--platform", os.path.join(ROOT, "platforms", platform),
-           "--workload", os.path.join(ROOT, "workloads/networks/resnet50.yaml"),
-           "--fps", str(fps), "--frames", str(frames), "--out", out]
-    for s in sets:
-        cmd += ["--set", s]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"intermittent.py: {' '.join(cmd)} failed (exit {done.returncode})")
-    with open(os.path.join(out, "summary.json")) as f:
-        return json.load(f)
+def run_design(hmasim, platform, sets, fps, frames, out):
+    return run(hmasim, platform, "resnet50.yaml", out, ["--fps", str(fps), "--frames", str(frames)],
+               sets)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hmasim", default=os.path.join(ROOT, "build/app/hmasim"))
-    parser.add_argument("--frames", type=int, default=5)
-    parser.add_argument("--out", default=os.path.join(ROOT, "out/maxnvm-intermittent"))
-    args = parser.parse_args()
-    if not os.access(args.hmasim, os.X_OK):
-        print(f"intermittent.py: no hmasim binary at {args.hmasim} (build first, or give --hmasim)",
-              file=sys.stderr)
-        return 2
+    args = arguments(__doc__, "maxnvm-intermittent", frames=5)
     start = time.monotonic()
     results = {}
     for name, (platform, sets) in DESIGNS.items():
         for fps in RATES:
             tag = name.lower().replace(" ", "-")
-            results[(name, fps)] = run(args.hmasim, platform, sets, fps, args.frames,
+            results[(name, fps)] = run_design(args.hmasim, platform, sets, fps, args.frames,
                                        os.path.join(args.out, f"{tag}-{fps}"))
     print(f"Energy per ResNet-50 inference [mJ], {args.frames} frames per run "
           "(deadline misses in brackets)\n")

@@ -12,14 +12,13 @@ MEMTI's designs without adapters. Prints markdown tables; every figure comes fro
 summary.json. The paper's figures are printed beside ours for comparison only.
 """
 
-import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hmasim_runs import ROOT, arguments, run  # noqa: E402
+
 CONFIGS = ["all-dram", "all-sram", "all-rram", "memti", "rram-adapters"]
 PER_TASK_NETWORKS = {"all-sram", "all-rram"}  # no shared backbone: a whole network per task
 RATES = [1, 3, 10, 30, 60, 100]
@@ -33,19 +32,11 @@ PAPER = {
 }
 
 
-def run(hmasim, config, fps, frames, out):
-    cmd = [hmasim, "run", "--platform", os.path.join(ROOT, "platforms/memti", config + ".yaml"),
-           "--workload", os.path.join(ROOT, "workloads/networks/resnet26-adapters.yaml"),
-           "--schedule", os.path.join(ROOT, "experiments/memti/schedule.yaml"),
-           "--fps", str(fps), "--frames", str(frames), "--out", out]
-    if config in PER_TASK_NETWORKS:
-        cmd += ["--set", "workload.defaults.shared=false"]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"run.py: {' '.join(cmd)} failed (exit {done.returncode})")
-    with open(os.path.join(out, "summary.json")) as f:
-        return json.load(f)
+def run_config(hmasim, config, fps, frames, out):
+    sets = ["workload.defaults.shared=false"] if config in PER_TASK_NETWORKS else []
+    return run(hmasim, f"memti/{config}.yaml", "resnet26-adapters.yaml", out,
+               ["--schedule", os.path.join(ROOT, "experiments/memti/schedule.yaml"),
+                "--fps", str(fps), "--frames", str(frames)], sets)
 
 
 def onchip_mib(summary, model):
@@ -54,20 +45,12 @@ def onchip_mib(summary, model):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hmasim", default=os.path.join(ROOT, "build/app/hmasim"))
-    parser.add_argument("--frames", type=int, default=30)
-    parser.add_argument("--out", default=os.path.join(ROOT, "out/memti"))
-    args = parser.parse_args()
-    if not os.access(args.hmasim, os.X_OK):
-        print(f"run.py: no hmasim binary at {args.hmasim} (build first, or give --hmasim)",
-              file=sys.stderr)
-        return 2
+    args = arguments(__doc__, "memti", frames=30)
     results = {}
     start = time.monotonic()
     for c in CONFIGS:
         for fps in ["max"] + RATES:
-            results[(c, fps)] = run(args.hmasim, c, fps, args.frames,
+            results[(c, fps)] = run_config(args.hmasim, c, fps, args.frames,
                                     os.path.join(args.out, f"{c}-{fps}"))
     wall = time.monotonic() - start
 

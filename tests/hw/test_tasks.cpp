@@ -58,6 +58,11 @@ layers:
   - {name: adapter, type: conv, k: 64, r: 1, shared: false}
 )";
 
+PlatformConfig task_platform(const std::vector<std::string>& overrides = {}) {
+  ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
+  return load_platform_text(kPlatform, HMASIM_SOURCE_DIR "/platforms/tasks.yaml", overrides);
+}
+
 struct TaskSim {
   PlatformConfig platform;
   Network net;
@@ -65,8 +70,7 @@ struct TaskSim {
   std::unique_ptr<Accelerator> acc;
   TaskSim(const std::vector<std::string>& tasks, std::uint32_t frames,
           const std::vector<std::string>& overrides, std::optional<Time> period = {}) {
-    ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
-    platform = load_platform_text(kPlatform, HMASIM_SOURCE_DIR "/platforms/tasks.yaml", overrides);
+    platform = task_platform(overrides);
     net = load_network_text(kNetwork, "net.yaml");
     RunOptions options;
     options.frames = frames;
@@ -208,18 +212,21 @@ TEST(Tasks, PoweringTheSlotOffMakesTheNextTaskSwitchInAgain) {
   EXPECT_EQ(check.layers_decoded, 0u);
 }
 
-TEST(Tasks, ATaskTheNetworkHasNoHeadForIsAnError) {
-  ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
-  const PlatformConfig platform =
-      load_platform_text(kPlatform, HMASIM_SOURCE_DIR "/platforms/tasks.yaml", {});
-  const Network net = load_network_text(R"(name: heads
+// A backbone and two task heads.
+Network heads_network() {
+  return load_network_text(R"(name: heads
 input: {h: 8, w: 8, c: 64}
 layers:
   - {name: backbone, type: conv, k: 64, r: 3, padding: 1}
   - {name: head.a, type: fc, k: 10, input: backbone, task: a}
   - {name: head.b, type: fc, k: 5, input: backbone, task: b}
 )",
-                                        "heads.yaml");
+                           "heads.yaml");
+}
+
+TEST(Tasks, ATaskTheNetworkHasNoHeadForIsAnError) {
+  const PlatformConfig platform = task_platform();
+  const Network net = heads_network();
   EnergyLedger ledger;
   RunOptions options;
   options.tasks = {"a", "c"};
@@ -235,17 +242,8 @@ layers:
 }
 
 TEST(Tasks, TaskHeadsRunOnlyForTheirTask) {
-  ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
-  const PlatformConfig platform =
-      load_platform_text(kPlatform, HMASIM_SOURCE_DIR "/platforms/tasks.yaml", {});
-  const Network net = load_network_text(R"(name: heads
-input: {h: 8, w: 8, c: 64}
-layers:
-  - {name: backbone, type: conv, k: 64, r: 3, padding: 1}
-  - {name: head.a, type: fc, k: 10, input: backbone, task: a}
-  - {name: head.b, type: fc, k: 5, input: backbone, task: b}
-)",
-                                        "heads.yaml");
+  const PlatformConfig platform = task_platform();
+  const Network net = heads_network();
   EnergyLedger ledger;
   RunOptions options;
   options.tasks = {"b", "a"};
@@ -259,9 +257,7 @@ layers:
 }
 
 TEST(Tasks, ALayerSharingATaskSpecificOwnersWeightsReadsTheRunningTasksCopy) {
-  ConfigDocument::set_preset_directory(HMASIM_SOURCE_DIR "/platforms/presets");
-  const PlatformConfig platform =
-      load_platform_text(kPlatform, HMASIM_SOURCE_DIR "/platforms/tasks.yaml", {});
+  const PlatformConfig platform = task_platform();
   const Network net = load_network_text(R"(name: shared-adapter
 input: {h: 8, w: 8, c: 64}
 layers:
