@@ -75,7 +75,8 @@ if ((BUILD)); then
   hmasim_install
   # Warnings are the Release build's job (-Werror there); this build looks for bugs only.
   cmake -S "$HMASIM_ROOT" -B "$BUILD_DIR" -DHMASIM_FUZZ=ON -DHMASIM_BUILD_TESTS=OFF \
-    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null ||
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_UNITY_BUILD=ON \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1" >/dev/null ||
     { echo "fuzz.sh: configure failed" >&2; exit 2; }
   cmake --build "$BUILD_DIR" -j "$(nproc)" --target fuzz_harnesses ||
     { echo "fuzz.sh: build failed" >&2; exit 2; }

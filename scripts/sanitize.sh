@@ -9,8 +9,8 @@ usage() {
 usage: scripts/sanitize.sh [--build-dir DIR] [--timeout SECONDS] [-- CTEST_ARGS...]
 
 Installs what is missing, configures DIR (default build-asan) with g++
--fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g,
-builds everything with the tests and runs ctest (leak detection on). CTEST_ARGS go to ctest,
+-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g1
+(libraries as unity builds), builds everything with the tests and runs ctest (leak detection on). CTEST_ARGS go to ctest,
 e.g. -- -R fuzz_ to run only the fuzz regressions.
 
   --build-dir DIR    build directory (default build-asan)
@@ -42,8 +42,13 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 hmasim_install
 # Warnings are the Release build's job (-Werror there): -O1 with sanitizers warns differently.
+# Line tables only (-g1) are what sanitizer reports need, at a fraction of full debug info's
+# compile and link time; the libraries are unity builds (several .cpp per compiler run: the
+# SystemC and TLM headers are parsed once per batch, not once per file). Test executables are
+# not: their files repeat helper names that only each file's own scope keeps apart.
 cmake -S "$HMASIM_ROOT" -B "$BUILD_DIR" -DCMAKE_CXX_COMPILER=g++ -DHMASIM_BUILD_TESTS=ON \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DCMAKE_UNITY_BUILD=ON \
   -DCMAKE_CXX_FLAGS="$SAN" -DCMAKE_EXE_LINKER_FLAGS="$SAN" -DCMAKE_SHARED_LINKER_FLAGS="$SAN"
 cmake --build "$BUILD_DIR" -j "$(nproc)"
 cd "$BUILD_DIR"
