@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "app/overrides.hpp"
 #include "core/config_node.hpp"
@@ -58,6 +60,24 @@ std::string hex64(std::uint64_t h) {
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
   return text;
+}
+
+// FNV-1a: a change detector, not a signature.
+std::uint64_t fnv1a(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// The bytes of a workload's real weights file (`weights: FILE`, relative to the workload's
+// folder), as a checksum line: a changed file is a changed point. "" without the key.
+std::string weights_line(const std::string& workload, const YAML::Node& root) {
+  if (!root.IsMap() || !root["weights"] || !root["weights"].IsScalar()) return "";
+  const fs::path file = fs::path(workload).parent_path() / root["weights"].Scalar();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return "--- weights " + file.string() + ": unreadable\n";
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return "--- weights " + file.string() + " " + hex64(fnv1a(bytes)) + "\n";
 }
 
 }  // namespace
@@ -130,6 +150,7 @@ std::string EffectiveConfig::merge(const std::string& path,
   for (const std::string& o : overrides) apply_override(root, o);
   std::set<std::string> seen;
   add_presets(fs::path(path).parent_path().string(), root, presets, seen);
+  presets += weights_line(path, root);
   YAML::Emitter e;
   e << root;
   return std::string(e.c_str()) + "\n";
@@ -157,9 +178,7 @@ std::string EffectiveConfig::text(const SweepPoint& p) {
 }
 
 std::string EffectiveConfig::hash(const SweepPoint& p) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: a change detector, not a signature
-  for (unsigned char c : text(p)) h = (h ^ c) * 0x100000001b3ULL;
-  return hex64(h);
+  return hex64(fnv1a(text(p)));
 }
 
 void hash_points(SweepPlan& plan) {

@@ -500,4 +500,30 @@ TEST(SweepCli, PlotSweepDrawsAParetoFront) {
   EXPECT_CONTAINS(slurp((dir / "plot.txt").string()), "Pareto front: ");
 }
 
+TEST(SweepCli, AChangedWeightsFileRerunsItsPoints) {
+  // The digits CNN reads its trained weights from the file its `weights:` key names: a resumed
+  // sweep must see a change of that file, not only of the YAML.
+  const fs::path dir = fresh_dir("weights_file");
+  fs::copy_file(kRoot + "/workloads/networks/digits-cnn.yaml", dir / "digits-cnn.yaml");
+  std::string net = slurp((dir / "digits-cnn.yaml").string());
+  const auto key = net.find("weights: ");
+  ASSERT_NE(key, std::string::npos);
+  net.replace(key, net.find('\n', key) - key, "weights: digits-cnn.weights");
+  spit((dir / "digits-cnn.yaml").string(), net);
+  fs::copy_file(kRoot + "/data/digits/digits-cnn.weights", dir / "digits-cnn.weights");
+  spit((dir / "sweep.yaml").string(), "sweep: weights\nplatform: " + kRoot +
+                                          "/platforms/nvdla64-lpddr4.yaml\nworkload: " +
+                                          "digits-cnn.yaml\naxes:\n  - {key: seed, values: [1]}\n");
+  const fs::path out = dir / "out";
+  ASSERT_EQ(sweep((dir / "sweep.yaml").string(), out).status, 0);
+  CliRun r = sweep((dir / "sweep.yaml").string(), out);
+  EXPECT_CONTAINS(r.out, "0 of 0 points run (0 failed), 1 unchanged");
+  // Same size, one weight byte changed: the point runs again.
+  std::string bytes = slurp((dir / "digits-cnn.weights").string());
+  bytes[bytes.size() - 1] = static_cast<char>(bytes[bytes.size() - 1] ^ 1);
+  spit((dir / "digits-cnn.weights").string(), bytes);
+  r = sweep((dir / "sweep.yaml").string(), out);
+  EXPECT_CONTAINS(r.out, "1 of 1 points run");
+}
+
 }  // namespace
