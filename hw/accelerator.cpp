@@ -362,13 +362,13 @@ int Accelerator::structure_bits(const EncodedStructure& s, int memory_bits) cons
 
 void Accelerator::program_weights() {
   for (std::size_t i = 0; i < stored_.size(); ++i) {
-    if (stored_[i].bytes > 0) program_structures(stored_[i], placement_.weights[i], true);
+    if (stored_[i].bytes > 0) program_structures(stored_[i], placement_.weights[i]);
   }
 }
 
-void Accelerator::program_structures(const StoredWeights& s, const Region& r, bool cell_modes) {
+void Accelerator::program_structures(const StoredWeights& s, const Region& r) {
   MemoryTarget* m = linked_[r.memory];
-  auto* envm = cell_modes ? dynamic_cast<Envm*>(m) : nullptr;
+  auto* envm = dynamic_cast<Envm*>(m);
   for (std::size_t k = 0; k < s.layout.structures.size(); ++k) {
     const EncodedStructure& st = s.layout.structures[k];
     const std::uint64_t at = r.offset + s.offsets[k];

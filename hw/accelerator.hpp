@@ -112,7 +112,7 @@ class Accelerator : public sc_core::sc_module {
   // Writes every task's set where it is kept (the store, or resident).
   void program_task_weights();
   // Writes one layer's encoded structures at `r` and gives each its cell mode in an eNVM.
-  void program_structures(const StoredWeights& s, const Region& r, bool cell_modes);
+  void program_structures(const StoredWeights& s, const Region& r);
   // Per memory: the first byte after its weights, activations and task parameters.
   std::vector<std::uint64_t> used_end() const;
   // Writes the encoded structures into their memories and gives each its cell mode.

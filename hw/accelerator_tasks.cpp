@@ -7,14 +7,12 @@
 namespace hmasim {
 
 namespace {
-std::uint64_t round256(std::uint64_t v) {
-  return round_up(v, kSurfaceAlignment);
-}
 // Per memory: the first byte after the network's weights and activations.
 std::vector<std::uint64_t> after_network(const Placement& p) {
   std::vector<std::uint64_t> used(p.weight_bytes_per_memory.size());
   for (std::size_t m = 0; m < used.size(); ++m) {
-    used[m] = round256(p.weight_bytes_per_memory[m]) + round256(p.activation_peak_per_memory[m]);
+    used[m] = round_up(p.weight_bytes_per_memory[m], kSurfaceAlignment) +
+              round_up(p.activation_peak_per_memory[m], kSurfaceAlignment);
   }
   return used;
 }
@@ -49,8 +47,8 @@ void Accelerator::plan_tasks_run(const std::vector<MemoryInfo>& infos) {
           const Region& to = task_regions_.run[k][i];
           task.switch_in.push_back({Interconnect::address(from.memory, from.offset),
                                     Interconnect::address(to.memory, to.offset),
-                                    round256(s.bytes)});
-          task.switch_bytes += round256(s.bytes);
+                                    round_up(s.bytes, kSurfaceAlignment)});
+          task.switch_bytes += round_up(s.bytes, kSurfaceAlignment);
         }
       } else if (const auto owner = network_.layers[i].owner;
                  owner && task_stored_[k][*owner].bytes > 0) {
@@ -71,7 +69,7 @@ void Accelerator::program_task_weights() {
   const auto& where = task_regions_.has_store ? task_regions_.store : task_regions_.run;
   for (std::size_t k = 0; k < tasks_.names.size(); ++k) {
     for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-      if (task_stored_[k][i].bytes > 0) program_structures(task_stored_[k][i], where[k][i], true);
+      if (task_stored_[k][i].bytes > 0) program_structures(task_stored_[k][i], where[k][i]);
     }
   }
 }

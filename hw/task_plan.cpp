@@ -8,8 +8,6 @@ namespace hmasim {
 
 namespace {
 
-constexpr std::uint64_t kTaskAlign = 256;  // as every weight region: DMA requests never cross it
-
 std::size_t linked_memory(const std::vector<MemoryInfo>& memories, const std::string& name,
                           const char* key) {
   for (std::size_t i = 0; i < memories.size(); ++i) {
@@ -75,7 +73,7 @@ TaskRegions place_tasks(const TaskLayout& tasks,
   r.has_store = !config.task_store.empty();
   const std::size_t store =
       r.has_store ? linked_memory(memories, config.task_store, "task_store") : r.slot_memory;
-  for (auto& f : free_from) f = round_up(f, kTaskAlign);
+  for (auto& f : free_from) f = round_up(f, kSurfaceAlignment);
 
   // Every task's set, one after another: in the store, or resident in the slot memory.
   std::uint64_t at = free_from[store];
@@ -83,7 +81,7 @@ TaskRegions place_tasks(const TaskLayout& tasks,
     for (std::size_t i = 0; i < layers; ++i) {
       if (!tasks.specific[i] || !tasks.runs[k][i] || bytes[k][i] == 0) continue;
       (r.has_store ? r.store : r.run)[k][i] = {store, at, bytes[k][i]};
-      at += round_up(bytes[k][i], kTaskAlign);
+      at += round_up(bytes[k][i], kSurfaceAlignment);
     }
   }
   check_fits(memories[store], at,
@@ -100,7 +98,7 @@ TaskRegions place_tasks(const TaskLayout& tasks,
       for (std::size_t i = 0; i < layers; ++i) {
         if (r.store[k][i].bytes == 0) continue;
         r.run[k][i] = {r.slot_memory, off, bytes[k][i]};
-        off += round_up(bytes[k][i], kTaskAlign);
+        off += round_up(bytes[k][i], kSurfaceAlignment);
       }
       largest = std::max(largest, off - base);
     }
