@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -8,6 +9,7 @@
 
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
+#include "app/functional_run.hpp"
 #include "app/overrides.hpp"
 #include "app/platform_file.hpp"
 #include "app/progress_line.hpp"
@@ -146,7 +148,27 @@ int cmd_run(const std::vector<std::string>& args) {
   opts.add_options()("weights", po::value(&weights_file),
                      "real weights (docs/weights.md) instead of generated ones; default: the "
                      "workload's weights: file, if it has one");
+  bool functional = false;
+  std::string inputs_file, labels_file;
+  opts.add_options()("functional", po::bool_switch(&functional),
+                     "compute the network's values on the bytes the memories return: writes "
+                     "predictions.csv and summary.json's accuracy (docs/functional.md); timing "
+                     "and energy are those of the run without it")(
+      "inputs", po::value(&inputs_file),
+      "--functional: the images, a .npy of int8 N x H x W x C (default: one synthetic image "
+      "from the seed); without --frames or a schedule, one frame per image")(
+      "labels", po::value(&labels_file),
+      "--functional: the images' classes, a .npy of N int8/uint8 (gives accuracy.top1, top5)");
   if (auto done = parse_command_line("run", opts, args)) return *done;
+  if (!functional && (!inputs_file.empty() || !labels_file.empty())) {
+    std::cerr << "hmasim run: --" << (inputs_file.empty() ? "labels" : "inputs")
+              << " has no effect without --functional\n";
+    return 2;
+  }
+  if (!labels_file.empty() && inputs_file.empty()) {
+    std::cerr << "hmasim run: --labels needs the --inputs they label\n";
+    return 2;
+  }
   const auto seed = integer_option("run", "seed", seed_text, 0, UINT64_MAX);
   std::optional<std::uint64_t> frames;
   if (!frames_text.empty()) {
@@ -213,6 +235,31 @@ int cmd_run(const std::vector<std::string>& args) {
     return 2;
   }
   if (weights) options.weights = &*weights;
+  FunctionalInputs images;
+  std::vector<std::int64_t> labels;
+  if (functional) {
+    try {
+      images = load_functional_inputs(inputs_file, network, options.seed);
+      if (!labels_file.empty()) labels = load_labels(labels_file, images.count);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "hmasim run: " << e.what() << "\n";
+      return 2;
+    }
+    options.functional = &images;
+    // One frame per image unless the frames are given.
+    const bool frames_given =
+        frames || !schedule_file.empty() ||
+        std::any_of(overrides.schedule.begin(), overrides.schedule.end(),
+                    [](const std::string& o) { return o.rfind("frames=", 0) == 0; });
+    if (!inputs_file.empty() && !frames_given) {
+      if (images.count > kMaxFrames) {
+        std::cerr << "hmasim run: --inputs: " << images.count << " images, more than the "
+                  << kMaxFrames << " frames a run may have: give --frames\n";
+        return 2;
+      }
+      options.frames = static_cast<std::uint32_t>(images.count);
+    }
+  }
   // A cache directory that cannot be made is found before any weight is generated.
   std::unique_ptr<WeightCache> weight_cache;
   if (!weight_cache_dir.empty()) {
@@ -250,6 +297,9 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "hmasim run: " << e.what() << "\n";
     return 2;
   } catch (const TaskError& e) {
+    std::cerr << "hmasim run: " << e.what() << "\n";
+    return 2;
+  } catch (const FunctionalError& e) {
     std::cerr << "hmasim run: " << e.what() << "\n";
     return 2;
   }
@@ -292,6 +342,16 @@ int cmd_run(const std::vector<std::string>& args) {
   report.wall_time_simulation_s = simulation_s;
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  if (acc->functional()) {
+    try {
+      FunctionalOutcome outcome = functional_outcome(*acc, labels);
+      report.accuracy = outcome.accuracy;
+      staged->add("predictions.csv", outcome.predictions_csv);
+    } catch (const std::exception& e) {
+      std::cerr << "hmasim run: --functional: " << e.what() << "\n";
+      return 1;
+    }
+  }
   try {
     add_run_files(report, *staged);
     staged->commit();
@@ -308,6 +368,17 @@ int cmd_run(const std::vector<std::string>& args) {
       report.latency_s * 1e3, report.fps_max, report.energy_per_frame_j * 1e3,
       report.avg_power_w * 1e3, report.mac_utilization * 100, report.area_mm2, report.wall_time_s,
       out_dir.c_str());
+  if (report.accuracy.labelled > 0) {
+    std::printf("functional: top-1 %.2f%%, top-5 %.2f%% over %llu images",
+                report.accuracy.top1 * 100, report.accuracy.top5 * 100,
+                static_cast<unsigned long long>(report.accuracy.labelled));
+    if (report.accuracy.differing_from_fault_free >= 0) {
+      std::printf(" (fault-free %.2f%%; %lld with other logits)",
+                  report.accuracy.fault_free_top1 * 100,
+                  static_cast<long long>(report.accuracy.differing_from_fault_free));
+    }
+    std::printf("\n");
+  }
   return 0;
 }
 

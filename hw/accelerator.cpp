@@ -155,6 +155,12 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
       "controller", clock,
       LayerController::Units{*dma_, *cbuf_, *weight_fetch_, *conv_, *sdp_, *pdp_}, linked_,
       ledger_);
+  if (options_.functional) {
+    functional_ = std::make_unique<FunctionalDatapath>(network_, programs_, placement_,
+                                                       options_.weights, linked_, *weight_fetch_,
+                                                       *options_.functional);
+    controller_->set_functional(functional_.get());
+  }
   plan_power();
   FramePlan plan;
   plan.frames = options_.frames;

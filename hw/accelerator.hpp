@@ -24,6 +24,7 @@
 #include "hw/units/cbuf.hpp"
 #include "hw/units/conv_unit.hpp"
 #include "hw/units/dma.hpp"
+#include "hw/units/functional_datapath.hpp"
 #include "hw/units/layer_controller.hpp"
 #include "hw/units/pdp.hpp"
 #include "hw/units/sdp.hpp"
@@ -48,6 +49,8 @@ struct RunOptions {
   // Tasks run per frame (a multi-task schedule); empty: every layer once per frame.
   std::vector<std::string> tasks;
   std::string tasks_where;  // where they were given, for errors
+  // Functional mode: the images to infer (not owned); null: timing only (no values computed).
+  const FunctionalInputs* functional = nullptr;
 };
 
 class Accelerator : public sc_core::sc_module {
@@ -102,6 +105,8 @@ class Accelerator : public sc_core::sc_module {
   // Per linked memory: the weight fetch unit's checks of the layers stored there.
   const std::vector<WeightCheck>& weight_checks() const { return weight_fetch_->checks(); }
   const Interconnect& interconnect() const { return *interconnect_; }
+  // Functional mode's datapath (its inferences' logits); null without --functional.
+  FunctionalDatapath* functional() const { return functional_.get(); }
 
  private:
   // Generates and encodes every layer's weights (and every task's set of task-specific ones).
@@ -138,6 +143,7 @@ class Accelerator : public sc_core::sc_module {
   std::unique_ptr<ConvUnit> conv_;
   std::unique_ptr<LayerController> controller_;
   std::unique_ptr<PowerManager> power_;
+  std::unique_ptr<FunctionalDatapath> functional_;
   std::vector<StoredWeights> stored_;
   TaskLayout tasks_;
   std::vector<std::vector<StoredWeights>> task_stored_;  // [task][layer]

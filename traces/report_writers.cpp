@@ -144,6 +144,18 @@ std::string summary_json(const RunReport& r) {
     j.end_object();
   }
   j.end_object();
+  if (r.accuracy.present) {
+    const AccuracyReport& a = r.accuracy;
+    j.begin_object("accuracy");
+    j.value("inferences", a.inferences);
+    j.value("labelled", a.labelled);
+    j.value("top1", a.top1);
+    j.value("top5", a.top5);
+    j.value("fault_free_top1", a.fault_free_top1);
+    j.value("fault_free_top5", a.fault_free_top5);
+    j.value("differing_from_fault_free", a.differing_from_fault_free);
+    j.end_object();
+  }
   j.value("area_mm2", r.area_mm2);
   j.value("wall_time_s", r.wall_time_s);
   j.value("wall_time_simulation_s", r.wall_time_simulation_s);

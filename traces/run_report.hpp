@@ -145,6 +145,22 @@ struct EnduranceReport {
   double lifetime_wear_leveled_years = 0;
 };
 
+// A functional run's answers (hmasim run --functional): accuracies are fractions of the
+// labelled inferences, NaN (null in JSON) without labels.
+struct AccuracyReport {
+  bool present = false;  // a functional run
+  std::uint64_t inferences = 0;
+  std::uint64_t labelled = 0;
+  double top1 = 0;
+  double top5 = 0;
+  // The same network as stored, computed without any memory by the reference inference (no
+  // faults): NaN without labels or with a multi-task schedule.
+  double fault_free_top1 = 0;
+  double fault_free_top5 = 0;
+  // Inferences whose logits differ from the fault-free reference's (-1: not computed).
+  std::int64_t differing_from_fault_free = -1;
+};
+
 struct RunReport {
   std::string platform;
   std::string workload;
@@ -171,6 +187,7 @@ struct RunReport {
   std::vector<TaskReport> tasks;  // empty without a multi-task schedule
   TaskSwitchReport task_switches;
   std::vector<EnduranceReport> endurance;  // one per eNVM
+  AccuracyReport accuracy;
 };
 
 }  // namespace hmasim

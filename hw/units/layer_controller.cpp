@@ -66,6 +66,7 @@ LayerRecord LayerController::run_layer(const LayerProgram& p, Time start, std::u
   cbuf.begin_layer(p.plan, rec.start);
   wfu.begin_layer(p, rec.start);
   unit.begin_layer(rec.start);
+  if (functional_) functional_->begin_layer(p);
 
   Time end = rec.start;
   Time previous_fetch = rec.start;  // when the DMA was done fetching the previous tile
@@ -80,7 +81,7 @@ LayerRecord LayerController::run_layer(const LayerProgram& p, Time start, std::u
     dma.feature_reads(p, tile, requests_);
     std::uint64_t feature_bytes = 0;
     for (const DmaRequest& r : requests_) {
-      reads_.push_back({r, nullptr});
+      reads_.push_back({r, functional_});
       feature_bytes += r.length;
     }
     const std::uint64_t dense_weights = wfu.tile_reads(tile, reads_);
@@ -97,17 +98,19 @@ LayerRecord LayerController::run_layer(const LayerProgram& p, Time start, std::u
     rec.atomic_ops += d.atomic_ops;
     end = max(end, d.end);
     cbuf.released(t, d.end);
+    if (functional_) functional_->compute_tile(tile);
 
     // Write back the tile's outputs (a channel slice's partial sums stay in the accumulator).
     if (tile.writes) {
       requests_.clear();
       dma.output_writes(p, tile, requests_);
-      dma.post_writes(requests_, d.end);
+      dma.post_writes(requests_, d.end, functional_ ? functional_->write_data(requests_) : nullptr);
     }
   }
   const Time transfers_end = dma.drain_writes(rec.start);
   end = max(end, transfers_end);
   wfu.end_layer();
+  if (functional_) functional_->end_layer();
   cbuf.end_layer(end);
   // Done events last: the DMA's sync must not let them fire before the controller waits.
   dma.end_layer(transfers_end);
@@ -176,6 +179,7 @@ Time LayerController::run_frame(std::uint32_t f, Time t) {
       records_.push_back(run_layer((*programs_)[i], t, f, i));
       t = records_.back().end;
     }
+    if (functional_ && !programs_->empty()) functional_->finish_inference(programs_->back(), f, 0);
     return t;
   }
   // What a powered-off slot held is gone: the next task switches in whatever it is.
@@ -212,6 +216,8 @@ Time LayerController::run_frame(std::uint32_t f, Time t) {
       records_.push_back(run_layer(p, t, f, p.layer->index, k));
       t = records_.back().end;
     }
+    if (functional_ && !task.layers.empty())
+      functional_->finish_inference(task.layers.back(), f, k);
     if (trace_) trace_->slice(track_, task_start, t, task.name, "task");
   }
   if (trace_) trace_->set(task_signal_, t, 0);
@@ -232,6 +238,7 @@ void LayerController::run() {
         const Time now = from_sc_time(sc_core::sc_time_stamp());
         if (frame.start > now) sc_core::wait(to_sc_time(frame.start - now));
       }
+      if (functional_) functional_->begin_frame(f);
       t = plan_.power ? reload(frame.start, frame) : frame.start;
       t = run_frame(f, t);
       frame.end = t;

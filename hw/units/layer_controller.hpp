@@ -23,6 +23,7 @@
 #include "hw/units/cbuf.hpp"
 #include "hw/units/conv_unit.hpp"
 #include "hw/units/dma.hpp"
+#include "hw/units/functional_datapath.hpp"
 #include "hw/units/pdp.hpp"
 #include "hw/units/sdp.hpp"
 #include "hw/units/weight_fetch.hpp"
@@ -114,6 +115,8 @@ class LayerController : public sc_core::sc_module {
   LayerRecord run_layer(const LayerProgram& p, Time start, std::uint32_t frame, std::size_t index,
                         std::size_t task = 0);
   void set_trace(TraceSink* sink);
+  // Functional mode: the datapath computes every tile's values (null: timing only).
+  void set_functional(FunctionalDatapath* f) { functional_ = f; }
 
  private:
   void run();
@@ -149,6 +152,7 @@ class LayerController : public sc_core::sc_module {
   bool finished_ = false;
   std::string error_;
 
+  FunctionalDatapath* functional_ = nullptr;
   TraceSink* trace_ = nullptr;
   TraceSink::Id layer_signal_ = 0, frame_signal_ = 0, track_ = 0, power_track_ = 0;
   TraceSink::Id task_signal_ = 0, switch_signal_ = 0;

@@ -17,14 +17,15 @@ void WeightFetchUnit::begin_layer(const LayerProgram& p, Time start) {
   layer_ = p.stored ? &p : nullptr;
   decoder_free_ = clock_.cycle_at_or_after(start);
   checked_ = layer_ && p.stored->checked;
+  keep_ = layer_ && (checked_ || keep_all_);
   if (!layer_) return;
   base_ = Interconnect::address(p.weights.memory, p.weights.offset);
   // The region as the DMA reads it: what the decoder sees, faults included.
-  if (checked_) region_.assign(p.stored->bytes, 0);
+  if (keep_) region_.assign(p.stored->bytes, 0);
 }
 
 std::uint8_t* WeightFetchUnit::destination(const DmaRequest& r) {
-  if (!checked_ || r.address < base_ || r.address + r.length > base_ + region_.size()) {
+  if (!keep_ || r.address < base_ || r.address + r.length > base_ + region_.size()) {
     return nullptr;
   }
   return region_.data() + (r.address - base_);
@@ -91,7 +92,7 @@ void WeightFetchUnit::end_layer() {
     checks_[layer_->weights.memory] += check_weights(*layer_->layer, s.layout, s.offsets, region_);
   }
   layer_ = nullptr;
-  checked_ = false;
+  checked_ = keep_ = false;
 }
 
 void WeightFetchUnit::set_trace(TraceSink* sink) {

@@ -54,6 +54,13 @@ class WeightFetchUnit : public sc_core::sc_module, public DmaClient {
 
   std::uint8_t* destination(const DmaRequest& r) override;
 
+  // Functional mode: keep the bytes read of every layer, not only of the checked ones.
+  void keep_bytes_read(bool on = true) { keep_all_ = on; }
+  // The current layer's weight region as read so far, when its bytes are kept (null otherwise):
+  // a functional run preloads it with the stored bytes at the layer's start, so that a byte not
+  // yet read holds what the memory stores, and decodes the weights it computes with from it.
+  std::vector<std::uint8_t>* region_as_read() { return keep_ ? &region_ : nullptr; }
+
   // Per linked memory: what the checks of the layers stored there found.
   const std::vector<WeightCheck>& checks() const { return checks_; }
   const Stats& stats() const { return stats_; }
@@ -75,7 +82,9 @@ class WeightFetchUnit : public sc_core::sc_module, public DmaClient {
   Stats stats_;
   const LayerProgram* layer_ = nullptr;
   bool checked_ = false;
-  std::uint64_t base_ = 0;             // global address of the layer's weight region
+  bool keep_all_ = false;
+  bool keep_ = false;       // the current layer's bytes read are kept (checked, or keep_all_)
+  std::uint64_t base_ = 0;  // global address of the layer's weight region
   std::vector<std::uint8_t> region_;   // the region as read (checked layers only)
   std::uint64_t tile_mask_bytes_ = 0;  // of the current tile
   std::uint64_t tile_other_bytes_ = 0;

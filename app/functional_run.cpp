@@ -1,0 +1,158 @@
+#include "app/functional_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "core/seed.hpp"
+#include "workloads/npy_file.hpp"
+#include "workloads/reference_inference.hpp"
+
+namespace hmasim {
+
+namespace {
+
+// Classes by score, highest first (the lower class first among equal scores).
+std::vector<std::size_t> ranked(const std::vector<std::int8_t>& logits) {
+  std::vector<std::size_t> order(logits.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return logits[a] > logits[b]; });
+  return order;
+}
+
+bool in_top(const std::vector<std::size_t>& order, std::size_t n, std::int64_t label) {
+  for (std::size_t i = 0; i < std::min(n, order.size()); ++i) {
+    if (static_cast<std::int64_t>(order[i]) == label) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+FunctionalInputs load_functional_inputs(const std::string& path, const Network& network,
+                                        std::uint64_t seed, std::uint64_t synthetic) {
+  FunctionalInputs in;
+  if (!network.input) {
+    throw std::runtime_error("--functional: network '" + network.name +
+                             "' has no input: its layers state their own shapes");
+  }
+  in.shape = *network.input;
+  const std::uint64_t n = in.shape.elements();
+  if (path.empty()) {
+    // Synthetic images: splitmix64 of (seed, element), 0..127 as a ReLU'd camera image is.
+    in.count = synthetic;
+    in.values.resize(in.count * n);
+    std::uint64_t z = derive_seed(seed, "functional.inputs");
+    for (std::int8_t& v : in.values) {
+      z += 0x9e3779b97f4a7c15ULL;
+      std::uint64_t x = z;
+      x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+      v = static_cast<std::int8_t>((x ^ (x >> 31)) & 0x7f);
+    }
+    return in;
+  }
+  const Npy8Array a = read_npy8(path);
+  if (!a.is_signed) throw std::runtime_error(path + ": images must be int8 ('|i1'), not uint8");
+  const Shape& s = in.shape;
+  const bool hwc =
+      a.shape.size() == 4 && a.shape[1] == s.h && a.shape[2] == s.w && a.shape[3] == s.c;
+  const bool hw = a.shape.size() == 3 && s.c == 1 && a.shape[1] == s.h && a.shape[2] == s.w;
+  if (!hwc && !hw) {
+    std::string shape;
+    for (const std::uint64_t d : a.shape) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+    throw std::runtime_error(path + ": images of shape " + shape + "; network '" + network.name +
+                             "' takes N x " + std::to_string(s.h) + " x " + std::to_string(s.w) +
+                             " x " + std::to_string(s.c));
+  }
+  in.count = a.shape[0];
+  if (in.count == 0) throw std::runtime_error(path + ": holds no image");
+  in.values.resize(a.bytes.size());
+  for (std::size_t i = 0; i < a.bytes.size(); ++i) in.values[i] = a.int8(i);
+  return in;
+}
+
+std::vector<std::int64_t> load_labels(const std::string& path, std::uint64_t images) {
+  const Npy8Array a = read_npy8(path);
+  if (a.shape.size() != 1 || a.shape[0] != images) {
+    throw std::runtime_error(path + ": expected " + std::to_string(images) +
+                             " labels (a one-dimensional array, one per image)");
+  }
+  std::vector<std::int64_t> labels;
+  for (std::size_t i = 0; i < a.bytes.size(); ++i) {
+    labels.push_back(a.is_signed ? a.int8(i) : a.bytes[i]);
+  }
+  return labels;
+}
+
+FunctionalOutcome functional_outcome(Accelerator& acc, const std::vector<std::int64_t>& labels) {
+  FunctionalDatapath& f = *acc.functional();
+  FunctionalOutcome out;
+  AccuracyReport& a = out.accuracy;
+  a.present = true;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  a.top1 = a.top5 = a.fault_free_top1 = a.fault_free_top5 = nan;
+  const bool multi_task = !acc.tasks().names.empty();
+  // The fault-free reference: the weights as stored, computed without any memory.
+  std::optional<ReferenceInference> reference;
+  if (!labels.empty() && !multi_task) {
+    reference.emplace(acc.network(), f.stored_network(acc.stored_weights()));
+  }
+  std::string& csv = out.predictions_csv;
+  csv = "frame,image,task,label,predicted";
+  for (int k = 1; k <= 5; ++k) {
+    csv += ",class" + std::to_string(k) + ",score" + std::to_string(k);
+  }
+  csv += "\n";
+  std::uint64_t hit1 = 0, hit5 = 0, free1 = 0, free5 = 0, differing = 0;
+  const FunctionalInputs& inputs = f.inputs();
+  for (const InferenceResult& r : f.results()) {
+    ++a.inferences;
+    const std::vector<std::size_t> order = ranked(r.logits);
+    const bool labelled = !labels.empty();
+    const std::int64_t label = labelled ? labels[r.image] : -1;
+    csv += std::to_string(r.frame) + "," + std::to_string(r.image) + "," +
+           (multi_task ? acc.tasks().names[r.task] : std::string()) + "," +
+           (labelled ? std::to_string(label) : std::string()) + "," +
+           (order.empty() ? std::string() : std::to_string(order[0]));
+    for (std::size_t k = 0; k < 5; ++k) {
+      if (k < order.size()) {
+        csv += "," + std::to_string(order[k]) + "," + std::to_string(r.logits[order[k]]);
+      } else {
+        csv += ",,";
+      }
+    }
+    csv += "\n";
+    if (!labelled) continue;
+    ++a.labelled;
+    hit1 += in_top(order, 1, label);
+    hit5 += in_top(order, 5, label);
+    if (!reference) continue;
+    Int8Tensor image;
+    image.shape = inputs.shape;
+    const std::uint64_t n = inputs.shape.elements();
+    image.values.assign(inputs.values.begin() + static_cast<std::ptrdiff_t>(r.image * n),
+                        inputs.values.begin() + static_cast<std::ptrdiff_t>((r.image + 1) * n));
+    const Int8Tensor logits = reference->run(image);
+    const std::vector<std::size_t> free_order = ranked(logits.values);
+    free1 += in_top(free_order, 1, label);
+    free5 += in_top(free_order, 5, label);
+    differing += logits.values != r.logits;
+  }
+  if (a.labelled > 0) {
+    const auto n = static_cast<double>(a.labelled);
+    a.top1 = static_cast<double>(hit1) / n;
+    a.top5 = static_cast<double>(hit5) / n;
+    if (reference) {
+      a.fault_free_top1 = static_cast<double>(free1) / n;
+      a.fault_free_top5 = static_cast<double>(free5) / n;
+      a.differing_from_fault_free = static_cast<std::int64_t>(differing);
+    }
+  }
+  return out;
+}
+
+}  // namespace hmasim

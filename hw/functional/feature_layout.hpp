@@ -1,0 +1,48 @@
+// Where each element of a feature map lies in the region it was written to. The DMA writes a
+// tile's output block (its rows x all columns x its kernels) as one contiguous run
+// (DmaEngine::output_writes): a tile of all kernels is exactly its rows of the HWC map, a tile of
+// a kernel group puts the group's rows as a block of its own after the groups before it. A
+// consumer reads the map as rows of HWC bytes; the layout turns what the region holds back into
+// the logical HWC order (and a producer's computed values into the region's order).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "hw/layer_tiling.hpp"
+#include "workloads/layer.hpp"
+
+namespace hmasim {
+
+class FeatureLayout {
+ public:
+  // A map stored row after row, HWC (the network input; a map written by whole-row tiles).
+  static FeatureLayout plain(const Shape& shape);
+  // The map a layer's tiles write: `rows` x `columns` x `channels`, each tile with `writes` set
+  // writing its out_rows x kernels block.
+  static FeatureLayout written_by(const TilePlan& plan, std::uint64_t rows, std::uint64_t columns,
+                                  std::uint64_t channels);
+
+  std::uint64_t elements() const { return rows_ * row_elements_; }
+  // Offset in the region of the block the tile with rows `r` and kernels `k` writes.
+  std::uint64_t block_offset(const RowRange& r, const RowRange& k) const;
+  // Copies logical elements [first, first + count) (HWC order) out of `region` into `out`.
+  void gather(const std::uint8_t* region, std::uint64_t first, std::uint64_t count,
+              std::int8_t* out) const;
+
+ private:
+  struct Band {
+    RowRange rows;
+    std::vector<RowRange> groups;  // kernel groups, in channel order, covering every channel
+  };
+  // The band holding row `y`.
+  const Band& band_of(std::uint64_t y) const { return bands_[band_index_[y]]; }
+
+  std::uint64_t rows_ = 0, columns_ = 0, channels_ = 0;
+  std::uint64_t row_elements_ = 0;  // columns x channels
+  std::vector<Band> bands_;
+  std::vector<std::uint32_t> band_index_;  // per row
+  bool plain_ = true;                      // every band is one group of all channels
+};
+
+}  // namespace hmasim

@@ -1,0 +1,38 @@
+// The weights and arithmetic the functional datapath computes a layer with. The weights are the
+// stored structures decoded (for a cluster encoding the centroids, as the hardware sees them),
+// arranged for the core (int8_kernels.hpp). Bias, ReLU and requantisation come from the weights
+// file; a network with generated weights gets a synthetic arithmetic (docs/functional.md): zero
+// biases, ReLU on every layer another layer reads, and one shift per layer that keeps the
+// activations' spread: round(log2 of the mean L2 norm of its kernels).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "hw/conv_work.hpp"
+#include "hw/functional/int8_kernels.hpp"
+#include "workloads/encoded_layer.hpp"
+#include "workloads/layer.hpp"
+#include "workloads/weights_file.hpp"
+
+namespace hmasim {
+
+struct PreparedWeights {
+  std::vector<std::int8_t> decoded;   // generator order ([group][kernel][channel][r][s])
+  std::vector<std::int8_t> arranged;  // arrange_kernels() of them
+  Requantisation synthetic;           // the synthetic scale (generated weights)
+  std::uint64_t kernels = 0;
+};
+
+// Decodes `structures` (as stored, or as read: any bytes) for `layer` computed as `work`.
+PreparedWeights prepare_weights(const Layer& layer, const ConvWork& work,
+                                const EncodedLayer& structures);
+
+// The layer's arithmetic: `record` from the weights file (the layer's own, or its owner's for a
+// sharing layer), or without one the synthetic arithmetic from `prepared` (`relu`: whether
+// another layer reads this one's output). Throws std::invalid_argument for a record without a
+// requantisation scale.
+LayerArithmetic layer_arithmetic(const Layer& layer, const LayerWeights* record,
+                                 const PreparedWeights& prepared, bool relu);
+
+}  // namespace hmasim

@@ -1,0 +1,275 @@
+#include "hw/units/functional_datapath.hpp"
+
+#include <algorithm>
+
+#include "core/integer_math.hpp"
+#include "hw/interconnect.hpp"
+
+namespace hmasim {
+
+namespace {
+
+bool functional_type(const Layer& l) {
+  switch (l.type) {
+    case LayerType::conv:
+    case LayerType::dwconv:
+    case LayerType::fc:
+    case LayerType::pool:
+    case LayerType::eltwise:
+      return true;
+    case LayerType::matmul:
+      return l.rhs_weights;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void check_functional_network(const Network& network) {
+  if (!network.input) {
+    throw FunctionalError("--functional: network '" + network.name +
+                          "' has no input: its layers state their own shapes");
+  }
+  for (const Layer& l : network.layers) {
+    const std::string where = "--functional: layer '" + l.name + "' (" + to_string(l.type) + ")";
+    if (!functional_type(l)) {
+      throw FunctionalError(where +
+                            " is not computed by the functional datapath (it computes conv, "
+                            "dwconv, fc, matmul with stored weights, pool and eltwise layers)");
+    }
+    if (l.precision != 8) {
+      throw FunctionalError(where + " has " + std::to_string(l.precision) +
+                            "-bit precision; the functional datapath computes 8-bit layers");
+    }
+    if (l.sources.empty()) {
+      throw FunctionalError(where +
+                            " states its own input shape; a functional run computes a network "
+                            "from its input");
+    }
+  }
+}
+
+FunctionalDatapath::FunctionalDatapath(const Network& network,
+                                       const std::vector<LayerProgram>& programs,
+                                       const Placement& placement, const WeightsFile* weights,
+                                       std::vector<MemoryTarget*> memories,
+                                       WeightFetchUnit& weight_fetch, FunctionalInputs inputs)
+    : network_(network),
+      placement_(placement),
+      weights_(weights),
+      memories_(std::move(memories)),
+      weight_fetch_(weight_fetch),
+      inputs_(std::move(inputs)),
+      input_layout_(FeatureLayout::plain(network.input.value_or(Shape{}))) {
+  check_functional_network(network);
+  if (inputs_.shape != *network.input || inputs_.count == 0 ||
+      inputs_.values.size() != inputs_.count * network.input->elements()) {
+    throw FunctionalError("--functional: the input images are " + to_string(inputs_.shape) +
+                          ", the network '" + network.name + "' takes " +
+                          to_string(*network.input));
+  }
+  weight_fetch_.keep_bytes_read();
+  read_by_another_.assign(network.layers.size(), false);
+  for (const Layer& l : network.layers) {
+    for (const int s : l.sources) {
+      if (s != kNetworkInput) read_by_another_[static_cast<std::size_t>(s)] = true;
+    }
+  }
+  for (const LayerProgram& p : programs) {
+    layouts_.push_back(
+        FeatureLayout::written_by(p.plan, p.work.out_h, p.work.out_w, p.work.kernels));
+  }
+}
+
+void FunctionalDatapath::read_region(const Region& r, std::uint8_t* out) const {
+  if (!memories_[r.memory]->debug_read(r.offset, out, r.bytes)) {
+    throw FunctionalError("functional datapath: a region lies outside its memory");
+  }
+}
+
+const LayerWeights* FunctionalDatapath::record_of(const Layer& l) const {
+  if (!weights_) return nullptr;
+  if (const LayerWeights* own = weights_->find(l.name)) return own;
+  return l.owner ? weights_->find(network_.layers[*l.owner].name) : nullptr;
+}
+
+const PreparedWeights& FunctionalDatapath::prepared(const LayerProgram& p) {
+  auto it = prepared_.find(p.stored);
+  if (it == prepared_.end()) {
+    it = prepared_.emplace(p.stored, prepare_weights(*p.layer, p.work, p.stored->layout)).first;
+  }
+  return it->second;
+}
+
+void FunctionalDatapath::begin_frame(std::uint32_t f) {
+  const std::uint64_t image = f % inputs_.count;
+  const std::uint64_t n = network_.input->elements();
+  const Region& r = placement_.input;
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(inputs_.values.data() + image * n);
+  if (r.bytes < n || !memories_[r.memory]->debug_write(r.offset, bytes, n)) {
+    throw FunctionalError("functional datapath: the input region cannot hold an image");
+  }
+}
+
+void FunctionalDatapath::begin_layer(const LayerProgram& p) {
+  layer_ = &p;
+  const Layer& l = *p.layer;
+  // What each input region holds now; the tiles' reads replace it with what they return.
+  inputs_staged_.resize(p.input_regions.size());
+  for (std::size_t i = 0; i < p.input_regions.size(); ++i) {
+    const Region& r = p.input_regions[i];
+    Staged& s = inputs_staged_[i];
+    s.base = Interconnect::address(r.memory, r.offset);
+    // Placement gives every region whole 256 B (DMA requests round out to whole units).
+    Region padded = r;
+    padded.bytes = round_up(r.bytes, kSurfaceAlignment);
+    s.bytes.resize(padded.bytes);
+    read_region(padded, s.bytes.data());
+    const int source = i < l.sources.size() ? l.sources[i] : kNetworkInput;
+    s.layout =
+        source == kNetworkInput ? &input_layout_ : &layouts_[static_cast<std::size_t>(source)];
+  }
+  output_base_ = Interconnect::address(p.output.memory, p.output.offset);
+  output_.assign(round_up(p.output.bytes, kSurfaceAlignment), 0);
+  kernels_ = nullptr;
+  weights_read_ = nullptr;
+  if (p.stored) {
+    const PreparedWeights& clean = prepared(p);
+    kernels_ = &clean.arranged;
+    arithmetic_ = layer_arithmetic(l, record_of(l), clean, read_by_another_[l.index]);
+    weights_read_ = weight_fetch_.region_as_read();
+    if (weights_read_) {
+      // Bytes not read yet hold what the memory stores (the reads replace them).
+      Region r = p.weights;
+      r.bytes = std::min<std::uint64_t>(r.bytes, weights_read_->size());
+      read_region(r, weights_read_->data());
+    }
+  }
+}
+
+std::uint8_t* FunctionalDatapath::destination(const DmaRequest& r) {
+  for (Staged& s : inputs_staged_) {
+    if (r.address >= s.base && r.address + r.length <= s.base + s.bytes.size()) {
+      return s.bytes.data() + (r.address - s.base);
+    }
+  }
+  return nullptr;
+}
+
+InputRows FunctionalDatapath::gather(Staged& s, std::uint64_t row0, std::uint64_t row1,
+                                     std::uint64_t row_elements) {
+  const std::uint64_t count = (row1 - row0) * row_elements;
+  s.rows.resize(count);
+  s.layout->gather(s.bytes.data(), row0 * row_elements, count, s.rows.data());
+  return {s.rows.data(), row0, row1};
+}
+
+void FunctionalDatapath::compute_tile(const Tile& t) {
+  const LayerProgram& p = *layer_;
+  const Layer& l = *p.layer;
+  const ConvWork& w = p.work;
+  if (weights_read_ && !t.load_kernels.empty()) kernels_ = nullptr;  // new bytes: decode again
+  if (!t.writes) return;
+  const std::uint64_t offset = layouts_[l.index].block_offset(t.out_rows, t.kernels);
+  auto* out = reinterpret_cast<std::int8_t*>(output_.data() + offset);
+  if (l.type == LayerType::eltwise) {
+    std::vector<const std::int8_t*> in;
+    std::vector<std::uint64_t> widths;
+    for (std::size_t i = 0; i < inputs_staged_.size(); ++i) {
+      const std::uint64_t width = l.in[i].c;
+      in.push_back(
+          gather(inputs_staged_[i], t.out_rows.begin, t.out_rows.end, l.in[i].w * width).values);
+      widths.push_back(width);
+    }
+    eltwise_block(l.eltwise_op, in, widths, l.out.w, t.out_rows, t.kernels, out);
+    return;
+  }
+  RowRange rows;
+  w.input_rows(t.out_rows.begin, t.out_rows.end, rows.begin, rows.end);
+  const InputRows in = gather(inputs_staged_[0], rows.begin, rows.end, w.in_w * w.in_c);
+  if (l.type == LayerType::pool) {
+    pool_block(w, l.pool_mode, in, t.out_rows, t.kernels, out);
+    return;
+  }
+  if (!kernels_) {
+    // The weights as the weight fetch unit read them (misreads included); bytes as stored
+    // decode to the stored weights, so only differing ones are decoded anew.
+    const EncodedLayer& stored = p.stored->layout;
+    bool same = true;
+    for (std::size_t i = 0; same && i < stored.structures.size(); ++i) {
+      const std::vector<std::uint8_t>& b = stored.structures[i].bytes;
+      same = std::equal(b.begin(), b.end(),
+                        weights_read_->begin() + static_cast<std::ptrdiff_t>(p.stored->offsets[i]));
+    }
+    if (same) {
+      kernels_ = &prepared(p).arranged;
+    } else {
+      EncodedLayer read = stored;
+      for (std::size_t i = 0; i < read.structures.size(); ++i) {
+        std::vector<std::uint8_t>& b = read.structures[i].bytes;
+        const std::uint64_t at = p.stored->offsets[i];
+        std::copy_n(weights_read_->begin() + static_cast<std::ptrdiff_t>(at), b.size(), b.begin());
+      }
+      read_weights_ = prepare_weights(l, w, read);
+      kernels_ = &read_weights_.arranged;
+    }
+  }
+  conv_block(w, in, *kernels_, arithmetic_, t.out_rows, t.kernels, out);
+}
+
+std::uint8_t* FunctionalDatapath::write_data(const std::vector<DmaRequest>& writes) {
+  if (writes.empty()) return nullptr;
+  // Requests are whole DMA units: the first may start before the block, the last end after it
+  // (neighbouring blocks' bytes, as computed so far, or the region's padding).
+  const std::uint64_t first = writes.front().address;
+  const std::uint64_t end = writes.back().address + writes.back().length;
+  if (first < output_base_ || end - output_base_ > output_.size()) {
+    throw FunctionalError("functional datapath: a write lies outside the output region");
+  }
+  const std::uint64_t at = first - output_base_;
+  return output_.data() + at;
+}
+
+void FunctionalDatapath::end_layer() {
+  layer_ = nullptr;
+}
+
+void FunctionalDatapath::finish_inference(const LayerProgram& last, std::uint32_t frame,
+                                          std::size_t task) {
+  InferenceResult r;
+  r.frame = frame;
+  r.image = frame % inputs_.count;
+  r.task = task;
+  std::vector<std::uint8_t> bytes(last.output.bytes);
+  read_region(last.output, bytes.data());
+  const FeatureLayout& layout = layouts_[last.layer->index];
+  r.logits.resize(layout.elements());
+  layout.gather(bytes.data(), 0, layout.elements(), r.logits.data());
+  results_.push_back(std::move(r));
+}
+
+WeightsFile FunctionalDatapath::stored_network(const std::vector<StoredWeights>& stored) {
+  WeightsFile f;
+  f.file = "(the weights as stored)";
+  for (std::size_t i = 0; i < network_.layers.size() && i < stored.size(); ++i) {
+    const Layer& l = network_.layers[i];
+    if (!l.has_weights() || stored[i].bytes == 0) continue;
+    LayerProgram p;
+    p.layer = &l;
+    p.work = conv_work(l);
+    p.stored = &stored[i];
+    const PreparedWeights& w = prepared(p);
+    const LayerArithmetic a = layer_arithmetic(l, record_of(l), w, read_by_another_[i]);
+    LayerWeights rec;
+    rec.name = l.name;
+    rec.weights = w.decoded;
+    rec.bias = a.bias;
+    rec.relu = a.relu;
+    rec.scales = a.scales;
+    f.layers.push_back(std::move(rec));
+  }
+  return f;
+}
+
+}  // namespace hmasim
