@@ -1,0 +1,185 @@
+// `hmasim run --functional` through the real binary: the trained digits CNN's accuracy and its
+// agreement with the fault-free reference, predictions.csv, unchanged timing and energy, a
+// corrupted weights file that lowers the accuracy, read-mode faults that change answers from
+// frame to frame where program-mode faults do not, and bad input (exit 2, nothing written).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "support/cli.hpp"
+#include "workloads/npy_file.hpp"
+#include "workloads/weights_file.hpp"
+
+namespace {
+
+using hmasim::test::CliRun;
+using hmasim::test::hmasim;
+using hmasim::test::json_number;
+using hmasim::test::slurp;
+namespace fs = std::filesystem;
+
+const std::string kRoot = HMASIM_SOURCE_DIR;
+const std::string kCnn = " --workload " + kRoot + "/workloads/networks/digits-cnn.yaml";
+const std::string kImages = " --inputs " + kRoot + "/data/digits/test-images.npy";
+const std::string kLabels = " --labels " + kRoot + "/data/digits/test-labels.npy";
+const std::string kSram = " --platform " + kRoot + "/platforms/nvdla64-lpddr4.yaml";
+const std::string kRram = " --platform " + kRoot + "/platforms/maxnvm/nvdla64-mlc-rram.yaml";
+// Three bits per cell of RRAM, every structure: faults on most reads.
+const std::string kRram3 =
+    kRram +
+    " --set memories.envm.bits_per_cell=3 --set storage.bits_per_cell.values=3 --set "
+    "storage.bits_per_cell.metadata=3";
+
+fs::path functional_cli_dir(const std::string& name) {
+  const fs::path d = fs::path(::testing::TempDir()) /
+                     ("hmasim_functional_cli_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string summary_without(const std::string& json, const std::vector<std::string>& keys) {
+  std::istringstream in(json);
+  std::string out, line;
+  bool skipping = false;
+  while (std::getline(in, line)) {
+    if (line.find("\"accuracy\": {") != std::string::npos) skipping = true;
+    bool drop = skipping;
+    for (const std::string& k : keys) drop = drop || line.find("\"" + k) != std::string::npos;
+    if (!drop) out += line + "\n";
+    if (skipping && line.find('}') != std::string::npos) skipping = false;
+  }
+  return out;
+}
+
+// An int8 .npy of one digit image (the first of the test set), 1 x 8 x 8 x 1.
+std::string one_image(const fs::path& d) {
+  const hmasim::Npy8Array all = hmasim::read_npy8(kRoot + "/data/digits/test-images.npy");
+  std::string header = "{'descr': '|i1', 'fortran_order': False, 'shape': (1, 8, 8, 1), }";
+  header += std::string(64 - (10 + header.size() + 1) % 64, ' ') + "\n";
+  std::string file = "\x93NUMPY";
+  file += '\x01';
+  file += '\x00';
+  file += static_cast<char>(header.size() & 0xff);
+  file += static_cast<char>(header.size() >> 8);
+  file += header;
+  file.append(reinterpret_cast<const char*>(all.bytes.data()), 64);
+  const std::string path = (d / "one.npy").string();
+  hmasim::test::spit(path, file);
+  return path;
+}
+
+// The logits columns of predictions.csv, one string per inference.
+std::vector<std::string> prediction_rows(const std::string& csv) {
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<std::string> rows;
+  while (std::getline(in, line)) rows.push_back(line.substr(line.find(',', line.find(',') + 1)));
+  return rows;
+}
+
+TEST(functionalCli, TheDigitsCnnIsAtLeast95PercentRightAndMatchesItsFaultFreeReference) {
+  const fs::path d = functional_cli_dir("accuracy");
+  const CliRun r = hmasim("run" + kSram + kCnn + kImages + kLabels + " --functional --out " +
+                          (d / "run").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "functional: top-1");
+  const std::string summary = slurp((d / "run" / "summary.json").string());
+  EXPECT_EQ(json_number(summary, "inferences", "accuracy"), 360);
+  EXPECT_EQ(json_number(summary, "frames"), 360);  // one frame per image
+  EXPECT_GE(json_number(summary, "top1", "accuracy"), 0.95);
+  EXPECT_EQ(json_number(summary, "top1", "accuracy"),
+            json_number(summary, "fault_free_top1", "accuracy"));
+  EXPECT_EQ(json_number(summary, "differing_from_fault_free", "accuracy"), 0);
+  const std::string csv = slurp((d / "run" / "predictions.csv").string());
+  EXPECT_EQ(csv.rfind("frame,image,task,label,predicted,class1,score1,", 0), 0u);
+  EXPECT_EQ(prediction_rows(csv).size(), 360u);
+}
+
+TEST(functionalCli, FunctionalModeLeavesCyclesAndEnergyUnchanged) {
+  const fs::path d = functional_cli_dir("timing");
+  const std::string common = kRram3 + kCnn + " --set storage.fault_mode=read --frames 12";
+  const CliRun plain = hmasim("run" + common + " --out " + (d / "plain").string());
+  const CliRun functional =
+      hmasim("run" + common + kImages + " --functional --out " + (d / "functional").string());
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  ASSERT_EQ(functional.status, 0) << functional.err;
+  EXPECT_EQ(summary_without(slurp((d / "plain" / "summary.json").string()), {"wall_time"}),
+            summary_without(slurp((d / "functional" / "summary.json").string()), {"wall_time"}));
+  EXPECT_EQ(slurp((d / "plain" / "layers.csv").string()),
+            slurp((d / "functional" / "layers.csv").string()));
+}
+
+TEST(functionalCli, ACorruptedWeightsFileLowersTheAccuracy) {
+  const fs::path d = functional_cli_dir("corrupt");
+  hmasim::WeightsFile w = hmasim::read_weights_file(kRoot + "/data/digits/digits-cnn.weights");
+  for (hmasim::LayerWeights& l : w.layers) {
+    if (l.name != "conv2") continue;
+    for (std::int8_t& v : l.weights) v = static_cast<std::int8_t>(v == -128 ? 127 : -v);
+  }
+  const std::string file = (d / "corrupt.weights").string();
+  hmasim::write_weights_file(file, w);
+  const CliRun r = hmasim("run" + kSram + kCnn + kImages + kLabels + " --functional --weights " +
+                          file + " --out " + (d / "run").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_LT(json_number(slurp((d / "run" / "summary.json").string()), "top1", "accuracy"), 0.8);
+}
+
+TEST(functionalCli, ReadFaultsChangeAnswersBetweenFramesProgramFaultsDoNot) {
+  const fs::path d = functional_cli_dir("modes");
+  const std::string image = one_image(d);
+  std::set<std::string> distinct[2];
+  int i = 0;
+  for (const std::string mode : {"read", "program"}) {
+    const std::string out = (d / mode).string();
+    const CliRun r = hmasim("run" + kRram3 + kCnn + " --functional --inputs " + image +
+                            " --frames 8 --set storage.fault_mode=" + mode + " --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::vector<std::string> rows = prediction_rows(slurp(out + "/predictions.csv"));
+    ASSERT_EQ(rows.size(), 8u);
+    distinct[i++].insert(rows.begin(), rows.end());
+  }
+  EXPECT_GT(distinct[0].size(), 1u) << "read-mode faults gave the same answer every frame";
+  EXPECT_EQ(distinct[1].size(), 1u) << "program-mode faults changed between frames";
+}
+
+TEST(functionalCli, FunctionalRunsAreDeterministic) {
+  const fs::path d = functional_cli_dir("determinism");
+  std::string csv[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::string out = (d / std::to_string(k)).string();
+    const CliRun r = hmasim("run" + kRram3 + kCnn + kImages + kLabels +
+                            " --functional --frames 30 --set storage.fault_mode=read --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    csv[k] = slurp(out + "/predictions.csv");
+  }
+  EXPECT_EQ(csv[0], csv[1]);
+}
+
+TEST(functionalCli, BadFunctionalInputIsAnErrorThatWritesNothing) {
+  const fs::path d = functional_cli_dir("bad");
+  const std::string out = " --out " + (d / "run").string();
+  const auto expect_error = [&](const std::string& args, const std::string& message) {
+    const CliRun r = hmasim("run" + args + out);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
+    EXPECT_CONTAINS(r.err, message);
+    EXPECT_FALSE(fs::exists(d / "run")) << args;
+  };
+  expect_error(kSram + kCnn + kImages, "--inputs has no effect without --functional");
+  expect_error(kSram + kCnn + " --functional" + kLabels, "--labels needs the --inputs");
+  // Labels that are images; images of another network's shape.
+  expect_error(
+      kSram + kCnn + kImages + " --functional --labels " + kRoot + "/data/digits/test-images.npy",
+      "expected 360 labels");
+  expect_error(
+      kSram + " --workload " + kRoot + "/workloads/networks/lenet5.yaml --functional" + kImages,
+      "network 'lenet5' takes N x");
+  // A layer type the datapath does not compute is named.
+  expect_error(kSram + " --workload " + kRoot + "/workloads/networks/albert-base.yaml --functional",
+               "is not computed by the functional datapath");
+}
+
+}  // namespace
