@@ -139,6 +139,32 @@ TEST(onnxImportCli, TheImportedNetworkRunsLikeTheNativeOne) {
   EXPECT_EQ(json_number(a, "fps_max"), json_number(b, "fps_max"));
 }
 
+TEST(onnxImportCli, TheImportedNetworkIsAsAccurateAsTheNativeOneInFunctionalMode) {
+  const fs::path d = onnx_cli_dir("functional");
+  const std::string model = export_digits_onnx(d, "");
+  ASSERT_FALSE(model.empty());
+  const std::string yaml = (d / "imported.yaml").string();
+  ASSERT_EQ(hmasim("import onnx " + model + " --out " + yaml + " --weights " +
+                   (d / "imported.weights").string())
+                .status,
+            0);
+  const std::string common =
+      "run --platform " + kRoot + "/platforms/maxnvm/nvdla64-mlc-ctt.yaml --functional --inputs " +
+      kRoot + "/data/digits/test-images.npy --labels " + kRoot + "/data/digits/test-labels.npy";
+  double top1[2];
+  int k = 0;
+  for (const std::string& net : {yaml, kNativeCnn}) {
+    const std::string out = (d / std::to_string(k)).string();
+    const CliRun r = hmasim(common + " --workload " + net + " --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string summary = slurp(out + "/summary.json");
+    top1[k++] = json_number(summary, "top1", "accuracy");
+    EXPECT_EQ(json_number(summary, "differing_from_fault_free", "accuracy"), 0);
+  }
+  EXPECT_GE(top1[1], 0.95);
+  EXPECT_EQ(top1[0], top1[1]);
+}
+
 TEST(onnxImportCli, ResidualAddGlobalPoolMatMulAndPerChannelScalesImport) {
   const fs::path d = onnx_cli_dir("residual");
   const std::string model = export_digits_onnx(d, "--residual");
