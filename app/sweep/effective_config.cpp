@@ -174,6 +174,18 @@ std::string EffectiveConfig::text(const SweepPoint& p) {
   for (const std::string& s : p.set) {
     if (!merged_into(o.platform, s) && !merged_into(o.workload, s)) t += s + "\n";
   }
+  // Run options, and the bytes of the files they name (a changed image set is a changed point).
+  for (std::size_t i = 0; i < p.run_options.size(); ++i) {
+    const std::string& o = p.run_options[i];
+    t += "option " + o + "\n";
+    if ((o == "--inputs" || o == "--labels") && i + 1 < p.run_options.size()) {
+      const std::string& file = p.run_options[++i];
+      std::ifstream in(file, std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+      t += "file " + file + " " + (in ? hex64(fnv1a(bytes)) : std::string("unreadable")) + "\n";
+    }
+  }
   return t + presets;
 }
 

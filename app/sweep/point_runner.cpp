@@ -98,6 +98,7 @@ std::vector<std::string> run_arguments(const SweepPoint& p, const RunnerOptions&
     a.push_back("--set");
     a.push_back(s);
   }
+  a.insert(a.end(), p.run_options.begin(), p.run_options.end());
   if (!options.weight_cache.empty()) {
     a.push_back("--weight-cache");
     a.push_back(options.weight_cache);

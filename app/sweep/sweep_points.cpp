@@ -82,6 +82,7 @@ SweepPlan expand_sweep(const SweepSpec& spec) {
     p.seed = spec.seed;
     p.frames = spec.frames;
     for (const SweepValue& s : spec.set) p.set.push_back(s.text);
+    p.run_options = spec.run_options;
     std::string name;
     for (std::size_t g = 0; g < spec.groups.size(); ++g) {
       for (std::size_t a = 0; a < spec.groups[g].axes.size(); ++a) {

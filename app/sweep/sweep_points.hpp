@@ -20,8 +20,9 @@ struct SweepPoint {
   std::string workload;
   std::uint64_t seed = 1;
   std::uint64_t frames = 1;
-  std::vector<std::string> set;  // "key=value" overrides: the fixed ones, then the axes'
-  std::string hash;              // of the effective config (sweep/effective_config), once computed
+  std::vector<std::string> set;          // "key=value" overrides: the fixed ones, then the axes'
+  std::vector<std::string> run_options;  // further hmasim run options (SweepSpec::run_options)
+  std::string hash;  // of the effective config (sweep/effective_config), once computed
 };
 
 struct SweepPlan {

@@ -7,6 +7,7 @@
 #include "app/sweep/axis_range.hpp"
 #include "core/config_node.hpp"
 #include "core/yaml_source.hpp"
+#include "workloads/npy_file.hpp"
 
 namespace hmasim {
 
@@ -79,6 +80,45 @@ class SweepReader {
 std::string canonical_key(const std::string& key) {
   const std::string p = kPlatformPrefix;
   return key.compare(0, p.size(), p) == 0 ? key.substr(p.size()) : key;
+}
+
+// `functional:` {inputs: F.npy, labels: L.npy (optional)}: the points' --functional options.
+// Without frames given, a point runs one frame per image, as hmasim run does.
+void read_functional(SweepReader& r, const YAML::Node& n, const std::string& sweep_file,
+                     bool frames_given, SweepSpec& spec) {
+  if (!n.IsDefined()) return;
+  if (!n.IsMap()) {
+    r.error(n, "functional", "expected a map: {inputs: IMAGES.npy, labels: LABELS.npy}");
+    return;
+  }
+  const fs::path base = fs::path(sweep_file).parent_path();
+  spec.run_options = {"--functional"};
+  std::uint64_t images = 0;
+  for (const auto& kv : n) {
+    const std::string key = kv.first.Scalar();
+    const std::string path = "functional." + key;
+    if (key != "inputs" && key != "labels") {
+      r.error(kv.first, path, "unknown key '" + key + "' (expected one of: inputs, labels)");
+      continue;
+    }
+    if (!kv.second.IsScalar() || kv.second.Scalar().empty()) {
+      r.error(kv.second, path, "expected a .npy file name");
+      continue;
+    }
+    const std::string given = kv.second.Scalar();
+    const std::string file = fs::path(given).is_absolute() ? given : (base / given).string();
+    try {
+      const Npy8Array a = read_npy8(file);
+      if (key == "inputs") images = a.shape.empty() ? 0 : a.shape[0];
+    } catch (const NpyError& e) {
+      r.error(kv.second, path, e.what());
+      continue;
+    }
+    spec.run_options.push_back("--" + key);
+    spec.run_options.push_back(file);
+  }
+  if (!n["inputs"]) r.error(n, "functional", "missing required key 'inputs' (the images)");
+  if (!frames_given && images > 0) spec.frames = std::min<std::uint64_t>(images, kMaxSweepFrames);
 }
 
 bool is_run_option_axis(const std::string& key) {
@@ -421,6 +461,9 @@ SweepSpec load_sweep(const std::string& file) {
       }
     }
     read_exclusions(r, root.raw("exclude"), spec);
+    bool frames_given = root.raw(kFramesAxis).IsDefined();
+    for (const SweepAxis* a : all_axes(spec)) frames_given = frames_given || a->key == kFramesAxis;
+    read_functional(r, root.raw("functional"), file, frames_given, spec);
   }
   std::vector<Diagnostic> all;
   try {

@@ -72,6 +72,9 @@ struct SweepSpec {
   std::vector<SweepValue> set;     // fixed "key=value" overrides of every point
   std::vector<SweepGroup> groups;  // outermost first; the last axis varies fastest
   std::vector<SweepExclusion> exclusions;
+  // `functional: {inputs: F.npy, labels: L.npy}`: every point runs with --functional and these
+  // (paths from the working directory); empty: timing-only runs.
+  std::vector<std::string> run_options;
 };
 
 // Points of one sweep at most: far beyond any study, small enough that a range with a typo in

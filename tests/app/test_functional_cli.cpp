@@ -159,6 +159,48 @@ TEST(functionalCli, FunctionalRunsAreDeterministic) {
   EXPECT_EQ(csv[0], csv[1]);
 }
 
+TEST(functionalCli, ASweepRunsFunctionalPointsAndTabulatesTheirAccuracy) {
+  const fs::path d = functional_cli_dir("sweep");
+  const std::string sweep = (d / "accuracy.yaml").string();
+  hmasim::test::spit(sweep, "sweep: accuracy\nplatform: " + kRoot +
+                                "/platforms/maxnvm/nvdla64-mlc-rram.yaml\nworkload: " + kRoot +
+                                "/workloads/networks/digits-cnn.yaml\nfunctional:\n  inputs: " +
+                                kRoot + "/data/digits/test-images.npy\n  labels: " + kRoot +
+                                "/data/digits/test-labels.npy\naxes:\n  - {key: "
+                                "storage.fault_mode, values: [off, read]}\nset:\n"
+                                "  - memories.envm.bits_per_cell=3\n"
+                                "  - storage.bits_per_cell.values=3\n"
+                                "  - storage.bits_per_cell.metadata=3\n");
+  const CliRun r = hmasim("sweep " + sweep + " -j 2 --out " + (d / "out").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::istringstream csv(slurp((d / "out" / "results.csv").string()));
+  std::string header, off, read;
+  std::getline(csv, header);
+  std::getline(csv, off);
+  std::getline(csv, read);
+  // The column of accuracy.top1, and its value in each row.
+  const auto field = [](const std::string& line, std::size_t column) {
+    std::istringstream in(line);
+    std::string f;
+    for (std::size_t i = 0; i <= column && std::getline(in, f, ','); ++i) {
+    }
+    return f;
+  };
+  std::size_t column = 0, frames = 0;
+  {
+    std::istringstream in(header);
+    std::string f;
+    for (std::size_t i = 0; std::getline(in, f, ','); ++i) {
+      if (f == "accuracy.top1") column = i;
+      if (f == "frames") frames = i;
+    }
+  }
+  ASSERT_GT(column, 0u) << header;
+  EXPECT_EQ(field(off, frames), "360");  // one frame per image
+  EXPECT_GE(std::stod(field(off, column)), 0.95);
+  EXPECT_LT(std::stod(field(read, column)), std::stod(field(off, column)));
+}
+
 TEST(functionalCli, BadFunctionalInputIsAnErrorThatWritesNothing) {
   const fs::path d = functional_cli_dir("bad");
   const std::string out = " --out " + (d / "run").string();
