@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/seed.hpp"
 #include "mem/envm/envm.hpp"
+#include "mem/lpddr4/lpddr4.hpp"
 #include "workloads/weight_cache.hpp"
 #include "workloads/weight_encoding.hpp"
 #include "workloads/weight_generator.hpp"
@@ -100,6 +101,15 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   for (std::size_t i = 0; i < linked_.size(); ++i) interconnect_->port(i).bind(linked_[i]->socket);
   dma_ = std::make_unique<DmaEngine>("dma", config_.dma, Clock(config_.clock));
   dma_->socket.bind(interconnect_->target);
+  if (config_.dma.transport == DmaTransport::nonblocking) {
+    // AT: a buffered LPDDR4 gets the DMA's requests in flight; the other memories are served by
+    // the interconnect's exact b_transport adapter (hw/interconnect.hpp).
+    for (std::size_t i = 0; i < linked_.size(); ++i) {
+      const auto* dram = dynamic_cast<const Lpddr4*>(linked_[i]);
+      interconnect_->set_at_target(i, dram != nullptr && dram->accepts_nb_transport());
+    }
+    dma_->set_nonblocking(true);
+  }
 
   // Everything that can be checked before generating weights is: a layer that cannot be tiled,
   // weights or activations that cannot fit even at the least their encoding can take, or

@@ -15,7 +15,8 @@
 //       leakage: 20mW
 //     cbuf: {size: 256KiB, banks: 16, read_energy_per_byte: 0.05pJ, write_energy_per_byte: 0.08pJ,
 //            leakage: 10mW}
-//     dma: {max_outstanding: 256, max_request: 256B, min_request: 32B}
+//     dma: {max_outstanding: 256, max_request: 256B, min_request: 32B,
+//           transport: blocking}       # blocking | nonblocking (TLM-2.0 AT: requests in flight)
 //     post: {outputs_per_cycle: 16, energy_per_output: 0.5pJ, leakage: 5mW,
 //            nonlinear_elements_per_cycle: 16}  # softmax / layernorm / gelu (default: outputs_)
 //   interconnect:                      # one link per memory the accelerator reaches
@@ -58,7 +59,13 @@ struct CbufConfig {
   Bytes bank_size() const { return Bytes(size.value() / banks); }
 };
 
+// How the DMA talks to the memories: b_transport, one request served per call (loosely timed), or
+// TLM-2.0 AT nb_transport with its requests really in flight (a buffered LPDDR4 controller
+// reorders them; docs/lpddr4.md).
+enum class DmaTransport { blocking, nonblocking };
+
 struct DmaConfig {
+  DmaTransport transport = DmaTransport::blocking;
   std::uint32_t max_outstanding = 256;
   Bytes max_request{256};  // also the boundary a request never crosses
   Bytes min_request{32};   // requests are whole multiples of this

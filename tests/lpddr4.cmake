@@ -12,3 +12,5 @@ hmasim_add_test(test_lpddr4_checker mem/test_lpddr4_checker.cpp)
 hmasim_add_test(test_memory_traces mem/test_memory_traces.cpp ${HMASIM_LPDDR4_CHECK})
 # The DMA's AT path against the buffered controller (requests in flight, FR-FCFS reordering).
 hmasim_add_test(test_dma_nonblocking hw/test_dma_nonblocking.cpp ${HMASIM_LPDDR4_CHECK})
+# The DMA's AT path through the interconnect, and ResNet-50 on the FR-FCFS NVDLA platform.
+hmasim_add_test(test_dma_at_platform hw/test_dma_at_platform.cpp ${HMASIM_LPDDR4_CHECK})
