@@ -13,7 +13,8 @@ Interconnect::Interconnect(const sc_core::sc_module_name& name, std::vector<Link
       links_(std::move(links)),
       link_free_(links_.size(), Time(0)),
       stats_(links_.size()),
-      at_target_(links_.size(), false) {
+      at_target_(links_.size(), false),
+      memory_free_(links_.size(), Time(0)) {
   for (const Link& l : links_) {
     ports_.push_back(std::make_unique<tlm_utils::simple_initiator_socket<Interconnect>>(
         ("to_" + l.memory).c_str()));
@@ -134,8 +135,11 @@ tlm::tlm_sync_enum Interconnect::nb_transport_fw(tlm::tlm_generic_payload& trans
     delay = to_sc_time(done) - now;
     return tlm::TLM_COMPLETED;
   }
+  // The link holds requests for its memory in order: one reaches the memory after the link's
+  // latency, and no earlier than the memory took the previous one (its END_REQ).
   trans.set_address(offset_of(global));
-  sc_core::sc_time memory_delay = to_sc_time(r.start + links_[link].latency) - now;
+  const Time at_memory = max(r.start + links_[link].latency, memory_free_[link]);
+  sc_core::sc_time memory_delay = to_sc_time(at_memory) - now;
   pending_[&trans] = Pending{r, global, Time(0), false};
   const tlm::tlm_sync_enum status = (*ports_[link])->nb_transport_fw(trans, phase, memory_delay);
   const Time when = from_sc_time(now + memory_delay);
@@ -148,12 +152,17 @@ tlm::tlm_sync_enum Interconnect::nb_transport_fw(tlm::tlm_generic_payload& trans
     return status;
   }
   if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
+    memory_free_[link] = when;
     // Looked up again: the call may have changed the map.
     if (const auto it = pending_.find(&trans); it != pending_.end()) {
       it->second.accepted = when;
       it->second.accepted_known = true;
     }
+    // The link took the request on arrival (it queues for the link and then for the memory, as
+    // on b_transport): the initiator may send its next one at once, to this memory or another.
+    return tlm::TLM_UPDATED;  // END_REQ, `delay` unchanged
   }
+  // TLM_ACCEPTED: the memory sends END_REQ later; the initiator waits for it (nb_transport_bw).
   delay = memory_delay;
   return status;
 }
@@ -168,6 +177,7 @@ tlm::tlm_sync_enum Interconnect::nb_transport_bw(tlm::tlm_generic_payload& trans
   if (phase == tlm::END_REQ) {
     p.accepted = when;
     p.accepted_known = true;
+    memory_free_[p.reservation.link] = max(memory_free_[p.reservation.link], when);
     return target->nb_transport_bw(trans, phase, delay);
   }
   if (phase != tlm::BEGIN_RESP) return tlm::TLM_ACCEPTED;

@@ -11,14 +11,18 @@
 //  - b_transport (loosely timed): to every memory.
 //  - nb_transport (AT, base protocol's 4 phases), for initiators with requests in flight (the
 //    DMA's AT path). To a memory marked set_at_target() (it implements nb_transport_fw itself:
-//    a buffered LPDDR4 controller) BEGIN_REQ goes on after the link's queueing and latency, END_REQ
-//    comes back as the memory sends it, and BEGIN_RESP no earlier than the link's transfer plus
-//    latency (as b_transport's completion); END_RESP goes back to the memory that sent the
-//    response. To any other memory the interconnect serves BEGIN_REQ through the memory's
-//    b_transport and completes early (TLM_COMPLETED, the completion as the annotated delay). That
-//    adapter is exact for the project's memories, whose b_transport never waits (they annotate
-//    the delay): the request gets the timing b_transport gives it. A b_transport that called
-//    wait() would break it (nb_transport_fw must not block); no model here does.
+//    a buffered LPDDR4 controller) BEGIN_REQ goes on after the link's queueing and latency, and
+//    no earlier than the memory's END_REQ of the link's previous request (request exclusion per
+//    link); the initiator gets END_REQ when the link takes the request, on arrival (the link
+//    queues requests for its memory, as on b_transport; the initiator's max_outstanding bounds
+//    them), or, if the memory answers TLM_ACCEPTED, when the memory sends END_REQ. BEGIN_RESP
+//    goes back no earlier than the link's transfer plus latency (as b_transport's completion);
+//    END_RESP goes to the memory that sent the response. To any other memory the interconnect
+//    serves BEGIN_REQ through the memory's b_transport and completes early (TLM_COMPLETED, the
+//    completion as the annotated delay). That adapter is exact for the project's memories, whose
+//    b_transport never waits (they annotate the delay): the request gets the timing b_transport
+//    gives it. A b_transport that called wait() would break it (nb_transport_fw must not block); no
+//    model here does.
 // Errors are responses: an address outside every window gets TLM_ADDRESS_ERROR_RESPONSE (on the
 // AT path by early completion), the memory's own error responses pass through.
 #pragma once
@@ -125,6 +129,7 @@ class Interconnect : public sc_core::sc_module {
   std::vector<Time> link_free_;
   std::vector<LinkStats> stats_;
   std::vector<bool> at_target_;
+  std::vector<Time> memory_free_;  // AT: when each memory took its latest request (END_REQ)
   std::unordered_map<const tlm::tlm_generic_payload*, Pending> pending_;
 };
 
