@@ -13,6 +13,45 @@ namespace hmasim {
 
 namespace {
 
+// The task-specific sets kept in memory `m`: every task's copy in the store (or resident where
+// it runs, without a store), and in the slot the store switches into, the largest task's set
+// (the slot holds one task at a time).
+std::vector<const StoredWeights*> task_weights_in(const Accelerator& acc, std::size_t m) {
+  std::vector<const StoredWeights*> out;
+  const TaskRegions& regions = acc.task_regions();
+  const auto& sets = acc.task_stored_weights();
+  std::size_t largest = 0;
+  std::uint64_t largest_bytes = 0;
+  for (std::size_t k = 0; k < sets.size(); ++k) {
+    std::uint64_t bytes = 0;
+    for (std::size_t l = 0; l < sets[k].size(); ++l) {
+      if (sets[k][l].bytes == 0) continue;
+      bytes += sets[k][l].bytes;
+      const auto& kept = regions.has_store ? regions.store : regions.run;
+      if (k < kept.size() && l < kept[k].size() && kept[k][l].memory == m) {
+        out.push_back(&sets[k][l]);
+      }
+    }
+    if (bytes > largest_bytes) largest = k, largest_bytes = bytes;
+  }
+  if (regions.has_store && largest < sets.size() && largest < regions.run.size()) {
+    for (std::size_t l = 0; l < sets[largest].size(); ++l) {
+      if (sets[largest][l].bytes > 0 && l < regions.run[largest].size() &&
+          regions.run[largest][l].memory == m) {
+        out.push_back(&sets[largest][l]);
+      }
+    }
+  }
+  return out;
+}
+
+// Bytes of the task-specific sets kept in memory `m` (task_weights_in).
+std::uint64_t task_weight_bytes(const Accelerator& acc, std::size_t m) {
+  std::uint64_t bytes = 0;
+  for (const StoredWeights* s : task_weights_in(acc, m)) bytes += s->bytes;
+  return bytes;
+}
+
 // A link caps a memory when it is clearly slower than the memory's peak and held up most of the
 // memory's bytes; otherwise the memory itself was the limit. A link within 10% of the peak is not
 // reported: it costs those transfers at most 10% of their time, no more than a memory loses to
@@ -100,7 +139,7 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     mr.area_mm2 = m.area_mm2();
     mr.bandwidth_bytes_per_s =
         bandwidth_of(Bytes(m.stats().bytes_read + m.stats().bytes_written), end).value();
-    mr.weight_bytes = place.weight_bytes_per_memory[i];
+    mr.weight_bytes = place.weight_bytes_per_memory[i] + task_weight_bytes(acc, i);
     mr.activation_peak_bytes = place.activation_peak_per_memory[i];
     const Interconnect::LinkStats& link = acc.interconnect().stats(i);
     mr.peak_bandwidth_bytes_per_s = m.peak_bandwidth().value();
@@ -125,17 +164,20 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     f.fault_mode = to_string(envm->fault_mode());
     f.fault_seed = envm->fault_seed();
     std::map<std::string, StructureReport> structures;
-    for (std::size_t l = 0; l < acc.stored_weights().size(); ++l) {
-      const StoredWeights& s = acc.stored_weights()[l];
-      if (s.bytes == 0 || place.weights[l].memory != i) continue;
+    const auto add = [&](const StoredWeights& s) {
       for (const EncodedStructure& st : s.layout.structures) {
         StructureReport& sr = structures[st.name()];
         sr.name = st.name();
-        sr.bits_per_cell = acc.structure_bits(st, envm->bits_per_cell());
+        sr.bits_per_cell = acc.structure_bits(st, envm->instance_name(), envm->bits_per_cell());
         sr.bytes += st.bytes.size();
         sr.cells += st.cells(static_cast<unsigned>(sr.bits_per_cell));
       }
+    };
+    for (std::size_t l = 0; l < acc.stored_weights().size(); ++l) {
+      const StoredWeights& s = acc.stored_weights()[l];
+      if (s.bytes > 0 && place.weights[l].memory == i) add(s);
     }
+    for (const StoredWeights* s : task_weights_in(acc, i)) add(*s);
     for (auto& kv : structures) {
       f.cells += kv.second.cells;
       f.structures.push_back(kv.second);

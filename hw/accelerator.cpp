@@ -21,7 +21,8 @@ namespace hmasim {
 namespace {
 
 // The memory specs as this run builds them: `storage.fault_mode` overrides the fault mode of the
-// eNVM holding the weights, and every eNVM without a fault seed of its own gets one derived from
+// eNVM holding the weights (`storage.memories.<name>.fault_mode` that of eNVM <name>), and
+// every eNVM without a fault seed of its own gets one derived from
 // the run's seed and its name (one --seed reproduces, or varies, every draw of the run).
 std::vector<MemorySpec> effective_memories(std::vector<MemorySpec> specs,
                                            const AcceleratorConfig& config,
@@ -30,9 +31,10 @@ std::vector<MemorySpec> effective_memories(std::vector<MemorySpec> specs,
     const auto* envm = dynamic_cast<const EnvmConfig*>(s.config.get());
     if (!envm) continue;
     auto changed = std::make_shared<EnvmConfig>(*envm);
-    if (config.storage.fault_mode && s.name == config.placement.weights) {
-      changed->faults.mode = *config.storage.fault_mode;
-    }
+    const CellStorage& cells = config.storage.cells_in(s.name);
+    const bool decided =
+        config.storage.memories.count(s.name) > 0 || s.name == config.placement.weights;
+    if (decided && cells.fault_mode) changed->faults.mode = *cells.fault_mode;
     if (!changed->faults.seed) changed->faults.seed = derive_seed(run_seed, "faults." + s.name);
     s.config = changed;
   }
@@ -367,13 +369,11 @@ void Accelerator::encode_weights(std::uint64_t seed) {
   if (failure) std::rethrow_exception(failure);
 }
 
-int Accelerator::structure_bits(const EncodedStructure& s, int memory_bits) const {
+int Accelerator::structure_bits(const EncodedStructure& s, const std::string& memory,
+                                int memory_bits) const {
   // Each structure sits in cells of its own mode: MaxNVM keeps metadata in robust cells.
-  const StorageConfig& storage = config_.storage;
-  const auto named = storage.bits_by_structure.find(to_string(s.kind));
-  if (named != storage.bits_by_structure.end()) return named->second;
-  return is_metadata_structure(s) ? storage.bits_metadata.value_or(memory_bits)
-                                  : storage.bits_values.value_or(memory_bits);
+  return config_.storage.cells_in(memory).bits_of(to_string(s.kind), is_metadata_structure(s),
+                                                  memory_bits);
 }
 
 void Accelerator::program_weights() {
@@ -391,8 +391,9 @@ void Accelerator::program_structures(const StoredWeights& s, const Region& r) {
     m->debug_write(at, st.bytes.data(), st.bytes.size());
     if (!envm) continue;
     envm->set_region(at, Bytes(align256(st.bytes.size())),
-                     structure_bits(st, envm->bits_per_cell()),
-                     config_.storage.coding_of(to_string(st.kind), is_metadata_structure(st))
+                     structure_bits(st, envm->instance_name(), envm->bits_per_cell()),
+                     config_.storage.cells_in(envm->instance_name())
+                         .coding_of(to_string(st.kind), is_metadata_structure(st))
                          .value_or(envm->fault_coding()));
   }
 }

@@ -100,8 +100,12 @@ class Accelerator : public sc_core::sc_module {
   const WeightFetchUnit& weight_fetch() const { return *weight_fetch_; }
   const ConvUnit& conv() const { return *conv_; }
   const std::vector<StoredWeights>& stored_weights() const { return stored_; }
-  // Bits per cell a structure is stored with in an eNVM whose own mode is `memory_bits`.
-  int structure_bits(const EncodedStructure& s, int memory_bits) const;
+  // Every task's set of task-specific weights, [task][layer] (bytes 0 where it has none).
+  const std::vector<std::vector<StoredWeights>>& task_stored_weights() const {
+    return task_stored_;
+  }
+  // Bits per cell a structure is stored with in eNVM `memory`, whose own mode is `memory_bits`.
+  int structure_bits(const EncodedStructure& s, const std::string& memory, int memory_bits) const;
   // Per linked memory: the weight fetch unit's checks of the layers stored there.
   const std::vector<WeightCheck>& weight_checks() const { return weight_fetch_->checks(); }
   const Interconnect& interconnect() const { return *interconnect_; }

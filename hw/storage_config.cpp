@@ -59,6 +59,49 @@ void check_memory_keys(const ConfigNode& root, const ConfigNode& storage,
   }
 }
 
+// The cell keys (bits_per_cell, fault_mode, coding) of a storage block.
+CellStorage parse_cells(const ConfigNode& node) {
+  CellStorage s;
+  if (const auto bits = node.optional_child("bits_per_cell")) {
+    for (const std::string& key : kStructureKeys) {
+      if (!bits->has(key)) continue;
+      const int b = bits->get<int>(key);
+      if (!bits->require(b >= 1 && b <= 4, key, "must be 1 to 4 bits per cell")) continue;
+      if (key == "values") {
+        s.bits_values = b;
+      } else if (key == "metadata") {
+        s.bits_metadata = b;
+      } else {
+        s.bits_by_structure[key] = b;
+      }
+    }
+    check_shadow(*bits, "metadata", *bits, named_structures(*bits),
+                 "the bits per cell of that structure");
+  }
+  if (node.has("fault_mode")) {
+    s.fault_mode = fault_mode_from_string(node.choice("fault_mode", {"program", "read", "off"}));
+  }
+  // A map names structures, unless it is the {value: ..., source: ...} form of one coding.
+  if (const YAML::Node c = node.raw("coding"); c.IsMap() && !c["value"]) {
+    const ConfigNode codings = node.child("coding");
+    for (const std::string& key : kStructureKeys) {
+      if (!codings.has(key)) continue;
+      s.coding_by_structure[key] =
+          *level_coding_from_string(codings.choice(key, {"gray", "binary"}));
+    }
+    check_shadow(codings, "metadata", codings, named_structures(codings),
+                 "the coding of that structure");
+    // A file's `coding: gray` under `--set storage.coding.mask=binary` stays the default.
+    if (const YAML::Node below = node.scalar_under_map("coding"); below.IsScalar()) {
+      s.coding = level_coding_from_string(below.Scalar());
+      if (!s.coding) node.error("coding", "'" + below.Scalar() + "' is not one of: gray, binary");
+    }
+  } else if (node.has("coding")) {
+    s.coding = *level_coding_from_string(node.choice("coding", {"gray", "binary"}, "gray"));
+  }
+  return s;
+}
+
 }  // namespace
 
 StorageConfig parse_storage(const ConfigNode& root,
@@ -78,42 +121,19 @@ StorageConfig parse_storage(const ConfigNode& root,
     s.values = node->choice("values", {"fixed", "cluster"}) == "cluster" ? ValueCoding::cluster
                                                                          : ValueCoding::fixed;
   }
-  if (const auto bits = node->optional_child("bits_per_cell")) {
-    for (const std::string& key : kStructureKeys) {
-      if (!bits->has(key)) continue;
-      const int b = bits->get<int>(key);
-      if (!bits->require(b >= 1 && b <= 4, key, "must be 1 to 4 bits per cell")) continue;
-      if (key == "values") {
-        s.bits_values = b;
-      } else if (key == "metadata") {
-        s.bits_metadata = b;
-      } else {
-        s.bits_by_structure[key] = b;
+  s.cells = parse_cells(*node);
+  if (const auto per_memory = node->optional_child("memories")) {
+    for (const std::string& m : per_memory->keys()) {
+      const ConfigNode block = per_memory->child(m);
+      const ConfigNode memory = root.child("memories").child(m);
+      if (!root.child("memories").has(m)) {
+        per_memory->error(m, "no memory named '" + m + "' in the platform");
+      } else if (memory.get<std::string>("model", "") != "envm") {
+        per_memory->error(m,
+                          "'" + m + "' is not an eNVM (model: envm): its cells have no settings");
       }
+      s.memories[m] = parse_cells(block);
     }
-    check_shadow(*bits, "metadata", *bits, named_structures(*bits),
-                 "the bits per cell of that structure");
-  }
-  if (node->has("fault_mode")) {
-    s.fault_mode = fault_mode_from_string(node->choice("fault_mode", {"program", "read", "off"}));
-  }
-  // A map names structures, unless it is the {value: ..., source: ...} form of one coding.
-  if (const YAML::Node c = node->raw("coding"); c.IsMap() && !c["value"]) {
-    const ConfigNode codings = node->child("coding");
-    for (const std::string& key : kStructureKeys) {
-      if (!codings.has(key)) continue;
-      s.coding_by_structure[key] =
-          *level_coding_from_string(codings.choice(key, {"gray", "binary"}));
-    }
-    check_shadow(codings, "metadata", codings, named_structures(codings),
-                 "the coding of that structure");
-    // A file's `coding: gray` under `--set storage.coding.mask=binary` stays the default.
-    if (const YAML::Node below = node->scalar_under_map("coding"); below.IsScalar()) {
-      s.coding = level_coding_from_string(below.Scalar());
-      if (!s.coding) node->error("coding", "'" + below.Scalar() + "' is not one of: gray, binary");
-    }
-  } else if (node->has("coding")) {
-    s.coding = *level_coding_from_string(node->choice("coding", {"gray", "binary"}, "gray"));
   }
   if (const auto ecc = node->optional_child("ecc")) {
     s.ecc.word_bits = ecc->get<std::uint64_t>("word_bits", s.ecc.word_bits);
@@ -134,10 +154,14 @@ StorageConfig parse_storage(const ConfigNode& root,
     }
   }
   std::vector<std::string> checked;
-  for (const std::string& m : weight_memories) {
+  std::vector<std::string> memories = weight_memories;
+  for (const auto& kv : s.memories) memories.push_back(kv.first);
+  for (const std::string& m : memories) {
     if (m.empty() || std::find(checked.begin(), checked.end(), m) != checked.end()) continue;
     checked.push_back(m);
-    check_memory_keys(root, *node, m);
+    // The block that decides the memory's cells: its own, else the top-level keys.
+    const auto own = s.memories.count(m) ? node->child("memories").optional_child(m) : std::nullopt;
+    check_memory_keys(root, own ? *own : *node, m);
   }
   return s;
 }
@@ -158,7 +182,18 @@ WeightFetchConfig parse_weight_fetch(const ConfigNode& root) {
   return w;
 }
 
-std::optional<LevelCoding> StorageConfig::coding_of(const std::string& kind, bool metadata) const {
+int CellStorage::bits_of(const std::string& kind, bool metadata, int memory_bits) const {
+  const auto named = bits_by_structure.find(kind);
+  if (named != bits_by_structure.end()) return named->second;
+  return metadata ? bits_metadata.value_or(memory_bits) : bits_values.value_or(memory_bits);
+}
+
+const CellStorage& StorageConfig::cells_in(const std::string& memory) const {
+  const auto it = memories.find(memory);
+  return it == memories.end() ? cells : it->second;
+}
+
+std::optional<LevelCoding> CellStorage::coding_of(const std::string& kind, bool metadata) const {
   for (const std::string& key : {kind, std::string(metadata ? "metadata" : "values")}) {
     const auto it = coding_by_structure.find(key);
     if (it != coding_by_structure.end()) return it->second;

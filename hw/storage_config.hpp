@@ -16,6 +16,9 @@
 //                                # structure as bits_per_cell: {values: gray, metadata: binary}
 //                                # (default: the weight memory's faults.coding)
 //     ecc: {word_bits: 32768, parity_bits: 24}  # SEC-DED code (default: MaxNVM's)
+//     memories:                  # per eNVM: its own bits_per_cell, coding and fault_mode, in
+//       rram_slc: {bits_per_cell: {values: 1, metadata: 1}}  # place of the top-level ones
+//                                # ({}: the memory's own settings)
 //   weight_fetch:
 //     model: streaming           # streaming | buffered: when a tile's decode starts
 //     mask_bits_per_cycle: 256   # decoder throughput for the bitmask
@@ -41,21 +44,32 @@ namespace hmasim {
 enum class Protection { none, ecc, idxsync };
 const char* to_string(Protection p);
 
+// How the weights' structures sit in the cells of one eNVM: bits per cell, level coding and
+// fault mode. Unset: what the memory itself says.
+struct CellStorage {
+  std::optional<int> bits_values;
+  std::optional<int> bits_metadata;
+  std::map<std::string, int> bits_by_structure;  // "mask", "counters", ...: overrides the above
+  std::optional<FaultMode> fault_mode;
+  std::optional<LevelCoding> coding;
+  std::map<std::string, LevelCoding> coding_by_structure;  // "values", "metadata", "mask", ...
+
+  // Bits per cell of a structure (`kind` as in bits_per_cell) in a memory of `memory_bits`.
+  int bits_of(const std::string& kind, bool metadata, int memory_bits) const;
+  // The coding of a structure; unset: the memory's own `faults.coding`.
+  std::optional<LevelCoding> coding_of(const std::string& kind, bool metadata) const;
+};
+
 struct StorageConfig {
   Encoding encoding = Encoding::dense;
   Protection protection = Protection::none;
   std::optional<ValueCoding> values;  // unset: cluster if the layer has cluster_bits
-  std::optional<int> bits_values;     // unset: the weight memory's bits_per_cell
-  std::optional<int> bits_metadata;
-  std::map<std::string, int> bits_by_structure;  // "mask", "counters", ...: overrides the above
-  std::optional<FaultMode> fault_mode;           // unset: the weight memory's own
-  std::optional<LevelCoding> coding;             // unset: the memory's faults.coding
-  std::map<std::string, LevelCoding> coding_by_structure;  // "values", "metadata", "mask", ...
+  CellStorage cells;                  // the top-level cell keys: every eNVM without its own
+  std::map<std::string, CellStorage> memories;  // `storage.memories.<name>`: that eNVM's
   SecdedConfig ecc = kMaxnvmEcc;
 
-  // The coding of a structure (`kind` as in bits_per_cell; metadata says whether it is one);
-  // unset: the weight memory's own `faults.coding`.
-  std::optional<LevelCoding> coding_of(const std::string& kind, bool metadata) const;
+  // The cell settings of the weights stored in `memory`.
+  const CellStorage& cells_in(const std::string& memory) const;
   // The encoder configuration for `layer` with NVDLA atoms.
   EncodingConfig encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const;
 };

@@ -154,3 +154,65 @@ TEST(StorageCli, BadStorageSettingsAreErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+// MEMTI's RRAM adapters: the shared backbone in MLC RRAM (`rram`), every task's adapters in
+// `rram_slc`, with the top-level storage keys at 3 bits per cell.
+std::string memti_adapters(const std::string& name, const std::vector<std::string>& sets) {
+  const fs::path out = fs::path(::testing::TempDir()) /
+                       ("hmasim_storage_memories_" + name + "_" + std::to_string(::getpid()));
+  std::string args = "run --platform " + kRoot + "/platforms/memti/rram-adapters.yaml --workload " +
+                     kRoot + "/workloads/networks/resnet26-adapters.yaml --schedule " + kRoot +
+                     "/experiments/memti/schedule.yaml --frames 1 --out " + out.string() +
+                     " --set storage.bits_per_cell.values=3 --set storage.bits_per_cell.metadata=3";
+  for (const auto& s : sets) args += " --set " + s;
+  const CliRun r = hmasim(args);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return slurp(out / "summary.json");
+}
+
+// `key` of memory `memory` in the summary's `section` ("memories" or "faults").
+double in_section(const std::string& json, const std::string& section, const std::string& memory,
+                  const std::string& key) {
+  return number(json.substr(json.find("\"" + section + "\": {")), key, memory);
+}
+
+std::string fault_mode_of(const std::string& json, const std::string& memory) {
+  const std::string faults = json.substr(json.find("\"faults\": {"));
+  const std::string from = faults.substr(faults.find("\"" + memory + "\": {"));
+  const auto at = from.find("\"fault_mode\": \"") + 15;
+  return from.substr(at, from.find('"', at) - at);
+}
+
+TEST(StorageCli, PerMemoryCellSettingsLetSlcAndMlcEnvmsCoexist) {
+  const std::string global = memti_adapters("global", {});
+  const std::string own =
+      memti_adapters("own", {"storage.memories.rram_slc.bits_per_cell.values=1",
+                             "storage.memories.rram_slc.bits_per_cell.metadata=1",
+                             "storage.memories.rram_slc.fault_mode=program"});
+  // The adapters (every task's copy) are counted in their memory: bytes and cells.
+  EXPECT_GT(in_section(global, "memories", "rram_slc", "weight_bytes"), 0);
+  EXPECT_EQ(in_section(global, "faults", "rram_slc", "bits_per_cell"), 3);
+  EXPECT_EQ(in_section(own, "faults", "rram_slc", "bits_per_cell"), 1);
+  // Three times the cells at one bit per cell; the backbone keeps the top-level 3 bits.
+  EXPECT_NEAR(in_section(own, "faults", "rram_slc", "cells") /
+                  in_section(global, "faults", "rram_slc", "cells"),
+              3.0, 0.01);
+  EXPECT_EQ(in_section(own, "faults", "rram", "bits_per_cell"), 3);
+  EXPECT_EQ(fault_mode_of(own, "rram_slc"), "program");
+  EXPECT_EQ(fault_mode_of(own, "rram"), "off");
+  EXPECT_EQ(fault_mode_of(global, "rram_slc"), "off");
+}
+
+TEST(StorageCli, PerMemoryStorageMustNameAnEnvmOfThePlatform) {
+  const std::string base = "check " + kRoot + "/platforms/memti/rram-adapters.yaml";
+  const CliRun missing = hmasim(base + " --set storage.memories.rram_mlc.bits_per_cell.values=1");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_CONTAINS(missing.err, "storage.memories.rram_mlc: no memory named 'rram_mlc'");
+  const CliRun sram = hmasim(base + " --set storage.memories.sram.bits_per_cell.values=1");
+  EXPECT_EQ(sram.status, 2);
+  EXPECT_CONTAINS(sram.err, "'sram' is not an eNVM");
+}
+
+}  // namespace
