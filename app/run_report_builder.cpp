@@ -15,9 +15,11 @@ namespace {
 
 // The task-specific sets kept in memory `m`: every task's copy in the store (or resident where
 // it runs, without a store), and in the slot the store switches into, the largest task's set
-// (the slot holds one task at a time).
-std::vector<const StoredWeights*> task_weights_in(const Accelerator& acc, std::size_t m) {
-  std::vector<const StoredWeights*> out;
+// (the slot holds one task at a time; `second`: in the slot, whose cells keep the memory's own
+// mode).
+std::vector<std::pair<const StoredWeights*, bool>> task_weights_in(const Accelerator& acc,
+                                                                   std::size_t m) {
+  std::vector<std::pair<const StoredWeights*, bool>> out;
   const TaskRegions& regions = acc.task_regions();
   const auto& sets = acc.task_stored_weights();
   std::size_t largest = 0;
@@ -29,7 +31,7 @@ std::vector<const StoredWeights*> task_weights_in(const Accelerator& acc, std::s
       bytes += sets[k][l].bytes;
       const auto& kept = regions.has_store ? regions.store : regions.run;
       if (k < kept.size() && l < kept[k].size() && kept[k][l].memory == m) {
-        out.push_back(&sets[k][l]);
+        out.push_back({&sets[k][l], false});
       }
     }
     if (bytes > largest_bytes) largest = k, largest_bytes = bytes;
@@ -38,7 +40,7 @@ std::vector<const StoredWeights*> task_weights_in(const Accelerator& acc, std::s
     for (std::size_t l = 0; l < sets[largest].size(); ++l) {
       if (sets[largest][l].bytes > 0 && l < regions.run[largest].size() &&
           regions.run[largest][l].memory == m) {
-        out.push_back(&sets[largest][l]);
+        out.push_back({&sets[largest][l], true});
       }
     }
   }
@@ -48,7 +50,7 @@ std::vector<const StoredWeights*> task_weights_in(const Accelerator& acc, std::s
 // Bytes of the task-specific sets kept in memory `m` (task_weights_in).
 std::uint64_t task_weight_bytes(const Accelerator& acc, std::size_t m) {
   std::uint64_t bytes = 0;
-  for (const StoredWeights* s : task_weights_in(acc, m)) bytes += s->bytes;
+  for (const auto& s : task_weights_in(acc, m)) bytes += s.first->bytes;
   return bytes;
 }
 
@@ -164,20 +166,22 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     f.fault_mode = to_string(envm->fault_mode());
     f.fault_seed = envm->fault_seed();
     std::map<std::string, StructureReport> structures;
-    const auto add = [&](const StoredWeights& s) {
+    const auto add = [&](const StoredWeights& s, bool own_mode) {
       for (const EncodedStructure& st : s.layout.structures) {
         StructureReport& sr = structures[st.name()];
         sr.name = st.name();
-        sr.bits_per_cell = acc.structure_bits(st, envm->instance_name(), envm->bits_per_cell());
+        sr.bits_per_cell =
+            own_mode ? envm->bits_per_cell()
+                     : acc.structure_bits(st, envm->instance_name(), envm->bits_per_cell());
         sr.bytes += st.bytes.size();
         sr.cells += st.cells(static_cast<unsigned>(sr.bits_per_cell));
       }
     };
     for (std::size_t l = 0; l < acc.stored_weights().size(); ++l) {
       const StoredWeights& s = acc.stored_weights()[l];
-      if (s.bytes > 0 && place.weights[l].memory == i) add(s);
+      if (s.bytes > 0 && place.weights[l].memory == i) add(s, false);
     }
-    for (const StoredWeights* s : task_weights_in(acc, i)) add(*s);
+    for (const auto& s : task_weights_in(acc, i)) add(*s.first, s.second);
     for (auto& kv : structures) {
       f.cells += kv.second.cells;
       f.structures.push_back(kv.second);

@@ -135,6 +135,11 @@ Envm::FaultRegion Envm::make_region(std::uint64_t begin, std::uint64_t end, int 
   r.injector = std::make_unique<FaultInjector>(
       *model, CellLayout{Bytes(end - begin), coding, config_.technology.cells_per_access},
       config_.faults.mode, fault_seed(), stream);
+  // Program-and-verify settles each cell anew: a rewritten block draws its variation again.
+  r.injector->set_programmings([this, begin](std::uint64_t offset) -> std::uint64_t {
+    const std::uint64_t block = (begin + offset) / wear_.block_size().value();
+    return block < wear_.block_count() ? wear_.writes(block) : 0;
+  });
   r.stored = [this, begin](std::uint64_t offset) {
     std::uint8_t byte = 0;
     storage().read(begin + offset, &byte, 1);

@@ -12,7 +12,8 @@
 //   gated_power      static power while power-gated, e.g. retention bias (default 0: the cells
 //                    hold their data unpowered)
 //   faults           MLC read faults (optional; default off, reads return what was stored):
-//     mode           off | program (persistent fault map from programming variation) | read
+//     mode           off | program (persistent fault map from programming variation, drawn
+//                    anew for a block each time it is reprogrammed) | read
 //                    (new draws on every read access); see fault_injector.hpp
 //     seed           seed of the fault draws: same seed, same faults (default: derived from the
 //                    run's --seed and the memory name; 1 for a memory replayed on its own)

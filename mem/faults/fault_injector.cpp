@@ -125,7 +125,10 @@ void FaultInjector::read(std::uint64_t offset, std::uint8_t* data, std::uint64_t
   for (std::uint64_t u = first_unit; u <= last_unit; ++u) {
     // The first word of draw `epoch` of unit u decides how many candidates the unit has:
     // usually none, at the cost of this hash and comparison (later reads hash once more).
-    const std::uint64_t epoch = mode_ == FaultMode::read ? reads_.next(u) : 0;
+    const std::uint64_t epoch =
+        mode_ == FaultMode::read
+            ? reads_.next(u)
+            : (programmings_ ? programmings_(u * layout_.cells_per_unit * b / 8) : 0);
     std::uint64_t word = mix64(key_ + u * 0x9E3779B97F4A7C15ull);
     if (epoch != 0) word = mix64(word ^ epoch);
     if (word < any_candidate) draw_candidates(u, word, r);

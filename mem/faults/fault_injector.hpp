@@ -7,9 +7,11 @@
 //
 // Modes:
 //   program  a persistent fault map: device variation left by programming. Each unit has one
-//            draw, so the same cells are misread on every read, each by the rule of the level it
-//            stores. Rewriting a cell does not redraw its variation: the seed stands for one
-//            programming of the array.
+//            draw per programming, so the same cells are misread on every read, each by the rule
+//            of the level it stores, until the unit is programmed again: with set_programmings,
+//            the unit's p-th reprogramming (p from that function; 0: the first programming) uses
+//            draw p, so a rewrite draws its variation anew (program-and-verify settles each
+//            cell afresh). Without it the seed stands for one programming of the array.
 //   read     transient faults: every read access of a unit draws anew; the k-th read of a unit
 //            uses draw k. A request reads every unit it touches in full, so a request split
 //            inside a unit reads that unit twice, as the envm timing model counts two accesses.
@@ -82,6 +84,8 @@ class FaultInjector {
  public:
   // The stored byte at a region offset outside the request (for cells cut by its edges).
   using StoredBytes = std::function<std::uint8_t(std::uint64_t offset)>;
+  // How many times the cells at a region offset were programmed again after the first time.
+  using Programmings = std::function<std::uint64_t(std::uint64_t offset)>;
 
   // The model's levels give the bits per cell. std::invalid_argument if cells_per_unit is 0.
   FaultInjector(const MlcFaultModel& model, const CellLayout& layout, FaultMode mode,
@@ -92,6 +96,8 @@ class FaultInjector {
   void read(std::uint64_t offset, std::uint8_t* data, std::uint64_t length,
             const StoredBytes& stored);
 
+  // Program mode: redraw a unit's faults after each reprogramming (see the header).
+  void set_programmings(Programmings p) { programmings_ = std::move(p); }
   FaultMode mode() const { return mode_; }
   int bits_per_cell() const { return bits_; }
   const CellLayout& layout() const { return layout_; }
@@ -130,6 +136,7 @@ class FaultInjector {
   std::vector<std::uint64_t> more_than_;
   std::vector<std::uint32_t> chosen_;  // candidate positions of the unit being drawn
   UnitReads reads_;
+  Programmings programmings_;  // program mode: reprogrammings per offset (empty: none)
   FaultStats stats_;
 };
 

@@ -346,6 +346,28 @@ TEST(envm_faults, ProgramModeReturnsTheSameBytesWhateverTheRequestOrder) {
   EXPECT_GT(s.bit_errors, 0u);
 }
 
+TEST(envm_faults, ProgramModeRedrawsABlocksFaultsWhenItIsReprogrammed) {
+  // 4 KiB endurance blocks; the first block is programmed again (the same bytes), the second not.
+  EnvmRig rig(envm_yaml("{preset: rram}", "    faults: {mode: program, seed: 7}\n"), 8 * 1024);
+  ASSERT_NE(rig.envm, nullptr);
+  std::vector<std::uint8_t> before, after;
+  test::run_script(*rig.memory, [&](test::ScriptedInitiator& init) {
+    before = tlm_read(init, rig.stored.size(), in_order(rig.stored.size(), 256));
+    const std::vector<std::uint8_t> block(rig.stored.begin(), rig.stored.begin() + 4096);
+    EXPECT_EQ(init.write(0, block).status, tlm::TLM_OK_RESPONSE);
+    after = tlm_read(init, rig.stored.size(), in_order(rig.stored.size(), 256));
+  });
+  EXPECT_EQ(rig.envm->endurance_counter().writes(0), 1u);
+  const auto first = [](const std::vector<std::uint8_t>& v, std::size_t from) {
+    return std::vector<std::uint8_t>(v.begin() + static_cast<std::ptrdiff_t>(from),
+                                     v.begin() + static_cast<std::ptrdiff_t>(from + 4096));
+  };
+  EXPECT_NE(first(before, 0), first(rig.stored, 0));  // faults before and after, but others
+  EXPECT_NE(first(after, 0), first(rig.stored, 0));
+  EXPECT_NE(first(before, 0), first(after, 0));
+  EXPECT_EQ(first(before, 4096), first(after, 4096));  // the block not programmed keeps its map
+}
+
 TEST(envm_faults, ReadModeDrawsNewFaultsOnEveryRead) {
   EnvmRig rig(envm_yaml("{preset: rram}", "    faults: {mode: read, seed: 3, coding: binary}\n"),
               64 * 1024);
