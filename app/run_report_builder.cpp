@@ -203,6 +203,9 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     f.weights_misaligned = c.misplaced;
     r.faults.push_back(f);
   }
+  for (const ProgrammingResult& p : acc.programming()) {
+    r.programming.push_back({p.memory, p.bytes, p.requests, to_seconds(p.time), p.energy.value()});
+  }
   for (const LayerRecord& rec : acc.records()) {
     const Layer& l = acc.network().layers[rec.layer];
     LayerReport lr;

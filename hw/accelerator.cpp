@@ -145,6 +145,7 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
     plan_tasks_run(infos);
     program_task_weights();
   }
+  plan_programming(memories);
 
   // The units, in NVDLA's order along the data path; ledger components in report order.
   const Clock clock(config_.clock);

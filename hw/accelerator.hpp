@@ -16,6 +16,7 @@
 #include "core/energy_ledger.hpp"
 #include "core/trace_sink.hpp"
 #include "hw/accelerator_config.hpp"
+#include "hw/initial_programming.hpp"
 #include "hw/interconnect.hpp"
 #include "hw/layer_program.hpp"
 #include "hw/placement.hpp"
@@ -109,6 +110,9 @@ class Accelerator : public sc_core::sc_module {
   // Per linked memory: the weight fetch unit's checks of the layers stored there.
   const std::vector<WeightCheck>& weight_checks() const { return weight_fetch_->checks(); }
   const Interconnect& interconnect() const { return *interconnect_; }
+  // The eNVMs' initial programming, simulated apart from the run (hw/initial_programming.hpp):
+  // one result per eNVM holding weights, after sc_start().
+  std::vector<ProgrammingResult> programming() const;
   // Functional mode's datapath (its inferences' logits); null without --functional.
   FunctionalDatapath* functional() const { return functional_.get(); }
 
@@ -129,6 +133,8 @@ class Accelerator : public sc_core::sc_module {
   // The power manager, with a backing copy (in the memory named by power.reload_from) of the
   // weights of every memory that loses them when powered off between frames.
   void plan_power();
+  // hw/accelerator_programming.cpp: a timed programming of each eNVM's weights on a copy.
+  void plan_programming(const std::vector<MemorySpec>& specs);
   // After each frame: the eNVMs' block writes, per group of blocks (endurance.csv).
   void report_endurance(std::uint32_t frame, Time at);
 
@@ -148,6 +154,7 @@ class Accelerator : public sc_core::sc_module {
   std::unique_ptr<LayerController> controller_;
   std::unique_ptr<PowerManager> power_;
   std::unique_ptr<FunctionalDatapath> functional_;
+  std::vector<std::unique_ptr<InitialProgramming>> programmers_;
   std::vector<StoredWeights> stored_;
   TaskLayout tasks_;
   std::vector<std::vector<StoredWeights>> task_stored_;  // [task][layer]

@@ -144,6 +144,16 @@ std::string summary_json(const RunReport& r) {
     j.end_object();
   }
   j.end_object();
+  j.begin_object("programming");
+  for (const ProgrammingReport& p : r.programming) {
+    j.begin_object(p.memory);
+    j.value("bytes", p.bytes);
+    j.value("requests", p.requests);
+    j.value("time_s", p.time_s);
+    j.value("energy_j", p.energy_j);
+    j.end_object();
+  }
+  j.end_object();
   if (r.accuracy.present) {
     const AccuracyReport& a = r.accuracy;
     j.begin_object("accuracy");

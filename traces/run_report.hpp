@@ -145,6 +145,15 @@ struct EnduranceReport {
   double lifetime_wear_leveled_years = 0;
 };
 
+// An eNVM's initial programming, simulated apart from the run (hw/initial_programming.hpp).
+struct ProgrammingReport {
+  std::string memory;
+  std::uint64_t bytes = 0;
+  std::uint64_t requests = 0;
+  double time_s = 0;
+  double energy_j = 0;
+};
+
 // A functional run's answers (hmasim run --functional): accuracies are fractions of the
 // labelled inferences, NaN (null in JSON) without labels.
 struct AccuracyReport {
@@ -188,6 +197,7 @@ struct RunReport {
   TaskSwitchReport task_switches;
   std::vector<EnduranceReport> endurance;  // one per eNVM
   AccuracyReport accuracy;
+  std::vector<ProgrammingReport> programming;  // one per eNVM holding weights
 };
 
 }  // namespace hmasim

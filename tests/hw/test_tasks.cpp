@@ -289,3 +289,40 @@ layers:
 
 }  // namespace
 }  // namespace hmasim
+
+namespace hmasim {
+namespace {
+
+// The eNVM's initial programming (hw/initial_programming.hpp), timed on a copy of the model:
+// with one bank, every access unit of the weights there is one program-and-verify sequence after
+// another; the run's own eNVM is not written (no endurance, no write energy).
+TEST(Tasks, InitialProgrammingIsTimedOnACopyAndLeavesTheRunUntouched) {
+  TaskSim s({"x"}, 1, {"placement.weights=envm"});
+  const auto* envm = dynamic_cast<const Envm*>(s.acc->memories()[s.memory("envm")]);
+  ASSERT_NE(envm, nullptr);
+  const std::vector<ProgrammingResult> programming = s.acc->programming();
+  ASSERT_EQ(programming.size(), 1u);
+  const ProgrammingResult& p = programming[0];
+  EXPECT_EQ(p.memory, "envm");
+  // The backbone's weights, whole 256 B, in 256 B requests.
+  std::uint64_t bytes = 0;
+  for (std::size_t i = 0; i < s.acc->stored_weights().size(); ++i) {
+    if (s.acc->stored_weights()[i].bytes > 0 &&
+        s.acc->placement().weights[i].memory == s.memory("envm")) {
+      bytes += (s.acc->placement().weights[i].bytes + 255) / 256 * 256;
+    }
+  }
+  EXPECT_GT(bytes, 0u);
+  EXPECT_EQ(p.bytes, bytes);
+  EXPECT_EQ(p.requests, bytes / 256);
+  const std::uint64_t units = bytes / envm->access_bytes().value();
+  const Time per_unit = envm->config().technology.write_time(envm->bits_per_cell());
+  EXPECT_GE(p.time, Time(per_unit.value() * units));
+  EXPECT_LE(p.time, Time(per_unit.value() * units) + nanoseconds(2'000));
+  EXPECT_GT(p.energy.value(), 0.0);
+  EXPECT_EQ(envm->stats().writes, 0u);
+  EXPECT_EQ(envm->max_block_writes(), 0u);
+}
+
+}  // namespace
+}  // namespace hmasim
