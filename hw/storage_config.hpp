@@ -10,7 +10,8 @@
 //                                #   (default: cluster when the layer has cluster_bits)
 //     bits_per_cell: {values: 3, metadata: 1}   # per stored structure (eNVM weight memory);
 //                                # a structure may also be named on its own (mask, indices,
-//                                # counters, idxsync, parity, lut), overriding `metadata`
+//                                # counters, idxsync, parity, lut), overriding `metadata` (the
+//                                # lut otherwise follows `values`)
 //     fault_mode: program        # program | read | off: overrides the weight memory's faults.mode
 //     coding: gray               # gray | binary: level <-> bits of every structure, or per
 //                                # structure as bits_per_cell: {values: gray, metadata: binary}
