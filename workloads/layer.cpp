@@ -50,6 +50,21 @@ bool is_nonlinear(LayerType t) {
   return t == LayerType::softmax || t == LayerType::layernorm || t == LayerType::gelu;
 }
 
+bool integer_inference_defines(const Layer& l) {
+  switch (l.type) {
+    case LayerType::conv:
+    case LayerType::dwconv:
+    case LayerType::fc:
+    case LayerType::pool:
+    case LayerType::eltwise:
+      return true;
+    case LayerType::matmul:
+      return l.rhs_weights;
+    default:
+      return false;
+  }
+}
+
 KernelGeometry kernel_geometry(const Layer& l) {
   KernelGeometry g;
   if (l.weights == 0 || l.in.empty()) return g;

@@ -147,6 +147,9 @@ struct Layer {
 bool type_has_weights(LayerType t);
 // softmax, layernorm, gelu: element-wise functions the SDP evaluates at its nonlinear rate.
 bool is_nonlinear(LayerType t);
+// Whether integer inference (docs/weights.md) defines the layer: conv, dwconv, fc, pool, eltwise
+// and matmul with stored weights. What the reference and the functional datapath both compute.
+bool integer_inference_defines(const Layer& layer);
 
 // The weight arrangement of a validated layer (groups = 0 kernels for layers without weights).
 KernelGeometry kernel_geometry(const Layer& layer);

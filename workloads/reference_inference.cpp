@@ -27,21 +27,6 @@ std::int64_t floor_div_reference(std::int64_t a, std::int64_t n) {
   return q;
 }
 
-bool reference_supports(const Layer& l) {
-  switch (l.type) {
-    case LayerType::conv:
-    case LayerType::dwconv:
-    case LayerType::fc:
-    case LayerType::pool:
-    case LayerType::eltwise:
-      return true;
-    case LayerType::matmul:
-      return l.rhs_weights;
-    default:
-      return false;
-  }
-}
-
 Int8Tensor pool_reference(const Layer& l, const Int8Tensor& in) {
   Int8Tensor out{l.out, std::vector<std::int8_t>(l.out.elements())};
   const auto n = static_cast<std::int64_t>(l.r * l.s);
@@ -99,7 +84,7 @@ ReferenceInference::ReferenceInference(const Network& network, const WeightsFile
     : network_(network) {
   check_weights_file(weights, network);
   for (const Layer& l : network.layers) {
-    if (!reference_supports(l)) {
+    if (!integer_inference_defines(l)) {
       throw std::invalid_argument(
           "layer '" + l.name + "': the reference inference cannot compute a " +
           std::string(to_string(l.type)) +

@@ -7,25 +7,6 @@
 
 namespace hmasim {
 
-namespace {
-
-bool functional_type(const Layer& l) {
-  switch (l.type) {
-    case LayerType::conv:
-    case LayerType::dwconv:
-    case LayerType::fc:
-    case LayerType::pool:
-    case LayerType::eltwise:
-      return true;
-    case LayerType::matmul:
-      return l.rhs_weights;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
 void check_functional_network(const Network& network) {
   if (!network.input) {
     throw FunctionalError("--functional: network '" + network.name +
@@ -33,7 +14,7 @@ void check_functional_network(const Network& network) {
   }
   for (const Layer& l : network.layers) {
     const std::string where = "--functional: layer '" + l.name + "' (" + to_string(l.type) + ")";
-    if (!functional_type(l)) {
+    if (!integer_inference_defines(l)) {
       throw FunctionalError(where +
                             " is not computed by the functional datapath (it computes conv, "
                             "dwconv, fc, matmul with stored weights, pool and eltwise layers)");

@@ -33,11 +33,7 @@ const std::string kRram3 =
     "storage.bits_per_cell.metadata=3";
 
 fs::path functional_cli_dir(const std::string& name) {
-  const fs::path d = fs::path(::testing::TempDir()) /
-                     ("hmasim_functional_cli_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
+  return hmasim::test::scratch_dir("functional_cli_" + name);
 }
 
 std::string summary_without(const std::string& json, const std::vector<std::string>& keys) {

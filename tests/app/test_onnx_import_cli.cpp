@@ -32,11 +32,7 @@ const std::string kPython = "/usr/bin/python3";
 const std::string kNativeCnn = kRoot + "/workloads/networks/digits-cnn.yaml";
 
 fs::path onnx_cli_dir(const std::string& name) {
-  const fs::path d = fs::path(::testing::TempDir()) /
-                     ("hmasim_onnx_cli_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
+  return hmasim::test::scratch_dir("onnx_cli_" + name);
 }
 
 // Runs scripts/export_digits_onnx.py with `options`; the model's path, or "" after a failure.
@@ -116,15 +112,21 @@ TEST(onnxImportCli, BatchNormsAreFoldedIntoTheirConvolutions) {
   expect_round_trip("bn", "--batchnorm");
 }
 
+// The digits CNN exported (float weights) and imported into `d`: the network file, or "".
+std::string imported_digits(const fs::path& d) {
+  const std::string model = export_digits_onnx(d, "");
+  if (model.empty()) return "";
+  const std::string yaml = (d / "imported.yaml").string();
+  const CliRun r = hmasim("import onnx " + model + " --out " + yaml + " --weights " +
+                          (d / "imported.weights").string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  return r.status == 0 ? yaml : "";
+}
+
 TEST(onnxImportCli, TheImportedNetworkRunsLikeTheNativeOne) {
   const fs::path d = onnx_cli_dir("run");
-  const std::string model = export_digits_onnx(d, "");
-  ASSERT_FALSE(model.empty());
-  const std::string yaml = (d / "imported.yaml").string();
-  ASSERT_EQ(hmasim("import onnx " + model + " --out " + yaml + " --weights " +
-                   (d / "imported.weights").string())
-                .status,
-            0);
+  const std::string yaml = imported_digits(d);
+  ASSERT_FALSE(yaml.empty());
   const std::string platform = "--platform " + kRoot + "/platforms/maxnvm/nvdla64-mlc-ctt.yaml";
   const CliRun imported =
       hmasim("run " + platform + " --workload " + yaml + " --out " + (d / "imported").string());
@@ -141,13 +143,8 @@ TEST(onnxImportCli, TheImportedNetworkRunsLikeTheNativeOne) {
 
 TEST(onnxImportCli, TheImportedNetworkIsAsAccurateAsTheNativeOneInFunctionalMode) {
   const fs::path d = onnx_cli_dir("functional");
-  const std::string model = export_digits_onnx(d, "");
-  ASSERT_FALSE(model.empty());
-  const std::string yaml = (d / "imported.yaml").string();
-  ASSERT_EQ(hmasim("import onnx " + model + " --out " + yaml + " --weights " +
-                   (d / "imported.weights").string())
-                .status,
-            0);
+  const std::string yaml = imported_digits(d);
+  ASSERT_FALSE(yaml.empty());
   const std::string common =
       "run --platform " + kRoot + "/platforms/maxnvm/nvdla64-mlc-ctt.yaml --functional --inputs " +
       kRoot + "/data/digits/test-images.npy --labels " + kRoot + "/data/digits/test-labels.npy";

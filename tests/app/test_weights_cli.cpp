@@ -23,11 +23,7 @@ const std::string kPlatform = "--platform " + kRoot + "/platforms/maxnvm/nvdla64
 const std::string kCnn = kRoot + "/workloads/networks/digits-cnn.yaml";
 
 fs::path weights_cli_dir(const std::string& name) {
-  const fs::path d = fs::path(::testing::TempDir()) /
-                     ("hmasim_weights_cli_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
+  return hmasim::test::scratch_dir("weights_cli_" + name);
 }
 
 std::string without_wall_time_lines(const std::string& json) {

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -35,6 +36,14 @@ inline double json_number(const std::string& json, const std::string& key,
     return -1;
   }
   return std::stod(json.substr(at + key.size() + 4));
+}
+
+// A fresh, empty directory for one test: <TempDir>/hmasim_<name>_<pid>.
+inline std::string scratch_dir(const std::string& name) {
+  const std::string d = ::testing::TempDir() + "hmasim_" + name + "_" + std::to_string(::getpid());
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
 }
 
 // Writes `text` to `file`, replacing it.
