@@ -21,11 +21,11 @@ namespace hmasim {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using WallClock = std::chrono::steady_clock;
 
 struct Running {
   std::size_t index;
-  Clock::time_point start;
+  WallClock::time_point start;
 };
 
 std::string read_text(const std::string& file) {
@@ -140,7 +140,7 @@ std::size_t run_points(const SweepPlan& plan, const std::vector<std::size_t>& to
       const std::size_t index = todo[next++];
       const SweepPoint& p = plan.points[index];
       std::string why;
-      const auto start = Clock::now();
+      const auto start = WallClock::now();
       const pid_t pid =
           spawn(options.exe, run_arguments(p, options), options.layout.log(p.name), why);
       if (pid < 0) {
@@ -167,7 +167,7 @@ std::size_t run_points(const SweepPlan& plan, const std::vector<std::size_t>& to
     if (it == running.end()) continue;
     const Running r = it->second;
     running.erase(it);
-    const double wall = std::chrono::duration<double>(Clock::now() - r.start).count();
+    const double wall = std::chrono::duration<double>(WallClock::now() - r.start).count();
     finish(r.index, outcome(plan.points[r.index], options, status, wall));
   }
   return ran;
