@@ -60,10 +60,10 @@ TEST(functionalKernels, KernelsAreArrangedTapMajorForEveryChannelOrder) {
   }
   LayerArithmetic a;
   a.scales = {{1, 0}};
-  std::vector<std::int8_t> out(1);
+  std::vector<std::int8_t> out(3);
   conv_block(w, {input.data(), 0, 3}, arrange_kernels(w, weights), a, {1, 2}, {0, 1}, out.data());
-  // Output row 1 only; its first column (x = 0) sees 6 taps: 12.
-  EXPECT_EQ(out[0], 12);
+  // Output row 1 only: its edge columns see 6 taps (12), the centre all 9 (18).
+  EXPECT_EQ(out, (std::vector<std::int8_t>{12, 18, 12}));
 }
 
 TEST(functionalKernels, AveragePoolFloorsNegativeMeansAndMaxIgnoresPadding) {
