@@ -13,44 +13,10 @@ namespace hmasim {
 
 namespace {
 
-// The task-specific sets kept in memory `m`: every task's copy in the store (or resident where
-// it runs, without a store), and in the slot the store switches into, the largest task's set
-// (the slot holds one task at a time; `second`: in the slot, whose cells keep the memory's own
-// mode).
-std::vector<std::pair<const StoredWeights*, bool>> task_weights_in(const Accelerator& acc,
-                                                                   std::size_t m) {
-  std::vector<std::pair<const StoredWeights*, bool>> out;
-  const TaskRegions& regions = acc.task_regions();
-  const auto& sets = acc.task_stored_weights();
-  std::size_t largest = 0;
-  std::uint64_t largest_bytes = 0;
-  for (std::size_t k = 0; k < sets.size(); ++k) {
-    std::uint64_t bytes = 0;
-    for (std::size_t l = 0; l < sets[k].size(); ++l) {
-      if (sets[k][l].bytes == 0) continue;
-      bytes += sets[k][l].bytes;
-      const auto& kept = regions.has_store ? regions.store : regions.run;
-      if (k < kept.size() && l < kept[k].size() && kept[k][l].memory == m) {
-        out.push_back({&sets[k][l], false});
-      }
-    }
-    if (bytes > largest_bytes) largest = k, largest_bytes = bytes;
-  }
-  if (regions.has_store && largest < sets.size() && largest < regions.run.size()) {
-    for (std::size_t l = 0; l < sets[largest].size(); ++l) {
-      if (sets[largest][l].bytes > 0 && l < regions.run[largest].size() &&
-          regions.run[largest][l].memory == m) {
-        out.push_back({&sets[largest][l], true});
-      }
-    }
-  }
-  return out;
-}
-
-// Bytes of the task-specific sets kept in memory `m` (task_weights_in).
+// Bytes of the task-specific sets kept in memory `m`, the slot's occupant included.
 std::uint64_t task_weight_bytes(const Accelerator& acc, std::size_t m) {
   std::uint64_t bytes = 0;
-  for (const auto& s : task_weights_in(acc, m)) bytes += s.first->bytes;
+  for (const auto& s : acc.task_sets_kept_in(m, /*slot=*/true)) bytes += s.set->bytes;
   return bytes;
 }
 
@@ -181,7 +147,7 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
       const StoredWeights& s = acc.stored_weights()[l];
       if (s.bytes > 0 && place.weights[l].memory == i) add(s, false);
     }
-    for (const auto& s : task_weights_in(acc, i)) add(*s.first, s.second);
+    for (const auto& s : acc.task_sets_kept_in(i, /*slot=*/true)) add(*s.set, s.in_slot);
     for (auto& kv : structures) {
       f.cells += kv.second.cells;
       f.structures.push_back(kv.second);

@@ -105,6 +105,15 @@ class Accelerator : public sc_core::sc_module {
   const std::vector<std::vector<StoredWeights>>& task_stored_weights() const {
     return task_stored_;
   }
+  // The task-specific sets kept in memory `m` before the run: every task's copy in the store,
+  // or resident without one. `slot`: the run slot's occupant too, the largest task's set (the
+  // slot starts empty; a report counts what it holds at the peak).
+  struct KeptTaskSet {
+    const StoredWeights* set;
+    Region region;
+    bool in_slot;  // the slot's cells keep the memory's own mode
+  };
+  std::vector<KeptTaskSet> task_sets_kept_in(std::size_t m, bool slot) const;
   // Bits per cell a structure is stored with in eNVM `memory`, whose own mode is `memory_bits`.
   int structure_bits(const EncodedStructure& s, const std::string& memory, int memory_bits) const;
   // Per linked memory: the weight fetch unit's checks of the layers stored there.

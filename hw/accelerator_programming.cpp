@@ -15,12 +15,7 @@ void Accelerator::plan_programming(const std::vector<MemorySpec>& specs) {
         regions.push_back(placement_.weights[i]);
       }
     }
-    const auto& kept = task_regions_.has_store ? task_regions_.store : task_regions_.run;
-    for (std::size_t k = 0; k < kept.size() && k < task_stored_.size(); ++k) {
-      for (std::size_t i = 0; i < kept[k].size() && i < task_stored_[k].size(); ++i) {
-        if (task_stored_[k][i].bytes > 0 && kept[k][i].memory == m) regions.push_back(kept[k][i]);
-      }
-    }
+    for (const auto& t : task_sets_kept_in(m, /*slot=*/false)) regions.push_back(t.region);
     if (regions.empty()) continue;
     const std::string& name = linked_[m]->instance_name();
     const auto spec = std::find_if(specs.begin(), specs.end(),

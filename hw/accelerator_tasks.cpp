@@ -74,4 +74,33 @@ void Accelerator::program_task_weights() {
   }
 }
 
+std::vector<Accelerator::KeptTaskSet> Accelerator::task_sets_kept_in(std::size_t m,
+                                                                     bool slot) const {
+  std::vector<KeptTaskSet> out;
+  const auto& r = task_regions_;
+  const auto& kept = r.has_store ? r.store : r.run;
+  std::size_t largest = 0;
+  std::uint64_t largest_bytes = 0;
+  for (std::size_t k = 0; k < task_stored_.size(); ++k) {
+    std::uint64_t bytes = 0;
+    for (std::size_t l = 0; l < task_stored_[k].size(); ++l) {
+      if (task_stored_[k][l].bytes == 0) continue;
+      bytes += task_stored_[k][l].bytes;
+      if (k < kept.size() && l < kept[k].size() && kept[k][l].memory == m) {
+        out.push_back({&task_stored_[k][l], kept[k][l], false});
+      }
+    }
+    if (bytes > largest_bytes) largest = k, largest_bytes = bytes;
+  }
+  if (slot && r.has_store && largest < task_stored_.size() && largest < r.run.size()) {
+    for (std::size_t l = 0; l < task_stored_[largest].size(); ++l) {
+      if (task_stored_[largest][l].bytes > 0 && l < r.run[largest].size() &&
+          r.run[largest][l].memory == m) {
+        out.push_back({&task_stored_[largest][l], r.run[largest][l], true});
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace hmasim
