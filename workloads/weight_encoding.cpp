@@ -121,4 +121,24 @@ DecodedLayer decode_layer(const Layer& layer, EncodedLayer stored) {
   return out;
 }
 
+std::optional<EncodedLayer> layer_as_read(const EncodedLayer& stored,
+                                          const std::vector<std::uint64_t>& offsets,
+                                          const std::vector<std::uint8_t>& read) {
+  const auto at = [&](std::size_t i) {
+    return read.begin() + static_cast<std::ptrdiff_t>(offsets[i]);
+  };
+  bool same = true;
+  for (std::size_t i = 0; same && i < stored.structures.size(); ++i) {
+    const auto& bytes = stored.structures[i].bytes;
+    same = std::equal(bytes.begin(), bytes.end(), at(i));
+  }
+  if (same) return std::nullopt;
+  EncodedLayer as_read = stored;
+  for (std::size_t i = 0; i < stored.structures.size(); ++i) {
+    auto& bytes = as_read.structures[i].bytes;
+    std::copy_n(at(i), bytes.size(), bytes.begin());
+  }
+  return as_read;
+}
+
 }  // namespace hmasim

@@ -51,4 +51,10 @@ EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& we
 // bounds; throws std::invalid_argument only if a structure the encoding needs is missing.
 DecodedLayer decode_layer(const Layer& layer, EncodedLayer stored);
 
+// The structures as a reader got them: structure i's bytes from `read` at `offsets[i]` (which must
+// hold them). Empty when every structure reads back as stored, so a caller decodes nothing anew.
+std::optional<EncodedLayer> layer_as_read(const EncodedLayer& stored,
+                                          const std::vector<std::uint64_t>& offsets,
+                                          const std::vector<std::uint8_t>& read);
+
 }  // namespace hmasim

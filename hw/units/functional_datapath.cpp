@@ -4,6 +4,7 @@
 
 #include "core/integer_math.hpp"
 #include "hw/interconnect.hpp"
+#include "workloads/weight_encoding.hpp"
 
 namespace hmasim {
 
@@ -75,10 +76,11 @@ const LayerWeights* FunctionalDatapath::record_of(const Layer& l) const {
   return l.owner ? weights_->find(network_.layers[*l.owner].name) : nullptr;
 }
 
-const PreparedWeights& FunctionalDatapath::prepared(const LayerProgram& p) {
-  auto it = prepared_.find(p.stored);
+const PreparedWeights& FunctionalDatapath::prepared(const Layer& l, const ConvWork& w,
+                                                    const StoredWeights& stored) {
+  auto it = prepared_.find(&stored);
   if (it == prepared_.end()) {
-    it = prepared_.emplace(p.stored, prepare_weights(*p.layer, p.work, p.stored->layout)).first;
+    it = prepared_.emplace(&stored, prepare_weights(l, w, stored.layout)).first;
   }
   return it->second;
 }
@@ -116,7 +118,7 @@ void FunctionalDatapath::begin_layer(const LayerProgram& p) {
   kernels_ = nullptr;
   weights_read_ = nullptr;
   if (p.stored) {
-    const PreparedWeights& clean = prepared(p);
+    const PreparedWeights& clean = prepared(l, p.work, *p.stored);
     kernels_ = &clean.arranged;
     arithmetic_ = layer_arithmetic(l, record_of(l), clean, read_by_another_[l.index]);
     weights_read_ = weight_fetch_.region_as_read();
@@ -155,15 +157,15 @@ void FunctionalDatapath::compute_tile(const Tile& t) {
   const std::uint64_t offset = layouts_[l.index].block_offset(t.out_rows, t.kernels);
   auto* out = reinterpret_cast<std::int8_t*>(output_.data() + offset);
   if (l.type == LayerType::eltwise) {
-    std::vector<const std::int8_t*> in;
-    std::vector<std::uint64_t> widths;
+    eltwise_in_.clear();
+    eltwise_widths_.clear();
     for (std::size_t i = 0; i < inputs_staged_.size(); ++i) {
       const std::uint64_t width = l.in[i].c;
-      in.push_back(
+      eltwise_in_.push_back(
           gather(inputs_staged_[i], t.out_rows.begin, t.out_rows.end, l.in[i].w * width).values);
-      widths.push_back(width);
+      eltwise_widths_.push_back(width);
     }
-    eltwise_block(l.eltwise_op, in, widths, l.out.w, t.out_rows, t.kernels, out);
+    eltwise_block(l.eltwise_op, eltwise_in_, eltwise_widths_, l.out.w, t.out_rows, t.kernels, out);
     return;
   }
   RowRange rows;
@@ -176,24 +178,13 @@ void FunctionalDatapath::compute_tile(const Tile& t) {
   if (!kernels_) {
     // The weights as the weight fetch unit read them (misreads included); bytes as stored
     // decode to the stored weights, so only differing ones are decoded anew.
-    const EncodedLayer& stored = p.stored->layout;
-    bool same = true;
-    for (std::size_t i = 0; same && i < stored.structures.size(); ++i) {
-      const std::vector<std::uint8_t>& b = stored.structures[i].bytes;
-      same = std::equal(b.begin(), b.end(),
-                        weights_read_->begin() + static_cast<std::ptrdiff_t>(p.stored->offsets[i]));
-    }
-    if (same) {
-      kernels_ = &prepared(p).arranged;
-    } else {
-      EncodedLayer read = stored;
-      for (std::size_t i = 0; i < read.structures.size(); ++i) {
-        std::vector<std::uint8_t>& b = read.structures[i].bytes;
-        const std::uint64_t at = p.stored->offsets[i];
-        std::copy_n(weights_read_->begin() + static_cast<std::ptrdiff_t>(at), b.size(), b.begin());
-      }
-      read_weights_ = prepare_weights(l, w, read);
+    std::optional<EncodedLayer> read =
+        layer_as_read(p.stored->layout, p.stored->offsets, *weights_read_);
+    if (read) {
+      read_weights_ = prepare_weights(l, w, *read);
       kernels_ = &read_weights_.arranged;
+    } else {
+      kernels_ = &prepared(l, w, *p.stored).arranged;
     }
   }
   conv_block(w, in, *kernels_, arithmetic_, t.out_rows, t.kernels, out);
@@ -236,11 +227,7 @@ WeightsFile FunctionalDatapath::stored_network(const std::vector<StoredWeights>&
   for (std::size_t i = 0; i < network_.layers.size() && i < stored.size(); ++i) {
     const Layer& l = network_.layers[i];
     if (!l.has_weights() || stored[i].bytes == 0) continue;
-    LayerProgram p;
-    p.layer = &l;
-    p.work = conv_work(l);
-    p.stored = &stored[i];
-    const PreparedWeights& w = prepared(p);
+    const PreparedWeights& w = prepared(l, conv_work(l), stored[i]);
     const LayerArithmetic a = layer_arithmetic(l, record_of(l), w, read_by_another_[i]);
     LayerWeights rec;
     rec.name = l.name;

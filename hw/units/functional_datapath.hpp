@@ -88,7 +88,7 @@ class FunctionalDatapath : public DmaClient {
     const FeatureLayout* layout = nullptr;
     std::vector<std::int8_t> rows;  // gathered HWC rows of the current tile
   };
-  const PreparedWeights& prepared(const LayerProgram& p);
+  const PreparedWeights& prepared(const Layer& l, const ConvWork& w, const StoredWeights& stored);
   const LayerWeights* record_of(const Layer& l) const;
   void read_region(const Region& r, std::uint8_t* out) const;
   InputRows gather(Staged& s, std::uint64_t row0, std::uint64_t row1, std::uint64_t row_elements);
@@ -112,6 +112,9 @@ class FunctionalDatapath : public DmaClient {
   std::vector<std::uint8_t>* weights_read_ = nullptr;  // checked layers: the bytes read
   PreparedWeights read_weights_;                       // decoded from weights_read_
   std::vector<Staged> inputs_staged_;
+  // An element-wise tile's inputs (kept: no allocation per tile).
+  std::vector<const std::int8_t*> eltwise_in_;
+  std::vector<std::uint64_t> eltwise_widths_;
   std::uint64_t output_base_ = 0;
   std::vector<std::uint8_t> output_;  // the output region, as computed so far
 };

@@ -1,7 +1,5 @@
 #include "hw/units/weight_check.hpp"
 
-#include <algorithm>
-
 #include "workloads/weight_encoding.hpp"
 
 namespace hmasim {
@@ -21,26 +19,14 @@ WeightCheck check_weights(const Layer& layer, const EncodedLayer& stored,
                           const std::vector<std::uint64_t>& offsets,
                           const std::vector<std::uint8_t>& read) {
   WeightCheck c;
-  const auto at = [&](std::size_t i) {
-    return read.begin() + static_cast<std::ptrdiff_t>(offsets[i]);
-  };
-  bool same = true;
-  for (std::size_t i = 0; same && i < stored.structures.size(); ++i) {
-    const auto& bytes = stored.structures[i].bytes;
-    same = std::equal(bytes.begin(), bytes.end(), at(i));
-  }
-  if (same) {
+  std::optional<EncodedLayer> as_read = layer_as_read(stored, offsets, read);
+  if (!as_read) {
     // A fault-free decode corrects and realigns nothing (tests/workloads/test_weight_encoding).
     c.weights = layer.weights;
     return c;
   }
-  EncodedLayer as_read = stored;
-  for (std::size_t i = 0; i < stored.structures.size(); ++i) {
-    auto& bytes = as_read.structures[i].bytes;
-    std::copy_n(at(i), bytes.size(), bytes.begin());
-  }
   const DecodedLayer reference = decode_layer(layer, stored);
-  const DecodedLayer decoded = decode_layer(layer, std::move(as_read));
+  const DecodedLayer decoded = decode_layer(layer, std::move(*as_read));
   const WeightErrors e = compare_weights(decoded, reference);
   c.weights = e.weights;
   c.corrupted = e.corrupted;
