@@ -22,6 +22,7 @@
 #include "traces/trace_recorder.hpp"
 #include "workloads/network.hpp"
 #include "workloads/schedule.hpp"
+#include "workloads/task_networks.hpp"
 #include "workloads/weight_cache.hpp"
 #include "workloads/weights_file.hpp"
 
@@ -113,13 +114,16 @@ int cmd_run(const std::vector<std::string>& args) {
       "options");
   std::string platform_file, workload_file, out_dir, seed_text = "1", frames_text, fps_text;
   std::string schedule_file;
+  std::vector<Schedule::TaskNetwork> task_networks;  // schedule.networks
+  std::optional<WeightsFile> task_weights;           // their weights files, joined
   std::string trace_text, window_text, detail_text;
   std::vector<std::string> set;
   RunOptions options;
   bool check_timing = false;
   opts.add_options()("help,h", "show this help")("platform", po::value(&platform_file)->required(),
                                                  "platform YAML file")(
-      "workload", po::value(&workload_file)->required(), "network YAML file")(
+      "workload", po::value(&workload_file),
+      "network YAML file (not with a schedule whose tasks name their networks)")(
       "out", po::value(&out_dir), "output directory")(
       "seed", po::value(&seed_text),
       "seed of the run (default 1): weights, and every fault seed not set in the platform")(
@@ -189,8 +193,25 @@ int cmd_run(const std::vector<std::string>& args) {
     options.target_fps = schedule.fps;
     options.tasks = schedule.tasks;
     options.tasks_where = schedule.tasks_where;
+    task_networks = schedule.networks;
   } catch (const ConfigError& e) {
     return report(e);
+  }
+  if (task_networks.empty() && workload_file.empty()) {
+    std::cerr << "hmasim run: --workload is required (or a --schedule whose tasks name their "
+                 "networks: schedule.networks)\n";
+    return 2;
+  }
+  if (!task_networks.empty() && !workload_file.empty()) {
+    std::cerr << "hmasim run: --workload " << workload_file
+              << ": the schedule names each task's network (schedule.networks); give no "
+                 "--workload\n";
+    return 2;
+  }
+  if (!task_networks.empty() && !overrides.workload.empty()) {
+    std::cerr << "hmasim run: --set workload." << overrides.workload.front()
+              << ": the tasks' networks (schedule.networks) take no workload overrides\n";
+    return 2;
   }
   const auto traces = trace_options(trace_text, window_text, detail_text);
   if (!traces) return 2;
@@ -203,9 +224,30 @@ int cmd_run(const std::vector<std::string>& args) {
     return report(e);
   }
   try {
-    network = load_network(workload_file, overrides.workload);
+    if (task_networks.empty()) {
+      network = load_network(workload_file, overrides.workload);
+    } else {
+      std::vector<NamedTaskNetwork> tasks;
+      for (const Schedule::TaskNetwork& t : task_networks) {
+        tasks.push_back({t.task, load_network(t.file)});
+      }
+      network = join_task_networks(tasks);
+      workload_file = network.file;
+      if (!weights_file.empty()) {
+        std::cerr << "hmasim run: --weights " << weights_file
+                  << ": the tasks' networks (schedule.networks) name their own weights files\n";
+        return 2;
+      }
+      task_weights = join_task_weights(tasks);
+    }
   } catch (const ConfigError& e) {
     return report(e);
+  } catch (const TaskNetworkError& e) {
+    std::cerr << "hmasim run: " << e.what() << "\n";
+    return 2;
+  } catch (const WeightsFileError& e) {
+    for (const std::string& p : e.problems()) std::cerr << "hmasim run: " << p << "\n";
+    return 2;
   }
   if (!platform.accelerator) {
     std::cerr << "hmasim run: " << platform_file
@@ -229,7 +271,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   std::optional<WeightsFile> weights;
   try {
-    weights = load_network_weights(network, weights_file);
+    weights = task_networks.empty() ? load_network_weights(network, weights_file) : task_weights;
   } catch (const WeightsFileError& e) {
     for (const std::string& p : e.problems()) std::cerr << "hmasim run: " << p << "\n";
     return 2;

@@ -153,9 +153,21 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
       }
     }
   }
-  const std::uint32_t in_precision = net.layers.empty() ? 8 : net.layers.front().precision;
-  const Shape in_shape = net.layers.empty() ? Shape{} : net.layers.front().input();
-  p.input = allocate(map_bytes(in_shape, in_precision), "the network input");
+  // The largest input a layer reads from the network input (tasks that are networks of their
+  // own each start there).
+  std::uint64_t input_bytes = 0;
+  for (const Layer& l : net.layers) {
+    if (l.declared_input && l.index > 0) continue;  // reads a map of its own (below)
+    for (std::size_t k = 0; k < l.sources.size() && k < l.in.size(); ++k) {
+      if (l.sources[k] == kNetworkInput) {
+        input_bytes = std::max(input_bytes, map_bytes(l.in[k], l.precision));
+      }
+    }
+  }
+  if (input_bytes == 0 && !net.layers.empty()) {
+    input_bytes = map_bytes(net.layers.front().input(), net.layers.front().precision);
+  }
+  p.input = allocate(input_bytes, "the network input");
   bool input_live = true;
   std::vector<bool> live(net.layers.size(), false);
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
@@ -184,7 +196,10 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
             allocate(map_bytes(l.in[k], l.precision), "the input of layer '" + l.name + "'"));
         p.inputs[i].push_back(own.back());
       } else {
-        p.inputs[i].push_back(p.input);
+        // A task's network reads its own input's bytes of the shared input region.
+        Region in = p.input;
+        in.bytes = std::min(in.bytes, map_bytes(l.in[k], l.precision));
+        p.inputs[i].push_back(in);
       }
     }
     p.outputs[i] = allocate(map_bytes(l.out, l.precision), "the output of layer '" + l.name + "'");

@@ -10,4 +10,5 @@ hmasim_add_test(test_hw
   hw/test_tasks.cpp
 )
 # `hmasim run` end to end on the shipped platforms and networks.
-hmasim_add_test(test_run_cli app/test_run_cli.cpp app/test_storage_cli.cpp app/test_schedule_cli.cpp)
+hmasim_add_test(test_run_cli app/test_run_cli.cpp app/test_storage_cli.cpp app/test_schedule_cli.cpp
+  app/test_task_networks_cli.cpp)

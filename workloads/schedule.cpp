@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "core/config_node.hpp"
 
@@ -55,6 +56,43 @@ void read_tasks(const ConfigNode& root, Schedule& s) {
   s.tasks = std::move(names);
 }
 
+// `networks`: a map of task name -> network file; every task of `tasks` has one, and every one
+// names a task of `tasks`.
+void read_networks(const ConfigNode& root, Schedule& s) {
+  if (!root.has("networks")) return;
+  s.networks_where = root.where("networks");
+  if (!root.raw("networks").IsMap()) {
+    root.error("networks", "expected a map of task name to network file, e.g. {detect: a.yaml}");
+    return;
+  }
+  const ConfigNode map = root.child("networks");
+  if (s.tasks.empty()) {
+    root.error("networks", "names each task's network: give the tasks too (schedule.tasks)");
+    return;
+  }
+  const std::string& file = root.document().file();
+  std::vector<std::string> seen;
+  for (const std::string& task : s.tasks) {
+    if (std::find(seen.begin(), seen.end(), task) != seen.end()) continue;
+    seen.push_back(task);
+    if (!map.has(task)) {
+      root.error("networks", "task '" + task + "' of schedule.tasks has no network here");
+      continue;
+    }
+    const std::string path = map.get<std::string>(task);
+    if (!map.require(!path.empty(), task, "expected the path of a network YAML file")) continue;
+    const std::filesystem::path f(path);
+    const bool relative = !f.is_absolute() && !file.empty() && !map.from_command_line(task);
+    s.networks.push_back(
+        {task, relative ? (std::filesystem::path(file).parent_path() / f).string() : path});
+  }
+  for (const std::string& key : map.keys()) {
+    if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+      map.error(key, "is not a task of the schedule's " + s.tasks_where);
+    }
+  }
+}
+
 Schedule load_document(std::unique_ptr<ConfigDocument> doc) {
   Schedule s;
   if (doc->parsed()) {
@@ -75,6 +113,7 @@ Schedule load_document(std::unique_ptr<ConfigDocument> doc) {
       s.frames = static_cast<std::uint32_t>(frames);
     }
     read_tasks(root, s);
+    read_networks(root, s);
     // Simulated time is counted in picoseconds in 64 bits: about 213 days.
     if (s.fps && static_cast<double>(s.frames) / *s.fps > kMaxScheduleSeconds) {
       root.error(root.has("fps") ? "fps" : "frames",

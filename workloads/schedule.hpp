@@ -8,6 +8,9 @@
 //   tasks: [cifar100, gtsrb, ucf101]   # run per frame, in order (default: one pass of the
 //                  # network, every layer); names of the network's task heads (`task:` on its
 //                  # layers), or any names for a network without heads
+//   networks:      # optional: each task a network of its own (then no --workload), paths
+//     detect: ../workloads/networks/resnet50.yaml   # relative to this file
+//     classify: mobilenetv2.yaml
 //
 // Between frames the power manager (hw/power_manager.hpp) idles every component that has a
 // `power:` block in the platform.
@@ -33,6 +36,14 @@ struct Schedule {
   std::vector<std::string> tasks;
   // Where `tasks` was given ("schedule.tasks (file:line)"), for errors found against the network.
   std::string tasks_where;
+  // `networks`: per task, in the order of `tasks`' first mentions, its network file (paths as
+  // given, made relative to the schedule's folder). Empty: the run's workload holds every task.
+  struct TaskNetwork {
+    std::string task;
+    std::string file;
+  };
+  std::vector<TaskNetwork> networks;
+  std::string networks_where;  // "schedule.networks (file:line)"
   // The frame period (1 / fps, in whole picoseconds); nullopt at the maximum rate.
   std::optional<Time> period() const;
 };
