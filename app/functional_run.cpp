@@ -9,6 +9,7 @@
 #include "core/seed.hpp"
 #include "workloads/npy_file.hpp"
 #include "workloads/reference_inference.hpp"
+#include "workloads/task_networks.hpp"
 
 namespace hmasim {
 
@@ -88,18 +89,55 @@ std::vector<std::int64_t> load_labels(const std::string& path, std::uint64_t ima
   return labels;
 }
 
+namespace {
+
+// Counts over a set of inferences (the run's, or one task's).
+struct Tally {
+  std::uint64_t inferences = 0, labelled = 0, hit1 = 0, hit5 = 0, free1 = 0, free5 = 0;
+  std::uint64_t differing = 0;
+};
+
+template <typename Report>
+void fill(Report& a, const Tally& t, bool referenced) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  a.inferences = t.inferences;
+  a.labelled = t.labelled;
+  a.top1 = a.top5 = a.fault_free_top1 = a.fault_free_top5 = nan;
+  if (t.labelled == 0) return;
+  const auto n = static_cast<double>(t.labelled);
+  a.top1 = static_cast<double>(t.hit1) / n;
+  a.top5 = static_cast<double>(t.hit5) / n;
+  if (!referenced) return;
+  a.fault_free_top1 = static_cast<double>(t.free1) / n;
+  a.fault_free_top5 = static_cast<double>(t.free5) / n;
+  a.differing_from_fault_free = static_cast<std::int64_t>(t.differing);
+}
+
+}  // namespace
+
 FunctionalOutcome functional_outcome(Accelerator& acc, const std::vector<std::int64_t>& labels) {
   FunctionalDatapath& f = *acc.functional();
   FunctionalOutcome out;
   AccuracyReport& a = out.accuracy;
   a.present = true;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  a.top1 = a.top5 = a.fault_free_top1 = a.fault_free_top5 = nan;
-  const bool multi_task = !acc.tasks().names.empty();
-  // The fault-free reference: the weights as stored, computed without any memory.
-  std::optional<ReferenceInference> reference;
+  const std::vector<std::string>& task_names = acc.tasks().names;
+  const bool multi_task = !task_names.empty();
+  // The fault-free reference, per task: the weights as stored (the task's own set of each
+  // task-specific layer), computed on the task's layers without any memory.
+  std::vector<std::optional<ReferenceInference>> reference(
+      std::max<std::size_t>(1, task_names.size()));
+  std::vector<const StoredWeights*> stored;  // the accelerator's own (stable) sets
+  for (const StoredWeights& w : acc.stored_weights()) stored.push_back(&w);
   if (!labels.empty() && !multi_task) {
-    reference.emplace(acc.network(), f.stored_network(acc.stored_weights()));
+    reference[0].emplace(acc.network(), f.stored_network(stored));
+  }
+  for (std::size_t k = 0; !labels.empty() && k < task_names.size(); ++k) {
+    std::vector<const StoredWeights*> task = stored;
+    const auto& own = acc.task_stored_weights()[k];
+    for (std::size_t i = 0; i < task.size() && i < own.size(); ++i) {
+      if (own[i].bytes > 0) task[i] = &own[i];
+    }
+    reference[k].emplace(task_subnetwork(acc.network(), task_names[k]), f.stored_network(task));
   }
   std::string& csv = out.predictions_csv;
   csv = "frame,image,task,label,predicted";
@@ -107,15 +145,15 @@ FunctionalOutcome functional_outcome(Accelerator& acc, const std::vector<std::in
     csv += ",class" + std::to_string(k) + ",score" + std::to_string(k);
   }
   csv += "\n";
-  std::uint64_t hit1 = 0, hit5 = 0, free1 = 0, free5 = 0, differing = 0;
+  Tally all;
+  std::vector<Tally> per_task(task_names.size());
   const FunctionalInputs& inputs = f.inputs();
   for (const InferenceResult& r : f.results()) {
-    ++a.inferences;
     const std::vector<std::size_t> order = ranked(r.logits);
     const bool labelled = !labels.empty();
     const std::int64_t label = labelled ? labels[r.image] : -1;
     csv += std::to_string(r.frame) + "," + std::to_string(r.image) + "," +
-           (multi_task ? acc.tasks().names[r.task] : std::string()) + "," +
+           (multi_task ? task_names[r.task] : std::string()) + "," +
            (labelled ? std::to_string(label) : std::string()) + "," +
            (order.empty() ? std::string() : std::to_string(order[0]));
     for (std::size_t k = 0; k < 5; ++k) {
@@ -126,31 +164,41 @@ FunctionalOutcome functional_outcome(Accelerator& acc, const std::vector<std::in
       }
     }
     csv += "\n";
+    Tally scratch;
+    Tally& task = multi_task ? per_task[r.task] : scratch;
+    for (Tally* t : {&all, &task}) ++t->inferences;
     if (!labelled) continue;
-    ++a.labelled;
-    hit1 += in_top(order, 1, label);
-    hit5 += in_top(order, 5, label);
-    if (!reference) continue;
-    Int8Tensor image;
-    image.shape = inputs.shape;
-    const std::uint64_t n = inputs.shape.elements();
-    image.values.assign(inputs.values.begin() + static_cast<std::ptrdiff_t>(r.image * n),
-                        inputs.values.begin() + static_cast<std::ptrdiff_t>((r.image + 1) * n));
-    const Int8Tensor logits = reference->run(image);
-    const std::vector<std::size_t> free_order = ranked(logits.values);
-    free1 += in_top(free_order, 1, label);
-    free5 += in_top(free_order, 5, label);
-    differing += logits.values != r.logits;
-  }
-  if (a.labelled > 0) {
-    const auto n = static_cast<double>(a.labelled);
-    a.top1 = static_cast<double>(hit1) / n;
-    a.top5 = static_cast<double>(hit5) / n;
-    if (reference) {
-      a.fault_free_top1 = static_cast<double>(free1) / n;
-      a.fault_free_top5 = static_cast<double>(free5) / n;
-      a.differing_from_fault_free = static_cast<std::int64_t>(differing);
+    const bool top1 = in_top(order, 1, label), top5 = in_top(order, 5, label);
+    bool free1 = false, free5 = false, differs = false;
+    const auto& ref = reference[multi_task ? r.task : 0];
+    if (ref) {
+      Int8Tensor image;
+      image.shape = inputs.shape;
+      const std::uint64_t n = inputs.shape.elements();
+      image.values.assign(inputs.values.begin() + static_cast<std::ptrdiff_t>(r.image * n),
+                          inputs.values.begin() + static_cast<std::ptrdiff_t>((r.image + 1) * n));
+      const Int8Tensor logits = ref->run(image);
+      const std::vector<std::size_t> free_order = ranked(logits.values);
+      free1 = in_top(free_order, 1, label);
+      free5 = in_top(free_order, 5, label);
+      differs = logits.values != r.logits;
     }
+    for (Tally* t : {&all, &task}) {
+      ++t->labelled;
+      t->hit1 += top1;
+      t->hit5 += top5;
+      t->free1 += free1;
+      t->free5 += free5;
+      t->differing += differs;
+    }
+  }
+  const bool referenced = !labels.empty();
+  fill(a, all, referenced);
+  for (std::size_t k = 0; k < task_names.size(); ++k) {
+    AccuracyReport::Task t;
+    t.name = task_names[k];
+    fill(t, per_task[k], referenced);
+    a.tasks.push_back(std::move(t));
   }
   return out;
 }

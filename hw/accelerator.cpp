@@ -131,13 +131,18 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
                         : 0);
     host_bytes += l.weights * kHostBytesPerWeight * (per_task ? tasks_.names.size() : 1);
   }
-  place_network(network_, least, config_.placement, infos, true);
+  PlaceOptions bounds;
+  bounds.lower_bounds = true;
+  bounds.multi_task = !tasks_.names.empty();
+  place_network(network_, least, config_.placement, infos, bounds);
   check_host_memory(host_bytes);
 
   encode_weights(options_.seed);
   std::vector<std::uint64_t> weight_bytes;
   for (const StoredWeights& s : stored_) weight_bytes.push_back(s.bytes);
-  placement_ = place_network(network_, weight_bytes, config_.placement, infos);
+  PlaceOptions placing;
+  placing.multi_task = !tasks_.names.empty();
+  placement_ = place_network(network_, weight_bytes, config_.placement, infos, placing);
   assign_regions(programs_, placement_);
   attach_weights(programs_, stored_);  // a sharing layer reads its owner's copy
   program_weights();
@@ -169,9 +174,9 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
       LayerController::Units{*dma_, *cbuf_, *weight_fetch_, *conv_, *sdp_, *pdp_}, linked_,
       ledger_);
   if (options_.functional) {
-    functional_ = std::make_unique<FunctionalDatapath>(network_, programs_, placement_,
-                                                       options_.weights, linked_, *weight_fetch_,
-                                                       *options_.functional);
+    functional_ =
+        std::make_unique<FunctionalDatapath>(network_, programs_, placement_, options_.weights,
+                                             linked_, *weight_fetch_, *options_.functional);
     controller_->set_functional(functional_.get());
   }
   plan_power();

@@ -81,7 +81,7 @@ std::uint64_t map_bytes(const Shape& s, std::uint32_t precision) {
 
 Placement place_network(const Network& net, const std::vector<std::uint64_t>& weight_bytes,
                         const PlacementConfig& config, const std::vector<MemoryInfo>& memories,
-                        bool lower_bounds) {
+                        PlaceOptions options) {
   Placement p;
   p.weights.resize(net.layers.size());
   p.inputs.resize(net.layers.size());
@@ -112,8 +112,8 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
     p.weight_bytes_per_memory[m] = used[m];
     if (used[m] > memories[m].capacity) {
       throw PlacementError("the weights placed in '" + memories[m].name + "' need " +
-                           (lower_bounds ? "at least " : "") + mib(used[m]) + " but it holds " +
-                           mib(memories[m].capacity) + ": short by " +
+                           (options.lower_bounds ? "at least " : "") + mib(used[m]) +
+                           " but it holds " + mib(memories[m].capacity) + ": short by " +
                            mib(used[m] - memories[m].capacity) +
                            (config.weight_overflow.empty()
                                 ? " (set placement.weight_overflow to spill to another memory)"
@@ -153,6 +153,7 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
       }
     }
   }
+  if (options.multi_task) input_last_use = net.layers.size();
   // The largest input a layer reads from the network input (tasks that are networks of their
   // own each start there).
   std::uint64_t input_bytes = 0;

@@ -40,12 +40,19 @@ class PlacementError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// `weight_bytes[i]`: encoded size of layer i's weights. `memories` in link order. With
-// `lower_bounds`, the sizes are the least the encoding can take (a check before the weights are
-// generated), and a shortfall says "need at least".
+struct PlaceOptions {
+  // The sizes are the least the encoding can take (a check before the weights are generated),
+  // and a shortfall says "need at least".
+  bool lower_bounds = false;
+  // A multi-task frame: each task reads the network input again, in the schedule's order, so the
+  // input stays allocated for the whole frame.
+  bool multi_task = false;
+};
+
+// `weight_bytes[i]`: encoded size of layer i's weights. `memories` in link order.
 Placement place_network(const Network& net, const std::vector<std::uint64_t>& weight_bytes,
                         const PlacementConfig& config, const std::vector<MemoryInfo>& memories,
-                        bool lower_bounds = false);
+                        PlaceOptions options = {});
 
 // Bytes of a feature map at the layer's precision.
 std::uint64_t map_bytes(const Shape& s, std::uint32_t precision);

@@ -164,6 +164,21 @@ std::string summary_json(const RunReport& r) {
     j.value("fault_free_top1", a.fault_free_top1);
     j.value("fault_free_top5", a.fault_free_top5);
     j.value("differing_from_fault_free", a.differing_from_fault_free);
+    if (!a.tasks.empty()) {
+      j.begin_object("tasks");
+      for (const AccuracyReport::Task& t : a.tasks) {
+        j.begin_object(t.name);
+        j.value("inferences", t.inferences);
+        j.value("labelled", t.labelled);
+        j.value("top1", t.top1);
+        j.value("top5", t.top5);
+        j.value("fault_free_top1", t.fault_free_top1);
+        j.value("fault_free_top5", t.fault_free_top5);
+        j.value("differing_from_fault_free", t.differing_from_fault_free);
+        j.end_object();
+      }
+      j.end_object();
+    }
     j.end_object();
   }
   j.value("area_mm2", r.area_mm2);

@@ -163,11 +163,21 @@ struct AccuracyReport {
   double top1 = 0;
   double top5 = 0;
   // The same network as stored, computed without any memory by the reference inference (no
-  // faults): NaN without labels or with a multi-task schedule.
+  // faults; each task on its own layers): NaN without labels.
   double fault_free_top1 = 0;
   double fault_free_top5 = 0;
   // Inferences whose logits differ from the fault-free reference's (-1: not computed).
   std::int64_t differing_from_fault_free = -1;
+  // A multi-task run: the same figures per task, in the order tasks first run (the ones above are
+  // over every task's inferences).
+  struct Task {
+    std::string name;
+    std::uint64_t inferences = 0;
+    std::uint64_t labelled = 0;
+    double top1 = 0, top5 = 0, fault_free_top1 = 0, fault_free_top5 = 0;
+    std::int64_t differing_from_fault_free = -1;
+  };
+  std::vector<Task> tasks;
 };
 
 struct RunReport {

@@ -45,6 +45,41 @@ Network join_task_networks(const std::vector<NamedTaskNetwork>& tasks) {
   return joined;
 }
 
+Network task_subnetwork(const Network& net, const std::string& task) {
+  Network sub;
+  sub.file = net.file;
+  sub.name = net.name + "/" + task;
+  sub.source = net.source;
+  sub.input = net.input;
+  sub.precision = net.precision;
+  std::vector<int> at(net.layers.size(), -1);  // joined index -> index in `sub`
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& from = net.layers[i];
+    if (!runs_for_task(from, task)) continue;
+    Layer l = from;
+    l.task.clear();
+    for (int& s : l.sources) {
+      if (s == kNetworkInput) continue;
+      if (at[static_cast<std::size_t>(s)] < 0) {
+        throw TaskNetworkError("task '" + task + "': layer '" + from.name + "' reads layer '" +
+                               net.layers[static_cast<std::size_t>(s)].name +
+                               "', which the task does not run");
+      }
+      s = at[static_cast<std::size_t>(s)];
+    }
+    if (l.owner) {
+      if (at[*l.owner] < 0) {
+        throw TaskNetworkError("task '" + task + "': layer '" + from.name +
+                               "' shares the weights of a layer the task does not run");
+      }
+      l.owner = static_cast<std::size_t>(at[*l.owner]);
+    }
+    at[i] = static_cast<int>(sub.layers.size());
+    sub.layers.push_back(std::move(l));
+  }
+  return sub;
+}
+
 std::optional<WeightsFile> join_task_weights(const std::vector<NamedTaskNetwork>& tasks) {
   std::optional<WeightsFile> joined;
   for (const NamedTaskNetwork& t : tasks) {

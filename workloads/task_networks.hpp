@@ -30,6 +30,11 @@ struct NamedTaskNetwork {
 // TaskNetworkError for a network with task heads of its own, or networks of different precision.
 Network join_task_networks(const std::vector<NamedTaskNetwork>& tasks);
 
+// The layers task `task` runs (every layer without a task, and its own head), as a network of one
+// task: sources and shared weights point into it, `task` is cleared, names and `index` (the
+// weights' seed) are kept. What the reference inference computes a task of a multi-task run with.
+Network task_subnetwork(const Network& net, const std::string& task);
+
 // The real weights of the tasks whose networks name a weights file (`weights:`), as records of
 // the joined network's layers; nullopt when none does (every task's weights are generated).
 // Throws WeightsFileError as load_network_weights does.

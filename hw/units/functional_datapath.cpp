@@ -221,13 +221,13 @@ void FunctionalDatapath::finish_inference(const LayerProgram& last, std::uint32_
   results_.push_back(std::move(r));
 }
 
-WeightsFile FunctionalDatapath::stored_network(const std::vector<StoredWeights>& stored) {
+WeightsFile FunctionalDatapath::stored_network(const std::vector<const StoredWeights*>& stored) {
   WeightsFile f;
   f.file = "(the weights as stored)";
   for (std::size_t i = 0; i < network_.layers.size() && i < stored.size(); ++i) {
     const Layer& l = network_.layers[i];
-    if (!l.has_weights() || stored[i].bytes == 0) continue;
-    const PreparedWeights& w = prepared(l, conv_work(l), stored[i]);
+    if (!l.has_weights() || !stored[i] || stored[i]->bytes == 0) continue;
+    const PreparedWeights& w = prepared(l, conv_work(l), *stored[i]);
     const LayerArithmetic a = layer_arithmetic(l, record_of(l), w, read_by_another_[i]);
     LayerWeights rec;
     rec.name = l.name;

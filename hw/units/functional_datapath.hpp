@@ -77,9 +77,10 @@ class FunctionalDatapath : public DmaClient {
 
   const std::vector<InferenceResult>& results() const { return results_; }
   const FunctionalInputs& inputs() const { return inputs_; }
-  // The network's weights as stored (the fault-free decode of `stored`, per layer) with the
-  // arithmetic the datapath uses: what a fault-free reference computes with.
-  WeightsFile stored_network(const std::vector<StoredWeights>& stored);
+  // The network's weights as stored (the fault-free decode of `stored`, per layer; null: none)
+  // with the arithmetic the datapath uses: what a fault-free reference computes with. The sets
+  // must outlive the datapath (it caches their decode by address): the accelerator's own.
+  WeightsFile stored_network(const std::vector<const StoredWeights*>& stored);
 
  private:
   struct Staged {

@@ -101,12 +101,51 @@ TEST(TaskNetworksCli, EachTaskComputesWithItsNetworksRealWeights) {
   const std::string images = " --functional --frames 40 --inputs " + kDigits +
                              "test-images.npy --labels " + kDigits + "test-labels.npy";
   const std::string joined = run_ok("weights", "--schedule " + s + images);
+  const std::string sum = slurp(joined + "/summary.json");
+  const std::string accuracy = sum.substr(sum.find("\"accuracy\""));
   for (const std::string task : {"cnn", "mlp"}) {
     const std::string lone =
         run_ok("weights_" + task, "--workload " + kNets + "digits-" + task + ".yaml" + images);
     const std::vector<std::string> alone = column(lone + "/predictions.csv", 4);
     ASSERT_EQ(alone.size(), 40u);
     EXPECT_EQ(column(joined + "/predictions.csv", 4, 2, task), alone) << task;
+    // Per task: the accuracy of the lone run, and the independent reference on the task's own
+    // layers and weights gives the same logits.
+    const std::string lone_sum = slurp(lone + "/summary.json");
+    EXPECT_EQ(json_number(accuracy, "top1", task), json_number(lone_sum, "top1", "accuracy"));
+    EXPECT_EQ(json_number(accuracy, "labelled", task), 40);
+    EXPECT_EQ(json_number(accuracy, "differing_from_fault_free", task), 0);
+  }
+  EXPECT_EQ(json_number(accuracy, "inferences"), 80);
+  EXPECT_EQ(json_number(accuracy, "differing_from_fault_free"), 0);
+}
+
+TEST(TaskNetworksCli, EveryTaskOfAFrameReadsTheInputAsWritten) {
+  // Task heads on a shared backbone, the second task reading the image after the first task's
+  // maps were written: the input must not share room with them (it did: the second task computed
+  // on overwritten pixels). Each task's logits equal the reference's on that task's layers.
+  const fs::path d = temp("heads_net");
+  fs::create_directories(d);
+  const std::string net = (d / "heads.yaml").string();
+  spit(net, R"(name: heads
+input: {h: 8, w: 8, c: 1}
+layers:
+  - {name: conv1, type: conv, k: 16, r: 3, padding: 1}
+  - {name: conv2, type: conv, k: 16, r: 3, padding: 1}
+  - {name: pool, type: pool, r: 2, stride: 2}
+  - {name: head_a, type: fc, k: 10, input: pool, task: a}
+  - {name: head_b, type: fc, k: 10, input: pool, task: b}
+)");
+  const std::string images = " --functional --inputs " + kDigits + "test-images.npy --labels " +
+                             kDigits + "test-labels.npy --frames 8";
+  for (const std::string order : {"a,b", "b,a,b"}) {
+    const std::string out =
+        run_ok("heads_" + order, "--workload " + net + " --set schedule.tasks=" + order + images);
+    const std::string sum = slurp(out + "/summary.json");
+    const std::string accuracy = sum.substr(sum.find("\"accuracy\""));
+    EXPECT_EQ(json_number(accuracy, "differing_from_fault_free"), 0) << order;
+    EXPECT_EQ(json_number(accuracy, "differing_from_fault_free", "b"), 0) << order;
+    EXPECT_EQ(json_number(accuracy, "labelled", "b"), order == "a,b" ? 8 : 16) << order;
   }
 }
 
