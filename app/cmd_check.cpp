@@ -1,4 +1,5 @@
 #include <iostream>
+#include <sstream>
 
 #include "app/commands.hpp"
 #include "app/overrides.hpp"
@@ -10,6 +11,7 @@
 #include "core/config_error.hpp"
 #include "workloads/network.hpp"
 #include "workloads/network_stats.hpp"
+#include "workloads/schedule.hpp"
 
 namespace hmasim {
 
@@ -17,15 +19,18 @@ namespace {
 
 const char* kCheckUsage =
     "usage: hmasim check [--set key.path=value ...] [--layers] FILE...\n\n"
-    "Validates platform, workload and preset files without simulating. A file with a top-level\n"
-    "'layers:' key is a workload, one with 'memories:' a platform, one with 'sweep:' a sweep\n"
-    "(docs/sweeps.md; its base files are loaded with the overrides of its axes), any other map\n"
-    "a preset (a memory block with 'model:', else an eNVM technology block). Every error is\n"
+    "Validates platform, workload, schedule and preset files without simulating. A file with a\n"
+    "top-level 'layers:' key is a workload, one with 'memories:' a platform, one with 'sweep:' a\n"
+    "sweep (docs/sweeps.md; its base files are loaded with the overrides of its axes), one with\n"
+    "'fps:', 'frames:', 'tasks:' or 'networks:' a schedule (docs/schedules.md; the tasks'\n"
+    "networks are checked too), any other map a preset (a memory block with 'model:', else an\n"
+    "eNVM technology block). Every error is\n"
     "printed as file:line:column: key: message. For a workload, prints its MACs and\n"
     "parameters; --layers "
     "also prints every layer's shapes and counts.\n\n"
     "--set key.path=value overrides a platform key (also written platform.key.path=value);\n"
-    "--set workload.key.path=value a workload key. Each override must reach a checked file.\n"
+    "--set workload.key.path=value a workload key, --set schedule.key=value a schedule key.\n"
+    "Each override must reach a checked file.\n"
     "Exit status 0 if all are valid, 2 otherwise.\n";
 
 }  // namespace
@@ -63,17 +68,19 @@ int cmd_check(const std::vector<std::string>& args) {
     std::cerr << "hmasim check: no files given (usage: hmasim check FILE...)\n";
     return 2;
   }
-  bool any_platform = false, any_workload = false;
+  bool any_platform = false, any_workload = false, any_schedule = false;
   for (const auto& f : files) {
     if (is_sweep_file(f)) continue;  // its own base files and overrides
-    if (is_network_file(f)) {
+    if (is_schedule_file(f)) {
+      any_schedule = true;
+    } else if (is_network_file(f)) {
       any_workload = true;
     } else if (!is_preset_file(f)) {
       any_platform = true;
     }
   }
   const Overrides overrides = split_overrides(set);
-  if (!overrides_usable("check", overrides, any_platform, any_workload)) return 2;
+  if (!overrides_usable("check", overrides, any_platform, any_workload, any_schedule)) return 2;
 
   int status = 0;
   for (const auto& f : files) {
@@ -84,6 +91,17 @@ int cmd_check(const std::vector<std::string>& args) {
         check_sweep_overrides(spec, plan);
         std::cout << f << ": ok (sweep '" << spec.name << "', " << plan.points.size()
                   << " points)\n";
+      } else if (is_schedule_file(f)) {
+        const Schedule s = load_schedule(f, overrides.schedule);
+        // A task's network is checked too: what `hmasim run` would load.
+        for (const Schedule::TaskNetwork& t : s.networks) (void)load_network(t.file);
+        std::ostringstream rate;
+        if (s.fps) rate << *s.fps << " fps";
+        std::cout << f << ": ok (schedule, " << s.frames << " frame" << (s.frames == 1 ? "" : "s")
+                  << " at " << (s.fps ? rate.str() : std::string("the maximum rate"))
+                  << (s.tasks.empty() ? ""
+                                      : ", " + std::to_string(s.tasks.size()) + " tasks per frame")
+                  << (s.networks.empty() ? "" : ", each a network of its own") << ")\n";
       } else if (is_network_file(f)) {
         const Network n = load_network(f, overrides.workload);
         std::cout << f << ": ok (workload '" << n.name << "', " << summary_line(network_stats(n))

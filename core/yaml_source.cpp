@@ -258,4 +258,13 @@ std::optional<std::string> read_config_file(const std::string& path, std::string
   return std::nullopt;
 }
 
+YAML::Node peek_yaml_map(const std::string& path) {
+  std::string text;
+  if (read_config_file(path, text)) return YAML::Node(YAML::NodeType::Undefined);
+  std::vector<Diagnostic> ignored;
+  const YamlText yaml = parse_yaml(text, path, ignored);
+  if (!yaml.ok || !yaml.root.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  return yaml.root;
+}
+
 }  // namespace hmasim

@@ -43,4 +43,9 @@ std::string describe_yaml(const YAML::Node& n);
 // kMaxConfigFileBytes.
 std::optional<std::string> read_config_file(const std::string& path, std::string& text);
 
+// The top-level map of a YAML file, to tell what kind of file it is (a network, a sweep, a
+// schedule, ...); undefined if it cannot be read or parsed or is no map. Problems are not
+// reported here: the loader that reads the file reports them.
+YAML::Node peek_yaml_map(const std::string& path);
+
 }  // namespace hmasim

@@ -566,11 +566,8 @@ Network load_network_text(const std::string& text, const std::string& name,
 }
 
 bool is_network_file(const std::string& file) {
-  std::string text;
-  if (read_config_file(file, text)) return false;
-  std::vector<Diagnostic> ignored;  // the loader that reads the file reports them
-  const YamlText yaml = parse_yaml(text, file, ignored);
-  return yaml.ok && yaml.root.IsMap() && yaml.root["layers"].IsDefined();
+  const YAML::Node root = peek_yaml_map(file);
+  return root.IsDefined() && root["layers"].IsDefined();
 }
 
 }  // namespace hmasim

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/config_node.hpp"
+#include "core/yaml_source.hpp"
 
 namespace hmasim {
 
@@ -141,6 +142,12 @@ Schedule load_schedule(const std::string& file, const std::vector<std::string>& 
 Schedule load_schedule_text(const std::string& text, const std::string& name,
                             const std::vector<std::string>& overrides) {
   return load_document(ConfigDocument::load_string(text, name, overrides, kScheduleOverridePrefix));
+}
+
+bool is_schedule_file(const std::string& file) {
+  const YAML::Node root = peek_yaml_map(file);
+  if (!root.IsDefined() || root["memories"] || root["layers"] || root["sweep"]) return false;
+  return root["fps"] || root["frames"] || root["tasks"] || root["networks"];
 }
 
 }  // namespace hmasim

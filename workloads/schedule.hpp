@@ -51,6 +51,10 @@ struct Schedule {
 // Parses `file` (empty: no file, only the overrides) with `--set schedule.*` overrides (prefix
 // removed). Throws ConfigError with file:line:key diagnostics.
 Schedule load_schedule(const std::string& file, const std::vector<std::string>& overrides);
+// Whether `file` looks like a schedule: a map with a schedule key (fps, frames, tasks, networks)
+// and none of a platform's, a network's or a sweep's. For `hmasim check`.
+bool is_schedule_file(const std::string& file);
+
 Schedule load_schedule_text(const std::string& text, const std::string& name,
                             const std::vector<std::string>& overrides);
 

@@ -477,11 +477,8 @@ SweepSpec load_sweep(const std::string& file) {
 }
 
 bool is_sweep_file(const std::string& file) {
-  std::string text;
-  if (read_config_file(file, text)) return false;
-  std::vector<Diagnostic> ignored;  // the loader reports them
-  const YamlText yaml = parse_yaml(text, file, ignored);
-  return yaml.ok && yaml.root.IsMap() && yaml.root["sweep"].IsDefined();
+  const YAML::Node root = peek_yaml_map(file);
+  return root.IsDefined() && root["sweep"].IsDefined();
 }
 
 }  // namespace hmasim

@@ -209,4 +209,23 @@ TEST(ScheduleCli, ATaskNotInTheNetworksHeadsIsAnErrorAtItsKey) {
   EXPECT_CONTAINS(empty.err, "schedule.tasks");
 }
 
+TEST(ScheduleCli, CheckValidatesAScheduleAndItsTasksNetworks) {
+  const CliRun ok =
+      hmasim("check " + kRoot + "/experiments/memti/schedule.yaml --set schedule.fps=10");
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_CONTAINS(ok.out, "ok (schedule, 100 frames at 10 fps, 3 tasks per frame)");
+  const fs::path d = out_dir("check");
+  fs::create_directories(d);
+  // A typo is a schedule key error, not a platform's.
+  spit((d / "typo.yaml").string(), "fsp: 30\nframes: 2\n");
+  CliRun r = hmasim("check " + (d / "typo.yaml").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_CONTAINS(r.err, "typo.yaml:1:1: fsp: unknown key 'fsp' (expected one of: fps, frames");
+  // A task's network that does not load fails the check.
+  spit((d / "nets.yaml").string(), "tasks: [a]\nnetworks: {a: missing.yaml}\n");
+  r = hmasim("check " + (d / "nets.yaml").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_CONTAINS(r.err, "missing.yaml");
+}
+
 }  // namespace
