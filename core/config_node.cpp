@@ -187,6 +187,12 @@ YAML::Node ConfigNode::scalar_under_map(const std::string& key) const {
   return YAML::Node(YAML::NodeType::Undefined);
 }
 
+ConfigNode ConfigNode::with_defaults(Layer defaults) const {
+  std::vector<Layer> layers = layers_;
+  layers.push_back(std::move(defaults));
+  return ConfigNode(doc_, path_, std::move(layers));
+}
+
 ConfigNode ConfigNode::child(const std::string& key) const {
   if (auto c = optional_child(key)) return *c;
   error(key, "missing required section '" + key + "'");

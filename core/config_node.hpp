@@ -59,6 +59,10 @@ class ConfigNode {
   // A nested map. A missing or non-map child is a diagnostic; the returned node is then empty.
   ConfigNode child(const std::string& key) const;
   std::optional<ConfigNode> optional_child(const std::string& key) const;
+  // This map with `defaults` behind all of its layers: a key no layer gives is read from there
+  // (settings translated from a file of another format, e.g. an LPDDR4 memspec JSON). Unread keys
+  // of `defaults` are not reported as unknown.
+  ConfigNode with_defaults(Layer defaults) const;
 
   // Scalars. T is one of: std::string, bool, int, std::int64_t, std::uint64_t, std::uint32_t,
   // double, Bytes, Time, Frequency, Energy, Power, Bandwidth, Current, Voltage.

@@ -3,7 +3,8 @@
 
 HMASIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HMASIM_PACKAGES=(build-essential cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-dev
-  libboost-program-options-dev googletest libgtest-dev gtkwave python3-matplotlib python3-onnx python3-numpy)
+  libboost-program-options-dev googletest libgtest-dev gtkwave python3-matplotlib python3-onnx python3-numpy
+  nlohmann-json3-dev)
 
 hmasim_install() {
   local missing=()

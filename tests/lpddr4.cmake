@@ -5,6 +5,8 @@ set(HMASIM_LPDDR4_CHECK mem/test_lpddr4_timing_environment.cpp)
 hmasim_add_test(test_lpddr4 mem/test_lpddr4.cpp ${HMASIM_LPDDR4_CHECK})
 # The buffered controller: schedulers, buffers, per-bank refresh, turnarounds, energy per rail.
 hmasim_add_test(test_lpddr4_controller mem/test_lpddr4_controller.cpp ${HMASIM_LPDDR4_CHECK})
+# `memspec: FILE.json`: DRAMSys LPDDR4 memspecs against the preset, overrides, every error.
+hmasim_add_test(test_lpddr4_memspec mem/test_lpddr4_memspec.cpp)
 # The independent timing checker on hand-built illegal sequences.
 hmasim_add_test(test_lpddr4_checker mem/test_lpddr4_checker.cpp)
 # What every memory model reports to the traces (base, LPDDR4 bank states, eNVM/SRAM busy wires,

@@ -116,6 +116,13 @@ void EffectiveConfig::add_presets(const std::string& base_dir, const YAML::Node&
       if (f.root.IsDefined()) {
         add_presets(fs::path(found).parent_path().string(), f.root, presets, seen);
       }
+    } else if (kv.first.Scalar() == "memspec" && kv.second.IsScalar()) {
+      // An lpddr4 memory's DRAMSys memspec JSON, relative to the platform file, by its text.
+      const std::string found = (fs::path(base_dir) / kv.second.Scalar()).string();
+      if (!seen.insert(found).second) continue;
+      std::string text;
+      const auto why = read_config_file(found, text);
+      presets += "--- memspec " + found + "\n" + (why ? *why : text) + "\n";
     } else {
       add_presets(base_dir, kv.second, presets, seen);
     }

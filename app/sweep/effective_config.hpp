@@ -1,7 +1,7 @@
 // What a point's results depend on, as one text and its hash: the base platform and workload
 // with the point's overrides merged in (emitted as canonical YAML, so an override equal to the
-// file's value changes nothing), every preset file they name, the seed, the frames and hmasim's
-// version. A resumed sweep reruns a point exactly when this hash changed.
+// file's value changes nothing), every preset and memspec file they name, the seed, the frames
+// and hmasim's version. A resumed sweep reruns a point exactly when this hash changed.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -38,7 +38,7 @@ class EffectiveConfig {
   std::string merge(const std::string& path, const std::vector<std::string>& overrides,
                     std::string& presets);
   // Appends the text of every preset file `node` names (and they name), found as the config
-  // loader finds them, to `presets`.
+  // loader finds them, and of every lpddr4 `memspec:` JSON file, to `presets`.
   void add_presets(const std::string& base_dir, const YAML::Node& node, std::string& presets,
                    std::set<std::string>& seen);
 

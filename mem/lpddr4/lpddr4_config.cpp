@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <vector>
+
+#include "mem/lpddr4/memspec_json.hpp"
 
 namespace hmasim {
 
@@ -131,7 +134,14 @@ Lpddr4Currents parse_currents(const ConfigNode& c) {
 
 }  // namespace
 
-Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& instance) {
+Lpddr4Config Lpddr4Config::parse(const ConfigNode& block, const std::string& instance) {
+  // `memspec: FILE.json`: the device from a DRAMSys memspec, behind the block's own keys.
+  const std::optional<ConfigNode> with_device = with_lpddr4_memspec(block);
+  if (!with_device) {
+    block.ignore_unread_keys();  // the memspec's error stands for the block
+    return Lpddr4Config{};
+  }
+  const ConfigNode& node = *with_device;
   Lpddr4Config c;
   // Cross-checks run only if this block's own values were valid (other blocks' errors aside).
   const std::size_t errors_before = node.document().diagnostics().size();
@@ -140,7 +150,8 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& node, const std::string& inst
     auto s = node.optional_child(key);
     if (!s) {
       node.error(key, std::string("missing required section '") + key +
-                          "' (give it, or inherit it with preset: lpddr4-3200)");
+                          "' (give it, or inherit it with preset: lpddr4-3200 or memspec: "
+                          "FILE.json)");
     }
     return s;
   };

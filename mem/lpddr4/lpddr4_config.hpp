@@ -38,7 +38,9 @@
 //     VDD1: 1.8V  VDD2: 1.1V  VDDQ: 1.1V
 //     IDD0: {VDD1: 3.5mA, VDD2: 45mA, VDDQ: 0.75mA}
 //     ... IDD2N IDD2P IDD3N IDD3P IDD4R IDD4W IDD5 IDD6, and IDD5PB (per-bank refresh)
-//   memspec: file.json           # instead of geometry/timing/currents: a DRAMSys LPDDR4 memspec
+//   memspec: file.json           # instead of preset (not both): geometry, capacity, timing and
+//                                # currents from a DRAMSys LPDDR4 memspec JSON, relative to the
+//                                # platform file; keys above override it (memspec_json.hpp)
 //
 // Currents and voltages are written with units (A, mA, uA; V, mV).
 #pragma once
