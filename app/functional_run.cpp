@@ -97,8 +97,7 @@ struct Tally {
   std::uint64_t differing = 0;
 };
 
-template <typename Report>
-void fill(Report& a, const Tally& t, bool referenced) {
+void fill(AccuracyFigures& a, const Tally& t, bool referenced) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   a.inferences = t.inferences;
   a.labelled = t.labelled;

@@ -8,6 +8,20 @@
 
 namespace hmasim {
 
+namespace {
+
+void write_accuracy(JsonWriter& j, const AccuracyFigures& a) {
+  j.value("inferences", a.inferences);
+  j.value("labelled", a.labelled);
+  j.value("top1", a.top1);
+  j.value("top5", a.top5);
+  j.value("fault_free_top1", a.fault_free_top1);
+  j.value("fault_free_top5", a.fault_free_top5);
+  j.value("differing_from_fault_free", a.differing_from_fault_free);
+}
+
+}  // namespace
+
 std::string summary_json(const RunReport& r) {
   JsonWriter j;
   j.begin_object();
@@ -157,24 +171,12 @@ std::string summary_json(const RunReport& r) {
   if (r.accuracy.present) {
     const AccuracyReport& a = r.accuracy;
     j.begin_object("accuracy");
-    j.value("inferences", a.inferences);
-    j.value("labelled", a.labelled);
-    j.value("top1", a.top1);
-    j.value("top5", a.top5);
-    j.value("fault_free_top1", a.fault_free_top1);
-    j.value("fault_free_top5", a.fault_free_top5);
-    j.value("differing_from_fault_free", a.differing_from_fault_free);
+    write_accuracy(j, a);
     if (!a.tasks.empty()) {
       j.begin_object("tasks");
       for (const AccuracyReport::Task& t : a.tasks) {
         j.begin_object(t.name);
-        j.value("inferences", t.inferences);
-        j.value("labelled", t.labelled);
-        j.value("top1", t.top1);
-        j.value("top5", t.top5);
-        j.value("fault_free_top1", t.fault_free_top1);
-        j.value("fault_free_top5", t.fault_free_top5);
-        j.value("differing_from_fault_free", t.differing_from_fault_free);
+        write_accuracy(j, t);
         j.end_object();
       }
       j.end_object();

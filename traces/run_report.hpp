@@ -156,8 +156,7 @@ struct ProgrammingReport {
 
 // A functional run's answers (hmasim run --functional): accuracies are fractions of the
 // labelled inferences, NaN (null in JSON) without labels.
-struct AccuracyReport {
-  bool present = false;  // a functional run
+struct AccuracyFigures {
   std::uint64_t inferences = 0;
   std::uint64_t labelled = 0;
   double top1 = 0;
@@ -168,14 +167,14 @@ struct AccuracyReport {
   double fault_free_top5 = 0;
   // Inferences whose logits differ from the fault-free reference's (-1: not computed).
   std::int64_t differing_from_fault_free = -1;
-  // A multi-task run: the same figures per task, in the order tasks first run (the ones above are
-  // over every task's inferences).
-  struct Task {
+};
+
+// Over every inference of the run; a multi-task run has the same figures per task too, in the
+// order tasks first run.
+struct AccuracyReport : AccuracyFigures {
+  bool present = false;  // a functional run
+  struct Task : AccuracyFigures {
     std::string name;
-    std::uint64_t inferences = 0;
-    std::uint64_t labelled = 0;
-    double top1 = 0, top5 = 0, fault_free_top1 = 0, fault_free_top5 = 0;
-    std::int64_t differing_from_fault_free = -1;
   };
   std::vector<Task> tasks;
 };
