@@ -169,6 +169,14 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     f.weights_misaligned = c.misplaced;
     r.faults.push_back(f);
   }
+  const DmaEngine& dma = acc.dma();
+  r.dma.transport = dma.nonblocking() ? "nonblocking" : "blocking";
+  for (const auto c : {DmaEngine::kRead, DmaEngine::kWrite}) {
+    DmaReport::Channel& out = c == DmaEngine::kRead ? r.dma.read : r.dma.write;
+    out.requests = dma.stats(c).requests;
+    out.bytes = dma.stats(c).bytes;
+    out.max_in_flight = dma.max_in_flight(c);
+  }
   for (const ProgrammingResult& p : acc.programming()) {
     r.programming.push_back({p.memory, p.bytes, p.requests, to_seconds(p.time), p.energy.value()});
   }

@@ -20,6 +20,14 @@ void write_accuracy(JsonWriter& j, const AccuracyFigures& a) {
   j.value("differing_from_fault_free", a.differing_from_fault_free);
 }
 
+void write_dma_channel(JsonWriter& j, const char* name, const DmaReport::Channel& c) {
+  j.begin_object(name);
+  j.value("requests", c.requests);
+  j.value("bytes", c.bytes);
+  j.value("max_in_flight", c.max_in_flight);
+  j.end_object();
+}
+
 }  // namespace
 
 std::string summary_json(const RunReport& r) {
@@ -167,6 +175,11 @@ std::string summary_json(const RunReport& r) {
     j.value("energy_j", p.energy_j);
     j.end_object();
   }
+  j.end_object();
+  j.begin_object("dma");
+  j.value("transport", r.dma.transport);
+  write_dma_channel(j, "read", r.dma.read);
+  write_dma_channel(j, "write", r.dma.write);
   j.end_object();
   if (r.accuracy.present) {
     const AccuracyReport& a = r.accuracy;

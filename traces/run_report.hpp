@@ -179,6 +179,18 @@ struct AccuracyReport : AccuracyFigures {
   std::vector<Task> tasks;
 };
 
+// The DMA's traffic over the run, per channel (read, write).
+struct DmaReport {
+  std::string transport;  // "blocking" (b_transport) or "nonblocking" (TLM-2.0 AT)
+  struct Channel {
+    std::uint64_t requests = 0;
+    std::uint64_t bytes = 0;  // whole min_request units
+    // The most requests in flight at once (1 on the blocking path: each completes in its call).
+    std::uint64_t max_in_flight = 0;
+  };
+  Channel read, write;
+};
+
 struct RunReport {
   std::string platform;
   std::string workload;
@@ -207,6 +219,7 @@ struct RunReport {
   std::vector<EnduranceReport> endurance;  // one per eNVM
   AccuracyReport accuracy;
   std::vector<ProgrammingReport> programming;  // one per eNVM holding weights
+  DmaReport dma;
 };
 
 }  // namespace hmasim

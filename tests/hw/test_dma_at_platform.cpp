@@ -295,7 +295,18 @@ TEST(DmaAtPlatform, AtPathIsFasterThanBlockingCallsToTheSameController) {
         test::hmasim("run --platform " + kFrFcfsPlatform + " --workload " + kResNet50 +
                      " --set accelerator.dma.transport=" + transports[k] + " --out " + out);
     ASSERT_EQ(r.status, 0) << r.err;
-    cycles[k] = test::json_number(test::slurp(out + "/summary.json"), "cycles");
+    const std::string summary = test::slurp(out + "/summary.json");
+    cycles[k] = test::json_number(summary, "cycles");
+    // summary.json's dma block: the transport, and requests in flight only on the AT path.
+    EXPECT_NE(summary.find(std::string("\"transport\": \"") + transports[k] + "\""),
+              std::string::npos);
+    const double in_flight = test::json_number(summary, "max_in_flight", "dma");
+    if (k == 0) {
+      EXPECT_EQ(in_flight, 1);
+    } else {
+      EXPECT_GT(in_flight, 1);
+    }
+    EXPECT_GT(test::json_number(summary, "requests", "dma"), 0);
   }
   EXPECT_LT(cycles[1], cycles[0]);
 }
