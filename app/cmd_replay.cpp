@@ -11,12 +11,14 @@
 #include "app/commands.hpp"
 #include "app/overrides.hpp"
 #include "app/platform_file.hpp"
+#include "app/run_report_builder.hpp"
 #include "core/json_writer.hpp"
 #include "core/quantity.hpp"
 #include "core/sc_time_conversion.hpp"
 #include "mem/lpddr4/lpddr4.hpp"
 #include "mem/memory_system.hpp"
 #include "mem/trace_replayer.hpp"
+#include "traces/report_writers.hpp"
 
 namespace hmasim {
 
@@ -149,16 +151,9 @@ int cmd_replay(const std::vector<std::string>& args) {
     const Lpddr4RailReport rails = dram->energy_by_rail();
     j.value("core", rails.sum().core.value());
     j.value("io", rails.sum().io.value());
-    j.end_object();
-    j.begin_object("energy_by_rail_j");
-    for (std::size_t k = 0; k < Lpddr4RailReport::kClasses; ++k) {
-      j.begin_object(Lpddr4RailReport::kNames[k]);
-      j.value("core", rails.by_class[k].core.value());
-      j.value("io", rails.by_class[k].io.value());
-      j.end_object();
-    }
   }
   j.end_object();
+  if (dram) write_energy_by_rail(j, rail_energies(dram->energy_by_rail()));
   if (dram && dram->timing_checked()) j.value("timing_checked_commands", dram->commands_checked());
   j.value("avg_power_w", average_power(ledger.total(id), s.end_time).value());
   const double wall =

@@ -8,6 +8,7 @@
 #include "app/schedule_report.hpp"
 #include "core/clock.hpp"
 #include "mem/envm/envm.hpp"
+#include "mem/lpddr4/lpddr4.hpp"
 
 namespace hmasim {
 
@@ -111,6 +112,9 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     mr.activation_peak_bytes = place.activation_peak_per_memory[i];
     const Interconnect::LinkStats& link = acc.interconnect().stats(i);
     mr.peak_bandwidth_bytes_per_s = m.peak_bandwidth().value();
+    if (const auto* dram = dynamic_cast<const Lpddr4*>(&m)) {
+      mr.energy_by_rail = rail_energies(dram->energy_by_rail());
+    }
     mr.link_bandwidth_bytes_per_s = acc.interconnect().link(i).bandwidth.value();
     mr.link_bytes = link.bytes;
     mr.link_limited_bytes = link.link_limited_bytes;
@@ -214,6 +218,15 @@ std::string link_limit_notes(const RunReport& report) {
              " of its bytes (interconnect." + m.name + ".bandwidth)\n";
   }
   return notes;
+}
+
+std::vector<RailEnergy> rail_energies(const Lpddr4RailReport& rails) {
+  std::vector<RailEnergy> out;
+  for (std::size_t k = 0; k < Lpddr4RailReport::kClasses; ++k) {
+    out.push_back({Lpddr4RailReport::kNames[k], rails.by_class[k].core.value(),
+                   rails.by_class[k].io.value()});
+  }
+  return out;
 }
 
 }  // namespace hmasim

@@ -30,6 +30,21 @@ void write_dma_channel(JsonWriter& j, const char* name, const DmaReport::Channel
 
 }  // namespace
 
+void write_energy_by_rail(JsonWriter& j, const std::vector<RailEnergy>& rails) {
+  double core = 0, io = 0;
+  for (const RailEnergy& e : rails) core += e.core_j, io += e.io_j;
+  j.value("energy_core_j", core);
+  j.value("energy_io_j", io);
+  j.begin_object("energy_by_rail_j");
+  for (const RailEnergy& e : rails) {
+    j.begin_object(e.name);
+    j.value("core", e.core_j);
+    j.value("io", e.io_j);
+    j.end_object();
+  }
+  j.end_object();
+}
+
 std::string summary_json(const RunReport& r) {
   JsonWriter j;
   j.begin_object();
@@ -74,6 +89,7 @@ std::string summary_json(const RunReport& r) {
     j.value("link_limited_fraction", m.link_limited_fraction);
     j.value("link_wait_s", m.link_wait_s);
     j.value("limited_by", m.limited_by);
+    if (!m.energy_by_rail.empty()) write_energy_by_rail(j, m.energy_by_rail);
     j.end_object();
   }
   j.end_object();

@@ -5,12 +5,15 @@
 #include <string>
 
 #include "core/file_output.hpp"
+#include "core/json_writer.hpp"
 #include "traces/run_report.hpp"
 
 namespace hmasim {
 
 // summary.json: the headline figures (docs/user-guide.md explains every key).
 std::string summary_json(const RunReport& report);
+// `energy_core_j`, `energy_io_j` (the sums) and `energy_by_rail_j` (per class {core, io}).
+void write_energy_by_rail(JsonWriter& j, const std::vector<RailEnergy>& rails);
 // layers.csv: one row per executed layer.
 std::string layers_csv(const RunReport& report);
 

@@ -18,6 +18,14 @@ struct ComponentReport {
   std::uint64_t bytes_written = 0;
 };
 
+// DRAMPower's split of one energy class (an LPDDR4 command class or background) by rail: core
+// (VDD1 + VDD2: what DRAMPower reports) and io (VDDQ).
+struct RailEnergy {
+  std::string name;
+  double core_j = 0;
+  double io_j = 0;
+};
+
 struct MemoryReport {
   std::string name;
   std::string model;
@@ -32,9 +40,10 @@ struct MemoryReport {
   double link_bandwidth_bytes_per_s = 0;
   std::uint64_t link_bytes = 0;  // carried by the link
   std::uint64_t link_limited_bytes = 0;
-  double link_limited_fraction = 0;  // link_limited_bytes / link_bytes
-  double link_wait_s = 0;            // summed over requests: time spent queued for the link
-  std::string limited_by;            // "link", "memory", or "none" (no traffic)
+  double link_limited_fraction = 0;        // link_limited_bytes / link_bytes
+  double link_wait_s = 0;                  // summed over requests: time spent queued for the link
+  std::string limited_by;                  // "link", "memory", or "none" (no traffic)
+  std::vector<RailEnergy> energy_by_rail;  // LPDDR4 only; empty otherwise
 };
 
 // One stored structure (values, mask, ...) summed over the layers in a memory.

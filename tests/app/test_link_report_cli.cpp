@@ -123,3 +123,30 @@ TEST(LinkReportCli, LinkWithinTenPercentOfThePeakIsNotReported) {
 }
 
 }  // namespace
+
+namespace {
+
+// An LPDDR4's energy by rail in summary.json adds up to the ledger's: core + io = the memory's
+// dynamic + static energy (DRAMPower's core figure is `energy_core_j`, docs/lpddr4.md).
+TEST(MemoryReportCli, Lpddr4CoreAndIoAddUpToTheMemorysEnergy) {
+  const RunResult r = run("nvdla1024-lpddr4.yaml", "lenet5.yaml", "");
+  using hmasim::test::json_number;
+  const std::string memories = r.summary.substr(r.summary.find("\"memories\""));
+  const double core = json_number(memories, "energy_core_j", "dram");
+  const double io = json_number(memories, "energy_io_j", "dram");
+  const std::string components = r.summary.substr(r.summary.find("\"components\""));
+  const double total = json_number(components, "dynamic_j", "dram") +
+                       json_number(components, "static_j", "dram");
+  EXPECT_GT(core, 0);
+  EXPECT_GT(io, 0);
+  EXPECT_NEAR(core + io, total, 1e-9 * total);
+  // The classes sum to the totals; reads cost on both rails.
+  const std::string rails = memories.substr(memories.find("\"energy_by_rail_j\""));
+  EXPECT_GT(json_number(rails, "core", "RD"), 0);
+  EXPECT_GT(json_number(rails, "io", "RD"), 0);
+  // A memory of another model has no rails.
+  const std::string sram = memories.substr(memories.find("\"sram\""));
+  EXPECT_EQ(sram.substr(0, sram.find('}')).find("energy_core_j"), std::string::npos);
+}
+
+}  // namespace
