@@ -280,6 +280,11 @@ int cmd_run(const std::vector<std::string>& args) {
   FunctionalInputs images;
   std::vector<std::int64_t> labels;
   if (functional) {
+    if (!task_networks.empty() && !network.input) {
+      std::cerr << "hmasim run: --functional: the tasks' networks (schedule.networks) take inputs "
+                   "of different shapes; a functional run feeds every task the same image\n";
+      return 2;
+    }
     try {
       images = load_functional_inputs(inputs_file, network, options.seed);
       if (!labels_file.empty()) labels = load_labels(labels_file, images.count);

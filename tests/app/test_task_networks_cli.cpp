@@ -172,6 +172,9 @@ TEST(TaskNetworksCli, ErrorsNameTheKeyAndWriteNothing) {
         {"networks", "give the tasks too"});
   fails("--schedule " + schedule("nofile", "tasks: [a]\nnetworks: {a: nowhere.yaml}\n"),
         {"nowhere.yaml"});
+  const std::string mixed = schedule(
+      "mixed", "tasks: [a, b]\nnetworks: {a: " + lenet + ", b: " + kNets + "digits-cnn.yaml}\n");
+  fails("--schedule " + mixed + " --functional", {"inputs of different shapes"});
   fails("--schedule " +
             schedule("heads", "tasks: [a]\nnetworks: {a: " + kNets + "resnet26-adapters.yaml}\n"),
         {"task heads of its own", "task 'a'"});
