@@ -81,6 +81,9 @@ using Bandwidth = Quantity<BandwidthTag, double>;
 using Current = Quantity<CurrentTag, double>;
 using Voltage = Quantity<VoltageTag, double>;
 
+// Bytes in a MiB, for per-MiB figures (area, leakage) of memory arrays.
+constexpr double kBytesPerMiB = 1024.0 * 1024.0;
+
 // Sane bounds for configured clocks and latencies: a clock above 1 THz has no whole-picosecond
 // period, and one below 1 kHz or a latency above a second is a unit mistake, which would also
 // bring simulated time (64-bit picoseconds: 213 days) within reach of overflow.

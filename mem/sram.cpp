@@ -4,10 +4,6 @@
 
 namespace hmasim {
 
-namespace {
-constexpr double kBytesPerMiB = 1024.0 * 1024.0;
-}
-
 SramConfig SramConfig::parse(const ConfigNode& node, const std::string& instance) {
   SramConfig c;
   c.common = parse_common_config(node, instance, Frequency(1'000'000'000), Bytes(1));

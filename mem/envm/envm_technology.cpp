@@ -8,8 +8,6 @@ namespace hmasim {
 
 namespace {
 
-constexpr double kBytesPerMiB = 1024.0 * 1024.0;
-
 struct LengthUnit {
   const char* suffix;
   double scale;
