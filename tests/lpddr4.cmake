@@ -3,7 +3,8 @@
 # by the independent JEDEC checker and a violation fails the test.
 set(HMASIM_LPDDR4_CHECK mem/test_lpddr4_timing_environment.cpp)
 hmasim_add_test(test_lpddr4 mem/test_lpddr4.cpp ${HMASIM_LPDDR4_CHECK})
-# The buffered controller: schedulers, buffers, per-bank refresh, turnarounds, energy per rail.
+# The buffered controller: schedulers, buffers, per-bank refresh, turnarounds, energy per rail,
+# power-down and self-refresh.
 hmasim_add_test(test_lpddr4_controller mem/test_lpddr4_controller.cpp ${HMASIM_LPDDR4_CHECK})
 # `memspec: FILE.json`: DRAMSys LPDDR4 memspecs against the preset, overrides, every error.
 hmasim_add_test(test_lpddr4_memspec mem/test_lpddr4_memspec.cpp)

@@ -263,11 +263,6 @@ Lpddr4Config Lpddr4Config::parse(const ConfigNode& block, const std::string& ins
     c.power_down.self_refresh_idle = Cycles(sr.value_or(0));
   }
 
-  if (buffered && c.power_down.enabled) {
-    node.error("power_down",
-               "power-down is modelled by the in_order controller only so far (see "
-               "docs/lpddr4.md); disable it or use controller: {scheduler: in_order}");
-  }
   if (auto cur = section("currents")) c.currents = parse_currents(*cur);
 
   const auto map_section = node.optional_child("address_mapping");

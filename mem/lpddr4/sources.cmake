@@ -16,7 +16,9 @@ target_sources(hmasim_mem PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/controller/scheduler.cpp
   ${CMAKE_CURRENT_LIST_DIR}/controller/page_policy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/controller/refresh_policy.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/controller/power_down_policy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/controller/channel_controller.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/controller/channel_power_down.cpp
   ${CMAKE_CURRENT_LIST_DIR}/checker/timing_checker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lpddr4.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lpddr4_buffered.cpp

@@ -142,6 +142,38 @@ TEST(Lpddr4Checker, AutoPrechargeTakesNoBusSlotButKeepsItsDistances) {
       "tRAS"));
 }
 
+TEST(Lpddr4Checker, PowerDownAndSelfRefreshTimingIsChecked) {
+  // Legal: PDE, PDX after tCKE (12), ACT tXP (12) after it; PRE, SRE after tRPpb, SRX after tSR
+  // (24), ACT tXSR (460) after it.
+  const std::vector<Lpddr4CommandRecord> legal = {cmd(0, C::PDE),           cmd(12, C::PDX),
+                                                  cmd(24, C::ACT, 2),       cmd(24 + 68, C::PRE, 2),
+                                                  cmd(92 + 29, C::SRE),     cmd(121 + 24, C::SRX),
+                                                  cmd(145 + 460, C::ACT, 3)};
+  EXPECT_TRUE(violations(legal).empty());
+  // One cycle short each: PDX before tCKE, ACT before tXP, SRX before tSR, ACT before tXSR, SRE
+  // before tRPpb after the PRE.
+  EXPECT_TRUE(mentions(violations({cmd(0, C::PDE), cmd(11, C::PDX)}), "tCKE"));
+  EXPECT_TRUE(mentions(violations({cmd(0, C::PDE), cmd(12, C::PDX), cmd(23, C::ACT, 0)}), "tXP"));
+  EXPECT_TRUE(mentions(violations({cmd(0, C::SRE), cmd(23, C::SRX)}), "tSR"));
+  EXPECT_TRUE(mentions(violations({cmd(0, C::SRE), cmd(24, C::SRX), cmd(483, C::ACT, 1)}), "tXSR"));
+  EXPECT_TRUE(mentions(violations({cmd(0, C::ACT, 0), cmd(68, C::PRE, 0), cmd(96, C::SRE)}),
+                       "tRPpb (PRE -> SRE)"));
+}
+
+TEST(Lpddr4Checker, CommandsInsidePowerDownOrSelfRefreshAreReported) {
+  // An ACT with no PDX after the PDE; a REF in self-refresh (the device refreshes itself).
+  EXPECT_TRUE(mentions(violations({cmd(0, C::PDE), cmd(100, C::ACT, 0)}),
+                       "ACT in power-down (PDE without PDX)"));
+  EXPECT_TRUE(mentions(violations({cmd(0, C::SRE), cmd(6246, C::REF)}),
+                       "REF in self-refresh (SRE without SRX)"));
+  // Exits that match no entry, and an SRX closing a power-down.
+  EXPECT_TRUE(mentions(violations({cmd(0, C::PDX)}), "PDX outside its power state"));
+  EXPECT_TRUE(mentions(violations({cmd(0, C::PDE), cmd(100, C::SRX)}), "SRX in power-down"));
+  // The same with the exits in place is clean.
+  EXPECT_TRUE(violations({cmd(0, C::PDE), cmd(88, C::PDX), cmd(100, C::ACT, 0)}).empty());
+  EXPECT_TRUE(violations({cmd(0, C::SRE), cmd(6000, C::SRX), cmd(6460, C::REF)}).empty());
+}
+
 TEST(Lpddr4Checker, ReportNamesBothCommandsTheirCyclesAndTheRule) {
   Lpddr4TimingChecker k(memspec(), 8, 16);
   k.check(cmd(100, C::ACT, 3));

@@ -1,7 +1,8 @@
 // The buffered LPDDR4 controller (controller.scheduler: fcfs, fr_fcfs, fr_fcfs_grp) driven by the
 // trace replayer over AT nb_transport: reordering, buffer depth, per-bank refresh, the JEDEC
 // turnarounds, sequential bandwidth, and energy per rail against a hand-computed DRAMPower core
-// energy. Every memory here is audited by the independent timing checker (main below).
+// energy, and power-down / self-refresh (power_down: {...}). Every memory here is audited by the
+// independent timing checker (main below).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "mem/memory_system.hpp"
 #include "mem/stl_trace.hpp"
 #include "mem/trace_replayer.hpp"
+#include "support/memory_bench.hpp"
 
 namespace hmasim {
 namespace {
@@ -264,6 +266,186 @@ TEST(Lpddr4Controller, EveryShippedTracePassesTheChecker) {
     EXPECT_GT(d->commands_checked(), 0u);
     EXPECT_EQ(d->timing_violations(), 0u) << d->timing_report();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Power-down and self-refresh
+
+const char* kPowerDown = "power_down: {enabled: true, idle_cycles: 64}";
+// Data of a 32 B read issued at `rd`: RL + tDQSCK + BL/2 later it has crossed the bus.
+std::uint64_t read_data_end(const Lpddr4Timing& tm, Cycles rd) {
+  return (rd + tm.RL + tm.DQSCK + Cycles(8)).value();
+}
+
+TEST(Lpddr4Controller, PowerDownIsEnteredOnALongIdleAndTheExitLatencyDelaysTheNextRequest) {
+  // Two 32 B reads of one row, 2000 tCK apart; the bank stays open (active power-down).
+  const std::string t = stl({{0, false, 0, 32}, {2000, false, 32, 32}});
+  Bench b(memories({{"off", {controller("fr_fcfs"), "refresh: none"}},
+                    {"on", {controller("fr_fcfs"), "refresh: none", kPowerDown}}}),
+          {t, t});
+  const Lpddr4Timing& tm = b.drams[1]->config().timing;
+  const auto rd_off = b.log(0, Lpddr4Command::RD), rd_on = b.log(1, Lpddr4Command::RD);
+  ASSERT_EQ(rd_off.size(), 2u);
+  ASSERT_EQ(rd_on.size(), 2u);
+  EXPECT_EQ(b.drams[0]->count(Lpddr4Command::PDE), 0u);
+  const auto pde = b.log(1, Lpddr4Command::PDE);
+  const auto pdx = b.log(1, Lpddr4Command::PDX);
+  ASSERT_EQ(pde.size(), 1u);
+  ASSERT_EQ(pdx.size(), 1u);
+  // Entry idle_cycles after the first read's data; exit at the second arrival, which then waits
+  // tXP: the only difference to the run without power-down.
+  EXPECT_EQ(pde[0].cycle.value(), read_data_end(tm, rd_on[0].cycle) + 64);
+  EXPECT_EQ(pdx[0].cycle, rd_off[1].cycle);
+  EXPECT_EQ(rd_on[0].cycle, rd_off[0].cycle);
+  EXPECT_EQ(rd_on[1].cycle, rd_off[1].cycle + tm.XP);
+  EXPECT_EQ(b.drams[1]->background_cycles(BackgroundState::active_power_down),
+            pdx[0].cycle - pde[0].cycle);
+}
+
+TEST(Lpddr4Controller, SelfRefreshFollowsTheLongerIdleWithNoRefreshInside) {
+  const std::string t = stl({{0, false, 0, 32}, {100000, false, 32, 32}});
+  Bench b(memories({{"dram",
+                     {controller("fr_fcfs"),
+                      "power_down: {enabled: true, idle_cycles: 64, self_refresh_idle_cycles: "
+                      "20000}"}}}),
+          {t});
+  const Lpddr4Timing& tm = b.drams[0]->config().timing;
+  const auto sre = b.log(0, Lpddr4Command::SRE), srx = b.log(0, Lpddr4Command::SRX);
+  ASSERT_EQ(sre.size(), 1u);
+  ASSERT_EQ(srx.size(), 1u);
+  const auto rd = b.log(0, Lpddr4Command::RD);
+  ASSERT_EQ(rd.size(), 2u);
+  // Power-down first; at the longer threshold PDX, tXP, then SRE (the REFs closed the bank).
+  EXPECT_EQ(sre[0].cycle.value(), read_data_end(tm, rd[0].cycle) + 20000 + tm.XP.value());
+  EXPECT_EQ(srx[0].cycle, Cycles(100000));
+  // Every REF before the SRE woke power-down first; none between SRE and SRX.
+  const auto& log = b.drams[0]->command_log();
+  std::size_t refs_before = 0;
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    if (log[i].command != Lpddr4Command::REF) continue;
+    EXPECT_FALSE(log[i].cycle > sre[0].cycle && log[i].cycle < srx[0].cycle)
+        << "REF in self-refresh at " << log[i].cycle.value();
+    if (log[i].cycle < sre[0].cycle) {
+      ++refs_before;
+      // PDX, then PREA (first REF only: the bank was open), then REF.
+      std::size_t j = i;
+      while (j > 0 && log[j - 1].command == Lpddr4Command::PREA) --j;
+      ASSERT_GT(j, 0u);
+      EXPECT_EQ(log[j - 1].command, Lpddr4Command::PDX);
+      EXPECT_GE(log[i].cycle, log[j - 1].cycle + tm.XP);
+    }
+  }
+  EXPECT_EQ(refs_before, (sre[0].cycle.value() - 1) / tm.REFI.value());
+  // The next command waits tXSR after the exit (the bank is closed: ACT first).
+  const auto act = b.log(0, Lpddr4Command::ACT);
+  ASSERT_EQ(act.size(), 2u);
+  EXPECT_EQ(act[1].cycle, srx[0].cycle + tm.XSR);
+  EXPECT_GT(b.drams[0]->background_cycles(BackgroundState::self_refresh).value(), 70000u);
+}
+
+TEST(Lpddr4Controller, BackgroundEnergyPerPowerStateMatchesAHandComputedFigure) {
+  // One 32 B read at cycle 0, no refresh, run until 1000 tCK. ACT at 0, RD at tRCD = 29, data
+  // until 29 + RL 28 + tDQSCK 6 + BL/2 8 = 71. Power-down at 71 + 64 = 135 (bank open: IDD3P);
+  // self-refresh threshold 71 + 400 = 471: PDX at 471, tXP (12, IDD3N), PREA at 483, tRPab (34,
+  // all banks precharged: IDD2N), SRE at 517, IDD6 until 1000.
+  Bench b(memories({{"dram",
+                     {controller("fr_fcfs"), "refresh: none",
+                      "power_down: {enabled: true, idle_cycles: 64, self_refresh_idle_cycles: "
+                      "400}"}}}),
+          {stl({{0, false, 0, 32}})});
+  b.drams[0]->finish(b.drams[0]->clock().time_of(Cycles(1000)));
+  const std::vector<std::pair<Lpddr4Command, std::uint64_t>> expected = {
+      {Lpddr4Command::ACT, 0},   {Lpddr4Command::RD, 29},    {Lpddr4Command::PDE, 135},
+      {Lpddr4Command::PDX, 471}, {Lpddr4Command::PREA, 483}, {Lpddr4Command::SRE, 517}};
+  const auto& log = b.drams[0]->command_log();
+  ASSERT_EQ(log.size(), expected.size());
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    EXPECT_EQ(log[i].command, expected[i].first) << i;
+    EXPECT_EQ(log[i].cycle.value(), expected[i].second) << i;
+  }
+  const double tck = 0.625e-9;
+  // (VDD1 IDD1 + VDD2 IDD2) core and VDDQ IDDQ io, mW x cycles x tCK.
+  const double core = (1.8 * 2.25 + 1.1 * 30) * (135 + 12) + (1.8 * 1.2 + 1.1 * 9.0) * 336 +
+                      (1.8 * 2.0 + 1.1 * 27) * 34 + (1.8 * 0.3 + 1.1 * 0.5) * 483;
+  const double io = 1.1 * 0.75 * (135 + 12 + 336 + 34) + 1.1 * 0.1 * 483;
+  const Lpddr4RailReport r = b.drams[0]->energy_by_rail();
+  EXPECT_NEAR(r.by_class[6].core.value(), core * 1e-3 * tck, 1e-12);
+  EXPECT_NEAR(r.by_class[6].io.value(), io * 1e-3 * tck, 1e-12);
+  EXPECT_EQ(b.drams[0]->background_cycles(BackgroundState::self_refresh), Cycles(483));
+  const double total = b.ledger.total(b.drams[0]->component()).value();
+  EXPECT_NEAR(r.sum().core.value() + r.sum().io.value(), total, 1e-15);
+}
+
+TEST(Lpddr4Controller, RunsWithPowerDownPassTheChecker) {
+  // Bursts of random traffic with idle gaps of every length: short (no power-down), past
+  // idle_cycles, past self_refresh_idle_cycles, across refreshes.
+  std::mt19937_64 rng(21);
+  std::vector<Req> v;
+  std::uint64_t at = 0;
+  for (int burst = 0; burst < 60; ++burst) {
+    const std::uint64_t gaps[] = {10, 100, 700, 3000, 9000, 30000};
+    at += gaps[rng() % 6] + 60;
+    for (int i = 0; i < 20; ++i) {
+      v.push_back(
+          {at + static_cast<std::uint64_t>(i) * 3, rng() % 3 == 0, (rng() % (1ull << 24)) * 64});
+    }
+  }
+  const std::string t = stl(v);
+  const std::string staggered =
+      "power_down: {enabled: true, idle_cycles: 50, self_refresh_idle_cycles: 8000}";
+  Bench b(
+      memories({{"a", {controller("fr_fcfs"), staggered}},
+                {"b", {controller("fcfs"), "refresh: per_bank", "page_policy: closed", staggered}},
+                {"c", {controller("fr_fcfs_grp"), "page_policy: open_adaptive", kPowerDown}}}),
+      {t, t, t});
+  for (Lpddr4* d : b.drams) {
+    EXPECT_TRUE(d->timing_checked());
+    EXPECT_EQ(d->timing_violations(), 0u) << d->timing_report();
+    EXPECT_GT(d->count(Lpddr4Command::PDE), 10u);
+    EXPECT_EQ(d->count(Lpddr4Command::PDE), d->count(Lpddr4Command::PDX));
+  }
+  EXPECT_GT(b.drams[0]->count(Lpddr4Command::SRE), 3u);
+  EXPECT_GT(b.drams[1]->count(Lpddr4Command::SRE), 3u);
+  EXPECT_EQ(b.drams[2]->count(Lpddr4Command::SRE), 0u);
+}
+
+TEST(Lpddr4Controller, PowerDownNeverChangesTheBytesRead) {
+  // The same writes and reads, with long idle gaps, with and without power-down / self-refresh.
+  const auto specs = memories(
+      {{"off", {controller("fr_fcfs")}},
+       {"on",
+        {controller("fr_fcfs"),
+         "power_down: {enabled: true, idle_cycles: 16, self_refresh_idle_cycles: 2000}"}}});
+  EnergyLedger ledger;
+  MemorySystem system(specs, ledger);
+  std::vector<std::vector<std::uint8_t>> got(2);
+  const auto script = [&](std::size_t k) {
+    return [&, k](test::ScriptedInitiator& init) {
+      std::mt19937_64 rng(3);
+      Time t(0);
+      for (int i = 0; i < 40; ++i) {
+        const std::uint64_t a = (rng() % (1ull << 20)) * 64;
+        std::vector<std::uint8_t> d(64);
+        for (auto& x : d) x = static_cast<std::uint8_t>(rng());
+        init.write(a, d);
+        t += Time(1'000'000 * (1 + rng() % 20));  // 1 to 20 us apart
+        init.advance_to(t);
+        init.sync();
+        std::vector<std::uint8_t> r;
+        init.read(a, 64, &r);
+        got[k].insert(got[k].end(), r.begin(), r.end());
+        EXPECT_EQ(r, d) << "memory " << k << " access " << i;
+      }
+    };
+  };
+  test::ScriptedInitiator i0("init_off", *system.find("off"), script(0));
+  test::ScriptedInitiator i1("init_on", *system.find("on"), script(1));
+  sc_core::sc_start();
+  EXPECT_EQ(got[0], got[1]);
+  EXPECT_EQ(got[0].size(), 40u * 64);
+  auto* on = dynamic_cast<Lpddr4*>(system.find("on"));
+  on->finish(Time(1'000'000'000));
+  EXPECT_GT(on->count(Lpddr4Command::SRE), 0u);
 }
 
 }  // namespace

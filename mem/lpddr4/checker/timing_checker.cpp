@@ -140,6 +140,23 @@ void Lpddr4TimingChecker::check(const Lpddr4CommandRecord& r) {
     bus_free_ = std::max(bus_free_, at + bus_slots(r.command));
     last_on_bus_ = r;
   }
+  // Power states: PDE ... PDX and SRE ... SRX enclose nothing.
+  const bool exit = r.command == C::PDX || r.command == C::SRX;
+  if (power_ == Power::kPowerDown && r.command != C::PDX) {
+    fail(power_entry_, r, std::string(to_string(r.command)) + " in power-down (PDE without PDX)",
+         0);
+  } else if (power_ == Power::kSelfRefresh && r.command != C::SRX) {
+    fail(power_entry_, r, std::string(to_string(r.command)) + " in self-refresh (SRE without SRX)",
+         0);
+  } else if (exit && power_ != (r.command == C::PDX ? Power::kPowerDown : Power::kSelfRefresh)) {
+    fail(r, r, std::string(to_string(r.command)) + " outside its power state", 0);
+  }
+  if (r.command == C::PDE || r.command == C::SRE) {
+    power_ = r.command == C::PDE ? Power::kPowerDown : Power::kSelfRefresh;
+    power_entry_ = r;
+  } else if (exit) {
+    power_ = Power::kAwake;
+  }
   // Bank states.
   switch (r.command) {
     case C::ACT:
@@ -205,6 +222,7 @@ void Lpddr4TimingChecker::power_cycle() {
   std::fill(open_.begin(), open_.end(), false);
   act_count_ = 0;
   any_pre_ = false;
+  power_ = Power::kAwake;
 }
 
 std::string Lpddr4TimingChecker::report() const {

@@ -3,7 +3,9 @@
 // memspec (timing and bank count), never the controller: its rules are a table of minimum
 // distances per (earlier command, later command, same bank or another bank), the tFAW window,
 // command-bus occupancy and the bank states each command needs (ACT to a precharged bank, RD/WR
-// and PRE to an open one, REF with every bank precharged, REFpb with its bank precharged).
+// and PRE to an open one, REF with every bank precharged, REFpb with its bank precharged) and
+// the power states: no command between PDE and PDX or between SRE and SRX (no REF either: the
+// device refreshes itself), PDX only in power-down, SRX only in self-refresh.
 //
 // Distances are from the first CA cycle of one command to the first CA cycle of the next
 // (JESD209-4), e.g. RD -> WR >= RL + tDQSCK + BL/2 - WL + tWPRE + tRPST, WR -> RD >= WL + 1 +
@@ -81,6 +83,10 @@ class Lpddr4TimingChecker {
   std::uint64_t bus_free_ = 0;
   bool any_ = false;
   std::uint64_t last_cycle_ = 0;
+  // The latest PDE / SRE while in that state; kAwake otherwise.
+  enum class Power : std::uint8_t { kAwake, kPowerDown, kSelfRefresh };
+  Power power_ = Power::kAwake;
+  Lpddr4CommandRecord power_entry_{};
   std::vector<Violation> violations_;
   std::uint64_t violation_count_ = 0;
   std::uint64_t checked_ = 0;

@@ -25,6 +25,8 @@ Lpddr4ChannelController::Lpddr4ChannelController(const Lpddr4Config& config,
       uses_direction_(scheduler_->uses_direction()),
       page_(make_page_policy(config.page_policy)),
       refresh_(make_refresh_policy(config)),
+      power_down_(make_power_down_policy(config.power_down)),
+      pd_active_(power_down_->active()),
       banks_(config.banks),
       keys_(config.banks) {}
 
@@ -172,7 +174,8 @@ const Lpddr4ChannelController::Proposal& Lpddr4ChannelController::select(Cycles 
   best_.at = Cycles(chosen_at);
   // Refreshes are issued while bursts wait, or up to a known horizon (a refresh proposal is
   // never before its due cycle).
-  if ((!buffer_.empty() || horizon < kNever) && due <= best_.at) {
+  // With a power-down policy, refreshes of an idle channel are idle_until()'s.
+  if ((!buffer_.empty() || (horizon < kNever && !pd_active_)) && due <= best_.at) {
     const Proposal r = propose_refresh();
     if (r.at <= best_.at) best_ = r;
   }
@@ -203,6 +206,10 @@ Cycles Lpddr4ChannelController::advance(Cycles horizon, std::vector<Completion>&
     const Proposal chosen = best;  // issue() invalidates best_
     issue(chosen, out);
     ++issued;
+  }
+  // The idle span up to a known horizon (kNever: none known, settle() ends the run).
+  if (pd_active_ && buffer_.empty() && powered_ && horizon < kNever) {
+    idle_until(horizon, /*wake=*/false);
   }
   // Every later command issues at or after bus_free_: auto-precharges before it are final.
   const Cycles safe = min(horizon, bus_free_);
@@ -342,6 +349,7 @@ void Lpddr4ChannelController::issue(const Proposal& p, std::vector<Completion>& 
       last_write_ = write;
       bus_free_ = t + Lpddr4Channel::kColumnSlots;
       out.push_back({e.request, t, t + (write ? wr_end_ : rd_end_)});
+      request_idle_from_ = max(request_idle_from_, t + (write ? wr_end_ : rd_end_));
       if (page_->close_after(e, buffer_.queue(p.bank))) {
         // RDA/WRA: the bank precharges as soon as it may, without a command-bus slot.
         const Cycles pre = b.pre_ok;
@@ -366,8 +374,14 @@ void Lpddr4ChannelController::integrate(Cycles to) {
     Cycles seg = to;
     const bool refreshing = bg_time_ < refreshing_until_;
     if (refreshing && refreshing_until_ < to) seg = refreshing_until_;
-    const BackgroundState s = open_banks_ > 0 || refreshing ? BackgroundState::active_standby
-                                                            : BackgroundState::precharge_standby;
+    BackgroundState s = open_banks_ > 0 || refreshing ? BackgroundState::active_standby
+                                                      : BackgroundState::precharge_standby;
+    if (power_state_ == PowerState::power_down) {
+      s = open_banks_ > 0 ? BackgroundState::active_power_down
+                          : BackgroundState::precharge_power_down;
+    } else if (power_state_ == PowerState::self_refresh) {
+      s = BackgroundState::self_refresh;
+    }
     bg_cycles_[idx(s)] += (seg - bg_time_).value();
     bg_time_ = seg;
   }
@@ -391,8 +405,9 @@ void Lpddr4ChannelController::charge_background() {
 void Lpddr4ChannelController::settle(Cycles end) {
   if (!powered_) return;
   std::vector<Completion> none;
-  // Refreshes due before the end, while nothing waits.
-  for (;;) {
+  if (pd_active_ && buffer_.empty()) idle_until(end, /*wake=*/false);
+  // Refreshes due before the end, while nothing waits (with power-down: idle_until's).
+  for (; !pd_active_;) {
     const Proposal r = propose_refresh();
     if (r.at >= end) break;
     issue(r, none);
@@ -416,7 +431,8 @@ void Lpddr4ChannelController::power_on(Cycles at) {
   bus_free_ = now_ = bg_time_ = charged_to_ = at;
   act_count_ = 0;
   any_act_like_ = any_pre_ = any_col_ = any_rd_ = any_wr_ = false;
-  refreshing_until_ = at;
+  refreshing_until_ = request_idle_from_ = at;
+  power_state_ = PowerState::awake;
   refresh_->restart(at);
   powered_ = true;
 }

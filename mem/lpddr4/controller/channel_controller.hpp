@@ -12,6 +12,13 @@
 //
 // Auto-precharges (page policies) take no bus slot; they are logged at the cycle the bank starts
 // precharging, when the issue order reaches it, so the log is in time order.
+//
+// Power-down (PowerDownPolicyIf, channel_power_down.cpp): while no burst waits, the idle span is
+// walked from event to event, never per cycle: PDE once the policy's idle threshold has passed,
+// SRE after the longer one (PREA first if a bank is open), PDX before a due refresh (which then
+// issues as usual, and power-down resumes after it), no refresh in self-refresh (the device
+// refreshes itself; IDD6 covers it). The burst that ends the idle span wakes the channel: PDX
+// (tCKE after PDE) or SRX (tSR after SRE), and no command before tXP / tXSR after the exit.
 #pragma once
 
 #include <array>
@@ -22,6 +29,7 @@
 
 #include "mem/lpddr4/checker/timing_checker.hpp"
 #include "mem/lpddr4/controller/page_policy.hpp"
+#include "mem/lpddr4/controller/power_down_policy.hpp"
 #include "mem/lpddr4/controller/refresh_policy.hpp"
 #include "mem/lpddr4/controller/request_buffer.hpp"
 #include "mem/lpddr4/controller/scheduler.hpp"
@@ -49,6 +57,7 @@ class Lpddr4ChannelController {
   bool has_room(unsigned bank, std::size_t bursts) const { return buffer_.has_room(bank, bursts); }
   // Adds a waiting burst (arrival >= every horizon given so far, or it is served from there).
   void push(unsigned bank, const BufferedBurst& b) {
+    if (pd_active_ && buffer_.empty() && powered_) idle_until(b.arrival, /*wake=*/true);
     buffer_.push(bank, b);
     keys_[bank].at = kUnknown;
     best_valid_ = false;
@@ -69,6 +78,7 @@ class Lpddr4ChannelController {
   void set_checker(Lpddr4TimingChecker* checker) { checker_ = checker; }
   std::uint64_t count(Lpddr4Command c) const { return counts_[static_cast<std::size_t>(c)]; }
   Cycles background_cycles(BackgroundState s) const { return Cycles(bg_cycles_[idx(s)]); }
+  const PowerDownPolicyIf& power_down_policy() const { return *power_down_; }
   // Reports of this channel are complete up to here.
   Cycles accounted_until() const { return charged_to_; }
 
@@ -115,6 +125,19 @@ class Lpddr4ChannelController {
   void integrate(Cycles to);
   void charge_background();
 
+  // Power-down (channel_power_down.cpp). The idle span up to `t` (events before it); `wake`: a
+  // burst arrives at `t`, leave power-down / self-refresh for it.
+  enum class PowerState : std::uint8_t { awake, power_down, self_refresh };
+  void idle_until(Cycles t, bool wake);
+  // The end of everything issued: no power state change before it.
+  Cycles busy_until() const;
+  // A power state command at `at` (PDE, PDX, SRE, SRX), in time order.
+  void power_command(Lpddr4Command c, Cycles at);
+  // After a PDX / SRX: no command before `ready`.
+  void exit_latency(Cycles ready);
+  // PDX (or SRX) for something at `at`; returns the cycle from which commands may issue.
+  Cycles wake_up(Cycles at);
+
   const Lpddr4Config& config_;
   const Lpddr4Timing& t_;
   const Lpddr4Energy& energy_;
@@ -127,6 +150,8 @@ class Lpddr4ChannelController {
   bool uses_direction_;
   std::unique_ptr<PagePolicyIf> page_;
   std::unique_ptr<RefreshPolicyIf> refresh_;
+  std::unique_ptr<PowerDownPolicyIf> power_down_;
+  bool pd_active_;
 
   std::vector<Bank> banks_;
   // Per bank, its own part of the next proposal: command, burst and earliest cycle by the bank's
@@ -163,6 +188,9 @@ class Lpddr4ChannelController {
   std::array<std::uint64_t, kBackgroundStateCount> charged_cycles_{};
   Cycles charged_to_{0};
   bool powered_ = true;
+  PowerState power_state_ = PowerState::awake;
+  Cycles power_since_{0};        // cycle of the PDE / SRE of the current power state
+  Cycles request_idle_from_{0};  // end of the latest request data on the bus (idle timers)
 
   std::array<std::uint64_t, kLpddr4CommandCount> counts_{};
   std::vector<Lpddr4CommandRecord>* log_ = nullptr;
