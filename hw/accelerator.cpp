@@ -334,6 +334,7 @@ void Accelerator::encode_weights(std::uint64_t seed) {
   const bool task_slot_checked = !config_.placement.task_store.empty();
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
+  std::size_t failed_job = jobs.size();  // the first job that failed: the same error every run
   std::mutex failure_lock;
   const auto work = [&] {
     for (std::size_t j = next++; j < jobs.size(); j = next++) {
@@ -346,10 +347,15 @@ void Accelerator::encode_weights(std::uint64_t seed) {
         const EncodingConfig cfg = config_.storage.encoding_for(l, atoms);
         // Real weights (a weights file) bypass the cache, which holds generated ones.
         const LayerWeights* real = options_.weights ? options_.weights->find(l.name) : nullptr;
+        // Generated weights: int16 for layers of 9..16 bits, int8 otherwise.
+        const auto generated = [&] {
+          return l.precision > 8 ? encode_layer(l, generate_weights16(l, layer_seed), cfg)
+                                 : encode_layer(l, generate_weights(l, layer_seed), cfg);
+        };
         s.layout = real ? encode_layer(l, real->weights, cfg)
                    : options_.weight_cache
                        ? options_.weight_cache->encoded_layer(l, layer_seed, cfg)
-                       : encode_layer(l, generate_weights(l, layer_seed), cfg);
+                       : generated();
         for (const EncodedStructure& st : s.layout.structures) {
           s.offsets.push_back(s.bytes);
           s.bytes += align256(st.bytes.size());
@@ -363,7 +369,10 @@ void Accelerator::encode_weights(std::uint64_t seed) {
         if (per_task) s.checked = s.checked || task_slot_checked;
       } catch (...) {
         std::lock_guard<std::mutex> guard(failure_lock);
-        if (!failure) failure = std::current_exception();
+        if (j < failed_job) {
+          failure = std::current_exception();
+          failed_job = j;
+        }
       }
     }
   };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/integer_math.hpp"
+#include "workloads/dense_encoding.hpp"
 
 namespace hmasim {
 
@@ -16,8 +17,12 @@ Cycles ConvCore::stripe_cycles(std::uint64_t positions) const {
 
 ConvCore::Timing ConvCore::compute(const ConvWork& w, std::uint64_t positions,
                                    std::uint64_t kernels, std::uint64_t channels) const {
-  const std::uint64_t ac = config_.atomic_c;
-  const std::uint64_t ak = config_.atomic_k;
+  // The configured atoms are int8's; 16-bit data runs half the kernels per atomic operation
+  // (atoms_for_element, dense_encoding.hpp), so twice the passes over the same positions.
+  const NvdlaAtoms atoms =
+      atoms_for_element({config_.atomic_c, config_.atomic_k}, w.bytes_per_element);
+  const std::uint64_t ac = atoms.atomic_c;
+  const std::uint64_t ak = atoms.atomic_k;
   // Passes of the array over the tile's positions: one per (kernel group, channel op, r, s).
   std::uint64_t passes = 0;
   if (w.depthwise) {

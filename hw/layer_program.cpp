@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "workloads/dense_encoding.hpp"
+
 namespace hmasim {
 
 namespace {
@@ -115,7 +117,11 @@ std::vector<LayerProgram> plan_layers(const std::vector<Layer>& layers, const Cb
         p.macs_per_output = outputs ? l.macs / outputs : 0;
         if (l.two_operand_matmul()) p.operand = activation_operand(l);
       }
-      p.plan = plan_tiles(p.work, cbuf, atomic_c, atomic_k, p.inputs, weighted);
+      // Kernel groups of 16-bit layers hold half the kernels (atoms_for_element); CBUF space is
+      // counted in bytes, so a 16-bit element takes two.
+      const NvdlaAtoms atoms = atoms_for_element({atomic_c, atomic_k}, p.work.bytes_per_element);
+      p.plan = plan_tiles(p.work, cbuf, atomic_c, static_cast<std::uint32_t>(atoms.atomic_k),
+                          p.inputs, weighted);
     } catch (const TilingError& e) {
       throw TilingError("layer '" + l.name + "' cannot be tiled into the CBUF: " + e.what());
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hw/units/weight_fetch.hpp"
+#include "workloads/dense_encoding.hpp"
 
 namespace hmasim {
 
@@ -204,7 +205,8 @@ std::optional<LevelCoding> CellStorage::coding_of(const std::string& kind, bool 
 EncodingConfig StorageConfig::encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const {
   EncodingConfig c;
   c.encoding = encoding;
-  c.atoms = atoms;
+  // 16-bit weights are laid out in kernel groups of half atomic_k, as NVDLA's int16 weights.
+  c.atoms = atoms_for_element(atoms, (layer.precision + 7) / 8);
   c.value_bits = layer.precision;
   const bool sparse = encoding == Encoding::bitmask || encoding == Encoding::csr;
   if (sparse) {

@@ -32,6 +32,19 @@ struct NvdlaAtoms {
   std::uint64_t atomic_k = 32;  // kernels per atomic operation (int8): nv_full 32, NVDLA-64 8
 };
 
+// The atoms for elements of `bytes_per_element` bytes, from the int8 atoms: int16 (2 bytes) halves
+// atomic_k (at least 1) and keeps atomic_c in elements. NVDLA's MAC array computes half as many
+// int16 products as int8 ones (nv_full: "2048 8-bit MACs (or 1024 16-bit fixed- or floating-point
+// MACs)", nvdla/hw README, nvdlav1), and its weight layout follows: "For int16 and fp16 weight,
+// one group has 16 kernels. For int8, one group has 32 kernels", each kernel cut into
+// "1x1x64-element small cubes" for both (doc/hw/format.rst, "Basic Weight for Direct
+// Convolution").
+inline NvdlaAtoms atoms_for_element(const NvdlaAtoms& int8_atoms, std::uint64_t bytes_per_element) {
+  NvdlaAtoms a = int8_atoms;
+  if (bytes_per_element > 1) a.atomic_k = a.atomic_k > 1 ? a.atomic_k / 2 : 1;
+  return a;
+}
+
 // Bytes of one group's weights, unpadded.
 std::uint64_t dense_group_bytes(const Layer& layer);
 // Bytes encode_dense_nvdla returns: all groups, padded to 128 bytes.

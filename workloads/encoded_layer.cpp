@@ -113,15 +113,30 @@ void check_source_range(const EncodedStructure& values) {
   }
 }
 
-WeightErrors compare_weights(const DecodedLayer& decoded, const DecodedLayer& reference) {
-  const std::size_t n = reference.weights.size();
-  if (decoded.weights.size() != n) {
-    throw std::invalid_argument("compare_weights: " + std::to_string(decoded.weights.size()) +
-                                " decoded weights, " + std::to_string(n) + " in the reference");
+namespace {
+
+template <class V>
+std::uint64_t count_differences(const std::vector<V>& decoded, const std::vector<V>& reference) {
+  if (decoded.size() != reference.size()) {
+    throw std::invalid_argument("compare_weights: " + std::to_string(decoded.size()) +
+                                " decoded weights, " + std::to_string(reference.size()) +
+                                " in the reference");
   }
+  std::uint64_t different = 0;
+  for (std::size_t i = 0; i < reference.size(); ++i) different += decoded[i] != reference[i];
+  return different;
+}
+
+}  // namespace
+
+WeightErrors compare_weights(const DecodedLayer& decoded, const DecodedLayer& reference) {
+  const bool wide = !reference.weights16.empty() || !decoded.weights16.empty();
+  const std::size_t n = wide ? reference.weights16.size() : reference.weights.size();
   WeightErrors e;
   e.weights = n;
-  for (std::size_t i = 0; i < n; ++i) e.corrupted += decoded.weights[i] != reference.weights[i];
+  e.corrupted = wide ? count_differences(decoded.weights16, reference.weights16)
+                     : count_differences(decoded.weights, reference.weights);
+  if (wide) return e;  // dense only: every weight has a fixed address, none is misplaced
   if (reference.source.size() == n && decoded.source.size() == n) {
     for (std::size_t i = 0; i < n; ++i) {
       e.misplaced += reference.weights[i] != 0 && decoded.source[i] != reference.source[i];

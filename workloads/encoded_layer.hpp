@@ -80,7 +80,10 @@ struct EncodedLayer {
 
 // Weights decoded from (possibly corrupted) structures, with what the decoder saw on the way.
 struct DecodedLayer {
-  std::vector<std::int8_t> weights;  // generator order, layer.weights of them
+  std::vector<std::int8_t> weights;  // generator order, layer.weights of them (2..8-bit layers)
+  // 16-bit values (9..16-bit layers, dense_packing.hpp): the weights, generator order; `weights`
+  // is then empty. Exactly one of the two holds the layer's weights.
+  std::vector<std::int16_t> weights16;
   // Sparse encodings only: for every weight, 1 + the bit offset in `values` of the stored value it
   // was read from, kSourceOutside if that offset lies beyond the structure, 0 if the decoder placed
   // no stored value there (an implicit zero). Comparing with the fault-free decode tells which
@@ -111,6 +114,7 @@ struct WeightErrors {
   // but not misplaced.
   std::uint64_t misplaced = 0;
 };
+// Compares `weights` or, for 16-bit layers, `weights16`.
 // `reference` is the fault-free decode of the same encoding (for cluster encodings that is the
 // clustered weights, not the generator's). Throws std::invalid_argument on different sizes.
 WeightErrors compare_weights(const DecodedLayer& decoded, const DecodedLayer& reference);

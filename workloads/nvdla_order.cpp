@@ -13,9 +13,9 @@ void check_atoms(const NvdlaAtoms& atoms) {
   }
 }
 
-void check_weight_count(const KernelGeometry& g, const std::vector<std::int8_t>& weights) {
-  if (weights.size() != g.weights()) {
-    throw std::invalid_argument(std::to_string(weights.size()) + " weights given, the layer has " +
+void check_weight_count(const KernelGeometry& g, std::uint64_t count) {
+  if (count != g.weights()) {
+    throw std::invalid_argument(std::to_string(count) + " weights given, the layer has " +
                                 std::to_string(g.weights()));
   }
 }

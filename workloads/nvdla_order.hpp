@@ -26,8 +26,12 @@ struct KernelGroup {
 
 // Throws std::invalid_argument for zero atoms.
 void check_atoms(const NvdlaAtoms& atoms);
-// Throws std::invalid_argument unless there are g.weights() weights.
-void check_weight_count(const KernelGeometry& g, const std::vector<std::int8_t>& weights);
+// Throws std::invalid_argument unless there are g.weights() weights (int8 or int16 values).
+void check_weight_count(const KernelGeometry& g, std::uint64_t count);
+template <class V>
+void check_weight_count(const KernelGeometry& g, const std::vector<V>& weights) {
+  check_weight_count(g, static_cast<std::uint64_t>(weights.size()));
+}
 
 // The kernel groups of a layer in storage order.
 std::vector<KernelGroup> kernel_groups(const KernelGeometry& g, const NvdlaAtoms& atoms);

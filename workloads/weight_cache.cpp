@@ -508,9 +508,13 @@ EncodedLayer WeightCache::encoded_layer(const Layer& layer, std::uint64_t seed,
   }
   if (found != Lookup::missing) ++rejected_;
   entry.reset();
-  // The generated weights may be cached for another encoding of the same layer.
+  // The generated weights may be cached for another encoding of the same layer. 16-bit weights
+  // are generated anew (only their encoded layout is cached: dense is their one encoding).
   EncodedLayer out =
-      encode_layer(layer, weights_through_cache(layer, seed, distribution, true), config);
+      layer.precision > 8
+          ? encode_layer(layer, generate_weights16(layer, seed, distribution), config)
+          : encode_layer(layer, weights_through_cache(layer, seed, distribution, true), config);
+  if (layer.precision > 8) ++generated_;
 
   LayoutHead head{static_cast<std::uint32_t>(out.encoding),
                   static_cast<std::uint32_t>(out.structures.size()), out.atoms.atomic_c,

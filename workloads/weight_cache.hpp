@@ -87,7 +87,8 @@ class WeightCache {
   // generate_weights and encode_layer throw. Safe to call from several threads.
   EncodedLayer encoded_layer(const Layer& layer, std::uint64_t seed, const EncodingConfig& config,
                              const WeightDistribution& distribution = {});
-  // generate_weights(layer, seed, distribution), through the cache.
+  // (For a layer of 9..16 bits, generate_weights16: only the encoded layout is cached.)
+  // generate_weights(layer, seed, distribution), through the cache (int8 weights only).
   std::vector<std::int8_t> generated_weights(const Layer& layer, std::uint64_t seed,
                                              const WeightDistribution& distribution = {});
 

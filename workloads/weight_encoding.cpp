@@ -24,6 +24,10 @@ bool clusters(const EncodingConfig& config) {
 
 ValueCoder make_coder(const Layer& layer, const std::vector<std::int8_t>& weights,
                       const EncodingConfig& config) {
+  if (!clusters(config) && config.value_bits > 8) {
+    throw config_error(layer, "int8 weights given for " + std::to_string(config.value_bits) +
+                                  "-bit values: a layer of 9 to 16 bits takes int16 weights");
+  }
   if (!clusters(config)) {
     ValueCoder coder = ValueCoder::fixed_point(config.value_bits);
     for (std::int8_t w : weights) {
@@ -42,17 +46,36 @@ ValueCoder make_coder(const Layer& layer, const std::vector<std::int8_t>& weight
   return cluster_coder(cluster_weights(weights, *bits, config.kmeans));
 }
 
-}  // namespace
-
-EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& weights,
-                          const EncodingConfig& config) {
-  const KernelGeometry g = kernel_geometry(layer);
+template <class V>
+void check_inputs(const Layer& layer, const KernelGeometry& g, const std::vector<V>& weights,
+                  const EncodingConfig& config) {
   try {
     check_weight_count(g, weights);
     check_atoms(config.atoms);
   } catch (const std::invalid_argument& e) {
     throw config_error(layer, e.what());
   }
+}
+
+// The parity structures `config.ecc` asks for.
+void add_protection(const Layer& layer, const EncodingConfig& config, EncodedLayer& out) {
+  for (StructureKind kind : config.ecc) {
+    const EncodedStructure* target = out.find(kind);
+    if (!target) {
+      throw config_error(layer, std::string("no '") + to_string(kind) +
+                                    "' structure to protect in the " + to_string(config.encoding) +
+                                    " encoding");
+    }
+    if (!out.parity_of(kind)) out.structures.push_back(protect(*target, config.ecc_code));
+  }
+}
+
+}  // namespace
+
+EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& weights,
+                          const EncodingConfig& config) {
+  const KernelGeometry g = kernel_geometry(layer);
+  check_inputs(layer, g, weights, config);
   if (config.idxsync && config.encoding != Encoding::bitmask) {
     throw config_error(layer, "IdxSync applies to the bitmask encoding only");
   }
@@ -77,15 +100,35 @@ EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& we
       break;
   }
   if (coder.uses_lut()) out.structures.push_back(lut_structure(coder));
-  for (StructureKind kind : config.ecc) {
-    const EncodedStructure* target = out.find(kind);
-    if (!target) {
-      throw config_error(layer, std::string("no '") + to_string(kind) +
-                                    "' structure to protect in the " + to_string(config.encoding) +
-                                    " encoding");
-    }
-    if (!out.parity_of(kind)) out.structures.push_back(protect(*target, config.ecc_code));
+  add_protection(layer, config, out);
+  return out;
+}
+
+EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int16_t>& weights,
+                          const EncodingConfig& config) {
+  const KernelGeometry g = kernel_geometry(layer);
+  check_inputs(layer, g, weights, config);
+  if (config.encoding != Encoding::dense) {
+    throw config_error(layer, std::string("the ") + to_string(config.encoding) +
+                                  " encoding cannot store " + std::to_string(config.value_bits) +
+                                  "-bit weights: 16-bit data is stored dense only");
   }
+  if (config.value_bits < 9 || config.value_bits > kInt16Bits) {
+    throw config_error(layer, "int16 weights given for " + std::to_string(config.value_bits) +
+                                  "-bit values: int16 weights are for layers of 9 to 16 bits");
+  }
+  const int q = (1 << (config.value_bits - 1)) - 1;
+  for (std::int16_t w : weights) {
+    if (w < -q - 1 || w > q) {
+      throw config_error(layer, "weight " + std::to_string(w) + " does not fit " +
+                                    std::to_string(config.value_bits) + "-bit fixed point");
+    }
+  }
+  EncodedLayer out;
+  out.encoding = config.encoding;
+  out.atoms = config.atoms;
+  out.structures.push_back(pack_dense_int16(g, config.atoms, weights));
+  add_protection(layer, config, out);
   return out;
 }
 
@@ -104,6 +147,10 @@ DecodedLayer decode_layer(const Layer& layer, EncodedLayer stored) {
   }
   const EncodedStructure& values = stored.require(StructureKind::values);
   const EncodedStructure* lut = stored.find(StructureKind::lut);
+  if (values.element_bits == kInt16Bits && !lut && stored.encoding == Encoding::dense) {
+    unpack_dense_int16(g, stored.atoms, values, out);
+    return out;
+  }
   const ValueCoder coder = lut ? coder_from_lut(*lut, values.element_bits)
                                : ValueCoder::fixed_point(values.element_bits);
   switch (stored.encoding) {

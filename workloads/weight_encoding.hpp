@@ -30,7 +30,9 @@ struct EncodingConfig {
   Encoding encoding = Encoding::dense;
   NvdlaAtoms atoms;
   ValueCoding values = ValueCoding::fixed;
-  unsigned value_bits = 8;  // fixed-point width, 2..8 (8: NVDLA's int8 bytes)
+  // Fixed-point width: 2..8 for int8 weights (8: NVDLA's int8 bytes); 9..16 for int16 weights,
+  // which are stored as 16-bit elements (NVDLA's int16), dense only.
+  unsigned value_bits = 8;
   // Cluster index width, 1..8; unset: the layer's cluster_bits (the network's Table 2 figure).
   std::optional<unsigned> cluster_bits;
   KMeansOptions kmeans;
@@ -45,10 +47,16 @@ struct EncodingConfig {
 // clustering, ECC on a structure the encoding lacks) or fixed-point values too narrow for a weight.
 EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& weights,
                           const EncodingConfig& config);
+// The same for int16 weights (a layer of 9..16 bits: config.value_bits). 16-bit data is stored
+// dense only (2 bytes per weight, dense_packing.hpp); the cluster, bitmask and csr encodings throw
+// std::invalid_argument naming the layer and the encoding. SEC-DED protection applies as for int8.
+EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int16_t>& weights,
+                          const EncodingConfig& config);
 
 // Decodes stored structures (any byte contents): first SEC-DED corrects every protected structure,
-// then the encoding's decoder runs, with IdxSync if the layer carries counts. Never reads out of
-// bounds; throws std::invalid_argument only if a structure the encoding needs is missing.
+// then the encoding's decoder runs, with IdxSync if the layer carries counts. 16-bit dense
+// values decode into DecodedLayer::weights16, all others into DecodedLayer::weights. Never reads
+// out of bounds; throws std::invalid_argument only if a structure the encoding needs is missing.
 DecodedLayer decode_layer(const Layer& layer, EncodedLayer stored);
 
 // The structures as a reader got them: structure i's bytes from `read` at `offsets[i]` (which must

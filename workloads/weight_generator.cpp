@@ -83,9 +83,10 @@ std::uint64_t below(Engine& rng, std::uint64_t n) {
 // from a guide table indexed by the top bits of the draw (at most `guide_size` entries). Any guide
 // gives the same index for the same draw; a larger one lets almost every draw land in a bucket
 // without a value boundary, so the search loop is rarely entered and its branch predicted.
+template <class V>
 class DiscreteSampler {
  public:
-  DiscreteSampler(std::vector<std::int8_t> values, const std::vector<std::uint64_t>& weights,
+  DiscreteSampler(std::vector<V> values, const std::vector<std::uint64_t>& weights,
                   std::uint64_t guide_size = 256)
       : values_(std::move(values)) {
     for (std::uint64_t w : weights) {
@@ -108,12 +109,12 @@ class DiscreteSampler {
     return i;
   }
   template <class Engine>
-  std::int8_t draw(Engine& rng) const {
+  V draw(Engine& rng) const {
     return values_[draw_index(rng)];
   }
 
  private:
-  std::vector<std::int8_t> values_;  // at most 255 (int8 without zero)
+  std::vector<V> values_;  // at most 65534 (int16 without zero), so indices fit 16 bits
   std::vector<std::uint64_t> cumulative_;
   std::vector<std::uint16_t> guide_;  // first value whose cumulative weight exceeds j << shift_
   std::uint64_t total_ = 0;
@@ -122,59 +123,77 @@ class DiscreteSampler {
 
 // Integer weights (2^40 scale) of the non-zero values -q..-1, 1..q. Rounding the probabilities to
 // integers once keeps the draws independent of the last bits of the platform's erfc.
+template <class V>
 struct ValueTable {
-  std::vector<std::int8_t> values;
+  std::vector<V> values;
   std::vector<std::uint64_t> weights;
 };
 
-ValueTable value_table(std::uint32_t precision, const WeightDistribution& d) {
+template <class V>
+ValueTable<V> value_table(std::uint32_t precision, const WeightDistribution& d) {
   const int q = (1 << (precision - 1)) - 1;
   const double sigma = d.sigma_of_max * q;
   auto cdf = [&](double x) { return 0.5 * std::erfc(-x / (sigma * std::sqrt(2.0))); };
-  ValueTable t;
+  ValueTable<V> t;
   for (int v = -q; v <= q; ++v) {
     if (v == 0) continue;
     const double lo = v == -q ? 0.0 : cdf(v - 0.5);
     const double hi = v == q ? 1.0 : cdf(v + 0.5);
-    t.values.push_back(static_cast<std::int8_t>(v));
+    t.values.push_back(static_cast<V>(v));
     t.weights.push_back(std::max<std::uint64_t>(1, std::llround((hi - lo) * 0x1p40)));
   }
   return t;
 }
 
-}  // namespace
-
-std::mt19937_64 layer_generator(std::uint64_t seed, std::size_t layer_index) {
-  const auto index = static_cast<std::uint64_t>(layer_index);
-  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                    static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32)};
-  return std::mt19937_64(seq);
-}
-
-std::uint64_t zero_weight_count(const Layer& layer) {
-  const double zeros = std::round(layer.sparsity * static_cast<double>(layer.weights));
-  return std::min<std::uint64_t>(layer.weights, static_cast<std::uint64_t>(std::max(0.0, zeros)));
-}
-
-std::uint64_t generated_weight_bytes(const Layer& layer) {
-  return layer.weights;
-}
-
-std::vector<std::int8_t> generate_weights(const Layer& layer, std::uint64_t seed,
-                                          const WeightDistribution& distribution) {
-  if (layer.weights == 0) return {};
-  if (layer.precision < 2 || layer.precision > 8) {
-    throw std::invalid_argument("layer '" + layer.name + "': weights of " +
-                                std::to_string(layer.precision) +
-                                " bits cannot be generated (2 to 8 bits, stored as int8)");
+// `wanted` (< the table's size) distinct values of `table`, drawn one by one from the values not
+// yet chosen, each with probability proportional to its weight among them. A draw is one
+// below(rng, remaining weight) and the first value whose cumulative remaining weight exceeds it:
+// a Fenwick tree over the table's weights, a chosen value's weight set to zero, gives the draws
+// (and the values) of a sampler rebuilt over the remaining values each time, in O(log n).
+template <class V, class Engine>
+std::set<V> draw_codebook(const ValueTable<V>& table, std::uint64_t wanted, Engine& rng) {
+  const std::size_t n = table.values.size();
+  std::vector<std::uint64_t> tree(n + 1, 0);  // tree[i]: weights of (i - lowbit(i), i]
+  std::uint64_t total = 0;
+  for (std::size_t i = 1; i <= n; ++i) {
+    tree[i] += table.weights[i - 1];
+    total += table.weights[i - 1];
+    const std::size_t parent = i + (i & (0 - i));
+    if (parent <= n) tree[parent] += tree[i];
   }
+  std::size_t top = 1;
+  while (2 * top <= n) top *= 2;
+  std::set<V> codebook;
+  while (codebook.size() < wanted) {
+    std::uint64_t rest = below(rng, total);
+    // The most leading values whose weights sum to at most the draw: the next one is drawn.
+    std::size_t chosen = 0;
+    for (std::size_t step = top; step > 0; step /= 2) {
+      if (chosen + step <= n && tree[chosen + step] <= rest) {
+        chosen += step;
+        rest -= tree[chosen];
+      }
+    }
+    codebook.insert(table.values[chosen]);
+    const std::uint64_t w = table.weights[chosen];
+    for (std::size_t i = chosen + 1; i <= n; i += i & (0 - i)) tree[i] -= w;
+    total -= w;
+  }
+  return codebook;
+}
+
+// The generator for values of type V (int8 or int16): the same draws whatever the type, so the
+// int8 weights are those of the generator's first release.
+template <class V>
+std::vector<V> generate_values(const Layer& layer, std::uint64_t seed,
+                               const WeightDistribution& distribution, std::uint64_t guide_size) {
   if (!(distribution.sigma_of_max > 0.0)) {
     throw std::invalid_argument("weight distribution: sigma_of_max must be positive");
   }
   // Every draw comes from the block engine, started from the freshly seeded std::mt19937_64
   // (whose text form then is exactly its state words, in order).
   BlockMt64 rng(layer_generator(seed, layer.index));
-  ValueTable table = value_table(layer.precision, distribution);
+  ValueTable<V> table = value_table<V>(layer.precision, distribution);
   const std::uint64_t n = layer.weights;
   const std::uint64_t zeros = zero_weight_count(layer);
 
@@ -183,16 +202,8 @@ std::vector<std::int8_t> generate_weights(const Layer& layer, std::uint64_t seed
     // by one from the values not yet chosen (so even far tails cannot stall the draw).
     const std::uint64_t wanted = (std::uint64_t{1} << *layer.cluster_bits) - (zeros > 0 ? 1 : 0);
     if (wanted < table.values.size()) {
-      ValueTable rest = std::move(table);
-      std::set<std::int8_t> codebook;
-      while (codebook.size() < wanted) {
-        const std::size_t i = DiscreteSampler(rest.values, rest.weights).draw_index(rng);
-        codebook.insert(rest.values[i]);
-        rest.values.erase(rest.values.begin() + static_cast<std::ptrdiff_t>(i));
-        rest.weights.erase(rest.weights.begin() + static_cast<std::ptrdiff_t>(i));
-      }
-      table = value_table(layer.precision, distribution);
-      ValueTable clustered;
+      const std::set<V> codebook = draw_codebook(table, wanted, rng);
+      ValueTable<V> clustered;
       for (std::size_t i = 0; i < table.values.size(); ++i) {
         if (codebook.count(table.values[i])) {
           clustered.values.push_back(table.values[i]);
@@ -217,8 +228,8 @@ std::vector<std::int8_t> generate_weights(const Layer& layer, std::uint64_t seed
   }
   // Then the non-zero values, in weight order: the set bits of each word of non-zeros in turn,
   // so no branch depends on whether a weight is zero.
-  const DiscreteSampler values(table.values, table.weights, 4096);
-  std::vector<std::int8_t> out(n, 0);
+  const DiscreteSampler<V> values(table.values, table.weights, guide_size);
+  std::vector<V> out(n, 0);
   for (std::uint64_t w = 0; w < marked.size(); ++w) {
     std::uint64_t nonzero = mark_zeros ? ~marked[w] : marked[w];
     if (w == marked.size() - 1 && n % 64 != 0) nonzero &= (std::uint64_t{1} << (n % 64)) - 1;
@@ -227,6 +238,49 @@ std::vector<std::int8_t> generate_weights(const Layer& layer, std::uint64_t seed
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::mt19937_64 layer_generator(std::uint64_t seed, std::size_t layer_index) {
+  const auto index = static_cast<std::uint64_t>(layer_index);
+  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                    static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32)};
+  return std::mt19937_64(seq);
+}
+
+std::uint64_t zero_weight_count(const Layer& layer) {
+  const double zeros = std::round(layer.sparsity * static_cast<double>(layer.weights));
+  return std::min<std::uint64_t>(layer.weights, static_cast<std::uint64_t>(std::max(0.0, zeros)));
+}
+
+std::uint64_t generated_weight_bytes(const Layer& layer) {
+  return layer.weights * (layer.precision > 8 ? 2 : 1);
+}
+
+std::vector<std::int8_t> generate_weights(const Layer& layer, std::uint64_t seed,
+                                          const WeightDistribution& distribution) {
+  if (layer.weights == 0) return {};
+  if (layer.precision < 2 || layer.precision > 8) {
+    throw std::invalid_argument("layer '" + layer.name + "': weights of " +
+                                std::to_string(layer.precision) +
+                                " bits cannot be generated as int8 (2 to 8 bits; 9 to 16 bits are "
+                                "generated as int16)");
+  }
+  return generate_values<std::int8_t>(layer, seed, distribution, 4096);
+}
+
+std::vector<std::int16_t> generate_weights16(const Layer& layer, std::uint64_t seed,
+                                             const WeightDistribution& distribution) {
+  if (layer.weights == 0) return {};
+  if (layer.precision < 9 || layer.precision > 16) {
+    throw std::invalid_argument("layer '" + layer.name + "': weights of " +
+                                std::to_string(layer.precision) +
+                                " bits cannot be generated as int16 (9 to 16 bits; 2 to 8 bits are "
+                                "generated as int8)");
+  }
+  // A guide entry per 16-bit value keeps the draw's search about as short as int8's.
+  return generate_values<std::int16_t>(layer, seed, distribution, std::uint64_t{1} << 16);
 }
 
 }  // namespace hmasim

@@ -6,8 +6,10 @@
 // multiply-shift, values from an integer table): the standard distributions' algorithms are
 // implementation-defined, and the same seed must give byte-identical weights everywhere.
 //
-// Values: signed integers of the layer's precision b (2..8 bits), symmetric range [-q, q] with
-// q = 2^(b-1) - 1 (as symmetric int8 quantisation produces). Exactly round(sparsity x count)
+// Values: signed integers of the layer's precision b, symmetric range [-q, q] with
+// q = 2^(b-1) - 1 (as symmetric quantisation produces): int8 for 2..8 bits (generate_weights),
+// int16 for 9..16 bits (generate_weights16, NVDLA's int16 data). Both run the same draws on the
+// same engine; only the value table differs. Exactly round(sparsity x count)
 // weights are zero, at uniformly drawn positions (every set of positions is equally likely). Every
 // non-zero is drawn from a rounded Gaussian N(0, (sigma_of_max x q)^2) clipped to
 // [-q, q] with zero excluded: P(v) is proportional to the Gaussian's mass on [v - 1/2, v + 1/2],
@@ -45,12 +47,15 @@ std::mt19937_64 layer_generator(std::uint64_t seed, std::size_t layer_index);
 // Number of zero weights the generator puts into `layer`: round(sparsity x weights).
 std::uint64_t zero_weight_count(const Layer& layer);
 
-// Bytes generate_weights returns for `layer` (one int8 per weight).
+// Bytes the generator returns for `layer`: one int8 per weight, or one int16 for 9..16 bits.
 std::uint64_t generated_weight_bytes(const Layer& layer);
 
 // The weights of a validated layer (layer.weights of them; empty for layers without weights).
 // Throws std::invalid_argument for precisions outside 2..8 bits.
 std::vector<std::int8_t> generate_weights(const Layer& layer, std::uint64_t seed,
                                           const WeightDistribution& distribution = {});
+// The same for a layer of 9..16 bits, as int16 values. Throws std::invalid_argument otherwise.
+std::vector<std::int16_t> generate_weights16(const Layer& layer, std::uint64_t seed,
+                                             const WeightDistribution& distribution = {});
 
 }  // namespace hmasim

@@ -4,12 +4,17 @@
 replacing DRAM (weights and activations in it) and the hybrid (weights in the eMEM, activations in
 DRAM), for RRAM, STT-MRAM and PCM, on ResNet-50 and MobileNetV2, run back to back.
 
-  experiments/emem/run.py [--hmasim BIN] [--frames N] [--out DIR] > results.md
+  experiments/emem/run.py [--hmasim BIN] [--frames N] [--out DIR] [--precision 8|16] > results.md
 
+--precision sets every layer's data width (`--set workload.precision=...`): 16 (the default) is
+the paper's 16-bit data (int16 weights and activations), 8 hmasim's int8 networks as shipped.
+At 16 bits the eMEM is 64 MiB instead of the platforms' 32 MiB (EMEM_CAPACITY): ResNet-50's
+16-bit weights alone are 51 MB, and the platforms size the eMEM to hold the weights and maps.
 Every figure comes from a run's summary.json; the paper's Table II energies are printed beside
 ours for comparison only.
 """
 
+import argparse
 import os
 import sys
 import time
@@ -22,12 +27,26 @@ TECHNOLOGIES = ["rram", "stt-mram", "pcm"]
 # eMEM Table II, for comparison: energy per inference [mJ] with DRAM, and hybrids (16-bit data).
 PAPER = {"resnet50": {"dram": 75.89, "stt-mram": 11.97, "pcm": 14.60, "rram": 14.60},
          "mobilenetv2": {"dram": 4.75, "stt-mram": 2.29, "pcm": 2.39, "rram": 2.39}}
+# The eMEM's capacity by data width (None: the platform's 32 MiB, sized for 8-bit ResNet-50).
+EMEM_CAPACITY = {8: None, 16: "64MiB"}
 SECONDS_PER_WEEK = 7 * 24 * 3600
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 
 
-def run_system(hmasim, platform, network, tech, frames, out):
-    sets = ["memories.emem.technology.preset=" + tech] if tech else []
+def precision_option():
+    """--precision (8 or 16, default 16), taken off the command line before the common options."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--precision", type=int, choices=[8, 16], default=16)
+    known, rest = parser.parse_known_args()
+    sys.argv[1:] = rest
+    return known.precision
+
+
+def run_system(hmasim, platform, network, tech, frames, out, precision):
+    sets = [f"workload.precision={precision}"]
+    sets += ["memories.emem.technology.preset=" + tech] if tech else []
+    if tech and EMEM_CAPACITY[precision]:
+        sets.append("memories.emem.capacity=" + EMEM_CAPACITY[precision])
     return run(hmasim, f"emem/{platform}.yaml", network + ".yaml", out,
                ["--frames", str(frames)], sets)
 
@@ -45,7 +64,11 @@ def lifetime(years):
 
 
 def main():
+    precision = precision_option()
     args = arguments(__doc__, "emem", frames=2)
+    capacity = EMEM_CAPACITY[precision] or "the platforms' 32MiB"
+    print(f"{precision}-bit data (workload.precision={precision}), eMEM of {capacity}, "
+          f"{args.frames} frames per run.\n")
     start = time.monotonic()
     runs = 0
     print("| network | system | eMEM | energy / inference [mJ] (paper) | vs DRAM-only | FPS | "
@@ -53,7 +76,7 @@ def main():
     print("|---|---|---|---:|---:|---:|---:|---|---|")
     for net in NETWORKS:
         base = run_system(args.hmasim, "dram-only", net, None, args.frames,
-                   os.path.join(args.out, f"{net}-dram-only"))
+                          os.path.join(args.out, f"{net}-dram-only"), precision)
         runs += 1
         e0 = base["energy_per_frame_j"]
         print(f"| {net} | DRAM only | - | {e0 * 1e3:.3f} ({PAPER[net]['dram']}) | 1.00x | "
@@ -61,7 +84,7 @@ def main():
         for system in ["emem-only", "hybrid"]:
             for tech in TECHNOLOGIES:
                 s = run_system(args.hmasim, system, net, tech, args.frames,
-                        os.path.join(args.out, f"{net}-{system}-{tech}"))
+                               os.path.join(args.out, f"{net}-{system}-{tech}"), precision)
                 runs += 1
                 e = s["energy_per_frame_j"]
                 wear = s["endurance"]["emem"]

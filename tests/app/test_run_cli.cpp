@@ -182,4 +182,32 @@ TEST(RunCli, DocumentedIdealOverridesApply) {
   EXPECT_LT(json_number(r.first, "fps_max"), json_number(base.first, "fps_max"));
 }
 
+// 16-bit data (issues 10, 13) on eMEM's DRAM platform: weights and activations take 2 bytes per
+// element, the MAC array runs int16 at half its int8 rate and the CBUF holds half the elements.
+TEST(RunCli, SixteenBitDataDoublesTheBytesAndHalvesTheMacRate) {
+  const auto [s8, l8] =
+      run("emem/dram-only.yaml", "resnet50.yaml", "--set workload.precision=8", fresh_dir("p8"));
+  const auto [s16, l16] =
+      run("emem/dram-only.yaml", "resnet50.yaml", "--set workload.precision=16", fresh_dir("p16"));
+  EXPECT_EQ(json_number(s16, "macs"), json_number(s8, "macs"));
+  EXPECT_EQ(json_number(s16, "weight_bytes"), 2 * json_number(s8, "weight_bytes"));
+  EXPECT_EQ(json_number(s16, "activation_peak_bytes"),
+            2 * json_number(s8, "activation_peak_bytes"));
+  // At least twice the DRAM reads: 2x the bytes, and tiles that refetch more of them.
+  EXPECT_GE(json_number(s16, "bytes_read"), 2 * json_number(s8, "bytes_read"));
+  // The convolutions' busy cycles: twice the passes, plus the fill and the smaller tiles.
+  const auto rows8 = csv_rows(l8);
+  const auto rows16 = csv_rows(l16);
+  ASSERT_EQ(rows8.size(), rows16.size());
+  double busy8 = 0, busy16 = 0;
+  for (std::size_t i = 1; i < rows8.size(); ++i) {
+    if (rows8[i][2] != "conv" && rows8[i][2] != "fc") continue;
+    busy8 += std::stod(rows8[i][6]);
+    busy16 += std::stod(rows16[i][6]);
+  }
+  EXPECT_GT(busy16, 1.99 * busy8);
+  EXPECT_LT(busy16, 2.2 * busy8);
+  EXPECT_GT(json_number(s16, "cycles"), 1.95 * json_number(s8, "cycles"));
+}
+
 }  // namespace

@@ -153,6 +153,33 @@ TEST(StorageCli, BadStorageSettingsAreErrors) {
   EXPECT_NE(r.err.find("storage.bits_per_cell.values: must be 1 to 4"), std::string::npos) << r.err;
 }
 
+// 16-bit data (issues 10, 13): every weight is 2 bytes in the eNVM, so the same cells' faults
+// reach twice the cells; a bit error corrupts one weight. The sparse encodings refuse 16 bits.
+TEST(StorageCli, SixteenBitWeightsAreStoredDenseAsTwoBytes) {
+  const std::vector<std::string> dense =
+      with(kMlc3, {"storage.encoding=dense", "storage.protection=none"});
+  const std::string eight = run(with(dense, {"workload.precision=8"}), "p8");
+  const std::string sixteen = run(with(dense, {"workload.precision=16"}), "p16");
+  EXPECT_EQ(number(sixteen, "weights_total", "faults"), stored_weights("lenet5"));
+  // Two bytes per weight, each layer padded to 128 bytes (LeNet-5: 5 layers with weights).
+  const double stored = number(sixteen, "bytes", "structures");
+  EXPECT_GE(stored, 2.0 * stored_weights("lenet5"));
+  EXPECT_LT(stored, 2.0 * stored_weights("lenet5") + 5 * 128);
+  EXPECT_GT(number(sixteen, "cells", "faults"), 1.99 * number(eight, "cells", "faults"));
+  const double corrupted = number(sixteen, "weights_corrupted", "faults");
+  EXPECT_GT(corrupted, 1.5 * number(eight, "weights_corrupted", "faults"));
+  EXPECT_LE(corrupted, number(sixteen, "bit_errors", "faults"));
+  EXPECT_GE(corrupted, 0.98 * number(sixteen, "bit_errors", "faults"));
+
+  const CliRun r = hmasim("run --platform " + kPlatform + " --workload " + kRoot +
+                          "/workloads/networks/lenet5.yaml --set workload.precision=16");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("layer 'conv1': the bitmask encoding cannot store 16-bit weights: 16-bit "
+                       "data is stored dense only"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 
 namespace {

@@ -66,5 +66,38 @@ TEST(ConvCore, DepthwiseUsesOneDiagonalBlockPerAtomicOperation) {
   EXPECT_LT(utilisation, 1.0 / 32 + 1e-12);
 }
 
+// 16-bit data: NVDLA's int16 mode has half the MACs of int8 (half the kernels per atomic
+// operation, the same channels), so twice the passes; each reads as many weight bytes per stripe.
+TEST(ConvCore, SixteenBitDataRunsAtHalfTheMacRate) {
+  const ConvCore core(nvdla(32));
+  ConvWork w8 = conv(28, 64, 64, 3);
+  ConvWork w16 = w8;
+  w16.bytes_per_element = 2;
+  const auto t8 = core.compute(w8, 28 * 28, 64);
+  const auto t16 = core.compute(w16, 28 * 28, 64);
+  // 64 kernels in groups of 16: 4 kernel groups x 2 channel ops x 9 (r, s) passes.
+  EXPECT_EQ(t16.cycles.value(), 4u * 2 * 9 * 784);
+  EXPECT_EQ(t16.cycles.value(), 2 * t8.cycles.value());
+  EXPECT_EQ(t16.atomic_ops, 2 * t8.atomic_ops);
+  EXPECT_EQ(t16.stripes, 2 * t8.stripes);
+  EXPECT_EQ(t16.weight_read_bytes, 2 * t8.weight_read_bytes);    // 2x the bytes, in 2x the stripes
+  EXPECT_EQ(t16.feature_read_bytes, 4 * t8.feature_read_bytes);  // 2x bytes, read by 2x the ops
+  // Fully connected: twice the passes, each at least the weight-load time.
+  ConvWork fc;
+  fc.in_h = fc.in_w = 1;
+  fc.in_c = fc.channels = 4096;
+  fc.kernels = 4096;
+  fc.out_h = fc.out_w = 1;
+  fc.bytes_per_element = 2;
+  EXPECT_EQ(core.compute(fc, 1, 4096).cycles.value(), (4096u / 32) * (4096 / 16) * 16);
+  // Depthwise: diagonal blocks of min(atomic_c, atomic_k / 2) = 16 channels.
+  ConvWork dw = conv(14, 1, 96, 3);
+  dw.in_c = 96;
+  dw.groups = 96;
+  dw.depthwise = true;
+  dw.bytes_per_element = 2;
+  EXPECT_EQ(core.compute(dw, 14 * 14, 96).cycles.value(), 6u * 9 * (6 * 32 + 16));
+}
+
 }  // namespace
 }  // namespace hmasim

@@ -380,3 +380,126 @@ TEST(encodingDocs, WorkedExample) {
 }
 
 }  // namespace
+
+namespace {
+
+// 16-bit data (issues 10, 13): dense int16 storage, NVDLA's int16 layout.
+struct Wide {
+  Layer layer;
+  std::vector<std::int16_t> weights;
+  EncodingConfig config;
+};
+
+Wide wide_layer(const hmasim::test::ShapeCase& shape, double sparsity = 0.4) {
+  Wide w{hmasim::test::shape_layer(shape, ", sparsity: " + std::to_string(sparsity)), {}, {}};
+  w.layer.precision = 16;
+  w.weights = hmasim::generate_weights16(w.layer, 5);
+  w.config.encoding = Encoding::dense;
+  w.config.atoms = kTestAtoms;
+  w.config.value_bits = 16;
+  return w;
+}
+
+TEST(encoding16, DenseRoundTripStoresLittleEndianInt16InNvdlaOrder) {
+  for (const auto& shape : hmasim::test::kShapes) {
+    SCOPED_TRACE(shape.name);
+    const Wide w = wide_layer(shape);
+    const EncodedLayer e = hmasim::encode_layer(w.layer, w.weights, w.config);
+    ASSERT_EQ(e.structures.size(), 1u);
+    const auto& values = e.require(StructureKind::values);
+    EXPECT_EQ(values.element_bits, 16u);
+    EXPECT_EQ(values.elements, w.weights.size());
+    EXPECT_EQ(values.bytes.size(), round_up_to(2 * w.weights.size(), 128));
+    // Stream position j holds the weight NVDLA's order puts there, low byte first.
+    const hmasim::KernelGeometry g = hmasim::kernel_geometry(w.layer);
+    std::uint64_t j = 0;
+    for (const auto& kg : hmasim::kernel_groups(g, kTestAtoms)) {
+      hmasim::for_each_nvdla_weight(g, kTestAtoms, kg, [&](std::uint64_t i) {
+        const auto u = static_cast<std::uint16_t>(w.weights[i]);
+        ASSERT_EQ(values.bytes[2 * j], u & 0xff);
+        ASSERT_EQ(values.bytes[2 * j + 1], u >> 8);
+        ++j;
+      });
+    }
+    EXPECT_EQ(j, w.weights.size());
+    const DecodedLayer d = hmasim::decode_layer(w.layer, e);
+    EXPECT_TRUE(d.weights.empty());
+    EXPECT_EQ(d.weights16, w.weights);
+    const auto errors = hmasim::compare_weights(d, d);
+    EXPECT_EQ(errors.weights, w.weights.size());
+    EXPECT_EQ(errors.corrupted, 0u);
+  }
+}
+
+TEST(encoding16, AFlippedBitCorruptsExactlyOneWeight) {
+  const Wide w = wide_layer(hmasim::test::kShapes[0], 0.0);
+  const EncodedLayer golden = hmasim::encode_layer(w.layer, w.weights, w.config);
+  const DecodedLayer reference = hmasim::decode_layer(w.layer, golden);
+  std::mt19937_64 rng(3);
+  for (int trial = 0; trial < 50; ++trial) {
+    EncodedLayer stored = golden;
+    auto& bytes = stored.structures[0].bytes;
+    const std::uint64_t weight = rng() % w.weights.size();
+    // One bit, or every bit of both bytes: still one weight.
+    if (trial % 2 == 0) {
+      hmasim::flip_bit(bytes, 16 * weight + rng() % 16);
+    } else {
+      for (unsigned b = 0; b < 16; ++b) hmasim::flip_bit(bytes, 16 * weight + b);
+    }
+    const auto e = hmasim::compare_weights(hmasim::decode_layer(w.layer, stored), reference);
+    EXPECT_EQ(e.corrupted, 1u);
+    EXPECT_EQ(e.misplaced, 0u);
+  }
+  // Two weights of adjacent positions: two corrupted.
+  EncodedLayer stored = golden;
+  hmasim::flip_bit(stored.structures[0].bytes, 15);
+  hmasim::flip_bit(stored.structures[0].bytes, 16);
+  EXPECT_EQ(hmasim::compare_weights(hmasim::decode_layer(w.layer, stored), reference).corrupted,
+            2u);
+}
+
+TEST(encoding16, SecdedCorrectsSixteenBitValues) {
+  Wide w = wide_layer(hmasim::test::kShapes[1]);
+  w.config.ecc = {StructureKind::values};
+  const EncodedLayer golden = hmasim::encode_layer(w.layer, w.weights, w.config);
+  ASSERT_NE(golden.parity_of(StructureKind::values), nullptr);
+  EncodedLayer stored = golden;
+  hmasim::flip_bit(stored.find(StructureKind::values)->bytes, 37);
+  const DecodedLayer d = hmasim::decode_layer(w.layer, stored);
+  EXPECT_EQ(d.weights16, w.weights);
+  EXPECT_EQ(d.ecc_corrected, 1u);
+}
+
+TEST(encoding16, SparseAndClusterEncodingsAreDenseOnlyErrors) {
+  const Wide w = wide_layer(hmasim::test::kShapes[0]);
+  for (Encoding e : {Encoding::bitmask, Encoding::csr, Encoding::cluster}) {
+    EncodingConfig c = w.config;
+    c.encoding = e;
+    try {
+      hmasim::encode_layer(w.layer, w.weights, c);
+      ADD_FAILURE() << hmasim::to_string(e);
+    } catch (const std::invalid_argument& err) {
+      const std::string what = err.what();
+      EXPECT_NE(what.find("layer 'c'"), std::string::npos) << what;
+      EXPECT_NE(what.find(hmasim::to_string(e)), std::string::npos) << what;
+      EXPECT_NE(what.find("16-bit data is stored dense only"), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(encoding16, WidthsAndValuesMustAgree) {
+  Wide w = wide_layer(hmasim::test::kShapes[2]);
+  // int8 weights for a 16-bit layer, int16 weights for 8-bit values, values beyond the width.
+  EXPECT_THROW(hmasim::encode_layer(w.layer, std::vector<std::int8_t>(w.weights.size()), w.config),
+               std::invalid_argument);
+  EncodingConfig eight = w.config;
+  eight.value_bits = 8;
+  EXPECT_THROW(hmasim::encode_layer(w.layer, w.weights, eight), std::invalid_argument);
+  EncodingConfig ten = w.config;
+  ten.value_bits = 10;
+  EXPECT_THROW(hmasim::encode_layer(w.layer, w.weights, ten), std::invalid_argument);
+  w.weights.pop_back();
+  EXPECT_THROW(hmasim::encode_layer(w.layer, w.weights, w.config), std::invalid_argument);
+}
+
+}  // namespace

@@ -2,10 +2,12 @@
 // determinism, and independence of layers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <set>
 #include <stdexcept>
+#include <string>
 
 #include "workloads/network.hpp"
 #include "workloads/weight_generator.hpp"
@@ -195,6 +197,81 @@ TEST(workloadWeights, LayersWithoutWeightsAndBadPrecision) {
   EXPECT_THROW(generate_weights(wide, 1), std::invalid_argument);
   wide.precision = 1;
   EXPECT_THROW(generate_weights(wide, 1), std::invalid_argument);
+}
+
+// 16-bit layers (issues 10, 13): int16 values from the same engine and the same draws.
+Layer wide_conv(std::uint32_t precision, double sparsity, std::size_t index = 0) {
+  Layer l = conv(64, 96, sparsity, index);  // 55,296 weights
+  l.precision = precision;
+  return l;
+}
+
+TEST(workloadWeights16, DeterministicSparseAndWiderThanInt8) {
+  for (double sparsity : {0.0, 0.409, 0.811}) {
+    SCOPED_TRACE(sparsity);
+    const Layer l = wide_conv(16, sparsity);
+    const std::vector<std::int16_t> w = hmasim::generate_weights16(l, 7);
+    ASSERT_EQ(w.size(), l.weights);
+    EXPECT_EQ(hmasim::generated_weight_bytes(l), 2 * l.weights);
+    EXPECT_EQ(hmasim::generate_weights16(l, 7), w);
+    EXPECT_NE(hmasim::generate_weights16(l, 8), w);
+    EXPECT_EQ(static_cast<std::uint64_t>(std::count(w.begin(), w.end(), 0)),
+              hmasim::zero_weight_count(l));
+    int largest = 0;
+    for (std::int16_t v : w) {
+      ASSERT_GE(v, -32767);
+      largest = std::max(largest, std::abs(static_cast<int>(v)));
+    }
+    // sigma = 0.25 x 32767: most non-zeros lie far beyond int8's 127.
+    EXPECT_GT(largest, 127 * 100);
+    std::uint64_t beyond_int8 = 0;
+    for (std::int16_t v : w) beyond_int8 += std::abs(static_cast<int>(v)) > 127;
+    EXPECT_GT(beyond_int8, (l.weights - hmasim::zero_weight_count(l)) * 9 / 10);
+  }
+}
+
+TEST(workloadWeights16, SameDrawsAsInt8PlaceTheSameZeros) {
+  // The zero positions are drawn before any value, from the same engine: an int16 layer has its
+  // zeros where the int8 layer of the same index and sparsity has them.
+  const Layer narrow = conv(64, 96, 0.6484);
+  const Layer wide = wide_conv(16, 0.6484);
+  const auto w8 = generate_weights(narrow, 3);
+  const auto w16 = hmasim::generate_weights16(wide, 3);
+  ASSERT_EQ(w8.size(), w16.size());
+  for (std::size_t i = 0; i < w8.size(); ++i) ASSERT_EQ(w8[i] == 0, w16[i] == 0) << i;
+}
+
+TEST(workloadWeights16, ClusterBitsLimitTheDistinctValues) {
+  Layer l = wide_conv(16, 0.5);
+  l.cluster_bits = 4;
+  const auto w = hmasim::generate_weights16(l, 11);
+  const std::set<std::int16_t> distinct(w.begin(), w.end());
+  EXPECT_LE(distinct.size(), 16u);  // zero and at most 15 codebook values
+  EXPECT_GT(distinct.size(), 8u);
+  EXPECT_TRUE(distinct.count(0));
+}
+
+TEST(workloadWeights16, PrecisionsNineToSixteen) {
+  const Layer twelve = wide_conv(12, 0.2);
+  const auto w = hmasim::generate_weights16(twelve, 5);
+  int largest = 0;
+  for (std::int16_t v : w) largest = std::max(largest, std::abs(static_cast<int>(v)));
+  EXPECT_LE(largest, 2047);
+  EXPECT_GT(largest, 127);
+  for (std::uint32_t bad : {8u, 17u}) {
+    try {
+      hmasim::generate_weights16(wide_conv(bad, 0.0), 1);
+      ADD_FAILURE() << bad;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("9 to 16 bits"), std::string::npos) << e.what();
+    }
+  }
+  try {
+    generate_weights(wide_conv(16, 0.0), 1);
+    ADD_FAILURE();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("int16"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
