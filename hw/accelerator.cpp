@@ -131,17 +131,16 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
                         : 0);
     host_bytes += l.weights * kHostBytesPerWeight * (per_task ? tasks_.names.size() : 1);
   }
-  PlaceOptions bounds;
+  PlaceOptions placing;
+  placing.multi_task = !tasks_.names.empty();
+  PlaceOptions bounds = placing;
   bounds.lower_bounds = true;
-  bounds.multi_task = !tasks_.names.empty();
   place_network(network_, least, config_.placement, infos, bounds);
   check_host_memory(host_bytes);
 
   encode_weights(options_.seed);
   std::vector<std::uint64_t> weight_bytes;
   for (const StoredWeights& s : stored_) weight_bytes.push_back(s.bytes);
-  PlaceOptions placing;
-  placing.multi_task = !tasks_.names.empty();
   placement_ = place_network(network_, weight_bytes, config_.placement, infos, placing);
   assign_regions(programs_, placement_);
   attach_weights(programs_, stored_);  // a sharing layer reads its owner's copy
