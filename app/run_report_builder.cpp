@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
+#include <set>
 
 #include "app/schedule_report.hpp"
 #include "core/clock.hpp"
@@ -13,6 +15,20 @@
 namespace hmasim {
 
 namespace {
+
+// A storage setting of the weights in one memory: the one of every class it holds, or each
+// class's ("shared: bitmask, task: dense") when they differ; `top` for a memory holding none.
+std::string class_setting(const std::set<ParameterClass>& held, const std::string& top,
+                          const std::function<std::string(ParameterClass)>& of) {
+  std::set<std::string> distinct;
+  for (ParameterClass c : held) distinct.insert(of(c));
+  if (distinct.empty()) return top;
+  if (distinct.size() == 1) return *distinct.begin();
+  std::string out;
+  for (ParameterClass c : held)
+    out += (out.empty() ? "" : ", ") + std::string(to_string(c)) + ": " + of(c);
+  return out;
+}
 
 // Bytes of the task-specific sets kept in memory `m`, the slot's occupant included.
 std::uint64_t task_weight_bytes(const Accelerator& acc, std::size_t m) {
@@ -131,27 +147,40 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     if (!envm) continue;
     FaultReport f;
     f.memory = envm->basename();
-    f.encoding = to_string(cfg.storage.encoding);
-    f.protection = to_string(cfg.storage.protection);
     f.fault_mode = to_string(envm->fault_mode());
     f.fault_seed = envm->fault_seed();
+    // With `storage.classes`, each class's structures are reported apart ("task.values").
+    const bool by_class = !cfg.storage.classes.empty();
     std::map<std::string, StructureReport> structures;
-    const auto add = [&](const StoredWeights& s, bool own_mode) {
+    std::set<ParameterClass> held;
+    const auto add = [&](const StoredWeights& s, ParameterClass c, bool own_mode) {
+      held.insert(c);
       for (const EncodedStructure& st : s.layout.structures) {
-        StructureReport& sr = structures[st.name()];
-        sr.name = st.name();
+        const std::string name = by_class ? std::string(to_string(c)) + "." + st.name() : st.name();
+        StructureReport& sr = structures[name];
+        sr.name = name;
         sr.bits_per_cell =
             own_mode ? envm->bits_per_cell()
-                     : acc.structure_bits(st, envm->instance_name(), envm->bits_per_cell());
+                     : acc.structure_bits(st, c, envm->instance_name(), envm->bits_per_cell());
         sr.bytes += st.bytes.size();
         sr.cells += st.cells(static_cast<unsigned>(sr.bits_per_cell));
       }
     };
     for (std::size_t l = 0; l < acc.stored_weights().size(); ++l) {
       const StoredWeights& s = acc.stored_weights()[l];
-      if (s.bytes > 0 && place.weights[l].memory == i) add(s, false);
+      if (s.bytes > 0 && place.weights[l].memory == i) {
+        add(s, parameter_class(acc.network().layers[l]), false);
+      }
     }
-    for (const auto& s : acc.task_sets_kept_in(i, /*slot=*/true)) add(*s.set, s.in_slot);
+    for (const auto& s : acc.task_sets_kept_in(i, /*slot=*/true)) {
+      add(*s.set, ParameterClass::task, s.in_slot);
+    }
+    f.encoding = class_setting(held, to_string(cfg.storage.encoding), [&](ParameterClass c) {
+      return std::string(to_string(cfg.storage.encoding_of(c)));
+    });
+    f.protection = class_setting(held, to_string(cfg.storage.protection), [&](ParameterClass c) {
+      return std::string(to_string(cfg.storage.protection_of(c)));
+    });
     for (auto& kv : structures) {
       f.cells += kv.second.cells;
       f.structures.push_back(kv.second);

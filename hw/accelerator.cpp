@@ -45,10 +45,6 @@ std::uint64_t align256(std::uint64_t v) {
   return (v + kSurfaceAlignment - 1) / kSurfaceAlignment * kSurfaceAlignment;
 }
 
-bool is_metadata_structure(const EncodedStructure& s) {
-  return is_metadata(s.kind);
-}
-
 // Host bytes a weight costs while it is prepared: the generated int8 weight, its encoded
 // form (at most about a byte), and the fault-free decode kept to compare with.
 constexpr std::uint64_t kHostBytesPerWeight = 8;
@@ -383,20 +379,21 @@ void Accelerator::encode_weights(std::uint64_t seed) {
   if (failure) std::rethrow_exception(failure);
 }
 
-int Accelerator::structure_bits(const EncodedStructure& s, const std::string& memory,
-                                int memory_bits) const {
+int Accelerator::structure_bits(const EncodedStructure& s, ParameterClass c,
+                                const std::string& memory, int memory_bits) const {
   // Each structure sits in cells of its own mode: MaxNVM keeps metadata in robust cells.
-  return config_.storage.cells_in(memory).bits_of(to_string(s.kind), is_metadata_structure(s),
-                                                  memory_bits);
+  return config_.storage.bits_of(s, c, memory, memory_bits);
 }
 
 void Accelerator::program_weights() {
   for (std::size_t i = 0; i < stored_.size(); ++i) {
-    if (stored_[i].bytes > 0) program_structures(stored_[i], placement_.weights[i]);
+    if (stored_[i].bytes > 0) {
+      program_structures(stored_[i], parameter_class(network_.layers[i]), placement_.weights[i]);
+    }
   }
 }
 
-void Accelerator::program_structures(const StoredWeights& s, const Region& r) {
+void Accelerator::program_structures(const StoredWeights& s, ParameterClass c, const Region& r) {
   MemoryTarget* m = linked_[r.memory];
   auto* envm = dynamic_cast<Envm*>(m);
   for (std::size_t k = 0; k < s.layout.structures.size(); ++k) {
@@ -404,11 +401,10 @@ void Accelerator::program_structures(const StoredWeights& s, const Region& r) {
     const std::uint64_t at = r.offset + s.offsets[k];
     m->debug_write(at, st.bytes.data(), st.bytes.size());
     if (!envm) continue;
+    const std::string& name = envm->instance_name();
     envm->set_region(at, Bytes(align256(st.bytes.size())),
-                     structure_bits(st, envm->instance_name(), envm->bits_per_cell()),
-                     config_.storage.cells_in(envm->instance_name())
-                         .coding_of(to_string(st.kind), is_metadata_structure(st))
-                         .value_or(envm->fault_coding()));
+                     structure_bits(st, c, name, envm->bits_per_cell()),
+                     config_.storage.coding_of(st, c, name).value_or(envm->fault_coding()));
   }
 }
 

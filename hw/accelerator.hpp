@@ -114,8 +114,10 @@ class Accelerator : public sc_core::sc_module {
     bool in_slot;  // the slot's cells keep the memory's own mode
   };
   std::vector<KeptTaskSet> task_sets_kept_in(std::size_t m, bool slot) const;
-  // Bits per cell a structure is stored with in eNVM `memory`, whose own mode is `memory_bits`.
-  int structure_bits(const EncodedStructure& s, const std::string& memory, int memory_bits) const;
+  // Bits per cell a structure of a `c` layer is stored with in eNVM `memory`, whose own mode is
+  // `memory_bits`.
+  int structure_bits(const EncodedStructure& s, ParameterClass c, const std::string& memory,
+                     int memory_bits) const;
   // Per linked memory: the weight fetch unit's checks of the layers stored there.
   const std::vector<WeightCheck>& weight_checks() const { return weight_fetch_->checks(); }
   const Interconnect& interconnect() const { return *interconnect_; }
@@ -133,8 +135,8 @@ class Accelerator : public sc_core::sc_module {
   void plan_tasks_run(const std::vector<MemoryInfo>& infos);
   // Writes every task's set where it is kept (the store, or resident).
   void program_task_weights();
-  // Writes one layer's encoded structures at `r` and gives each its cell mode in an eNVM.
-  void program_structures(const StoredWeights& s, const Region& r);
+  // Writes one `c` layer's encoded structures at `r` and gives each its cell mode in an eNVM.
+  void program_structures(const StoredWeights& s, ParameterClass c, const Region& r);
   // Per memory: the first byte after its weights, activations and task parameters.
   std::vector<std::uint64_t> used_end() const;
   // Writes the encoded structures into their memories and gives each its cell mode.

@@ -69,7 +69,9 @@ void Accelerator::program_task_weights() {
   const auto& where = task_regions_.has_store ? task_regions_.store : task_regions_.run;
   for (std::size_t k = 0; k < tasks_.names.size(); ++k) {
     for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-      if (task_stored_[k][i].bytes > 0) program_structures(task_stored_[k][i], where[k][i]);
+      if (task_stored_[k][i].bytes > 0) {
+        program_structures(task_stored_[k][i], ParameterClass::task, where[k][i]);
+      }
     }
   }
 }

@@ -18,6 +18,14 @@ const char* to_string(Protection p) {
   }
 }
 
+const char* to_string(ParameterClass c) {
+  return c == ParameterClass::task ? "task" : "shared";
+}
+
+ParameterClass parameter_class(const Layer& layer) {
+  return !layer.shared || !layer.task.empty() ? ParameterClass::task : ParameterClass::shared;
+}
+
 namespace {
 
 const std::vector<std::string> kStructureKeys = {"values",   "metadata", "mask",   "indices",
@@ -103,6 +111,32 @@ CellStorage parse_cells(const ConfigNode& node) {
   return s;
 }
 
+// The class-independent keys, at the top level or in a `classes` block.
+Encoding encoding_key(const ConfigNode& node) {
+  return *parse_encoding(node.choice("encoding", {"dense", "cluster", "bitmask", "csr"}));
+}
+
+Protection protection_key(const ConfigNode& node) {
+  const std::string p = node.choice("protection", {"none", "ecc", "idxsync"});
+  return p == "ecc" ? Protection::ecc : p == "idxsync" ? Protection::idxsync : Protection::none;
+}
+
+ValueCoding values_key(const ConfigNode& node) {
+  return node.choice("values", {"fixed", "cluster"}) == "cluster" ? ValueCoding::cluster
+                                                                  : ValueCoding::fixed;
+}
+
+void check_idxsync(const ConfigNode& node, Encoding e, Protection p) {
+  if (p != Protection::idxsync || e == Encoding::bitmask) return;
+  if (node.has("protection") || !node.has("encoding")) {
+    node.error("protection", "idxsync re-aligns a bitmask's values: it needs encoding: bitmask");
+  } else {  // a class's own encoding under the top-level protection
+    node.error("encoding",
+               "the top-level protection idxsync re-aligns a bitmask's values: give "
+               "this class a protection of its own (none or ecc)");
+  }
+}
+
 }  // namespace
 
 StorageConfig parse_storage(const ConfigNode& root,
@@ -110,19 +144,30 @@ StorageConfig parse_storage(const ConfigNode& root,
   StorageConfig s;
   const auto node = root.optional_child("storage");
   if (!node) return s;
-  s.encoding =
-      *parse_encoding(node->choice("encoding", {"dense", "cluster", "bitmask", "csr"}, "dense"));
-  const std::string p = node->choice("protection", {"none", "ecc", "idxsync"}, "none");
-  s.protection = p == "ecc"       ? Protection::ecc
-                 : p == "idxsync" ? Protection::idxsync
-                                  : Protection::none;
-  node->require(s.protection != Protection::idxsync || s.encoding == Encoding::bitmask,
-                "protection", "idxsync re-aligns a bitmask's values: it needs encoding: bitmask");
-  if (node->has("values")) {
-    s.values = node->choice("values", {"fixed", "cluster"}) == "cluster" ? ValueCoding::cluster
-                                                                         : ValueCoding::fixed;
-  }
+  if (node->has("encoding")) s.encoding = encoding_key(*node);
+  if (node->has("protection")) s.protection = protection_key(*node);
+  check_idxsync(*node, s.encoding, s.protection);
+  if (node->has("values")) s.values = values_key(*node);
   s.cells = parse_cells(*node);
+  if (const auto per_class = node->optional_child("classes")) {
+    for (const std::string& name : per_class->keys()) {
+      if (name != "shared" && name != "task") {
+        per_class->error(name, "'" + name + "' is not one of: shared, task");
+        continue;
+      }
+      const ConfigNode block = per_class->child(name);
+      ClassStorage c;
+      if (block.has("encoding")) c.encoding = encoding_key(block);
+      if (block.has("protection")) c.protection = protection_key(block);
+      check_idxsync(block, c.encoding.value_or(s.encoding), c.protection.value_or(s.protection));
+      if (block.has("values")) c.values = values_key(block);
+      block.require(!block.has("fault_mode"), "fault_mode",
+                    "a memory's fault mode is the same whatever class it holds: set it at the "
+                    "top level or in storage.memories.<eNVM>");
+      c.cells = parse_cells(block);
+      s.classes[name == "task" ? ParameterClass::task : ParameterClass::shared] = c;
+    }
+  }
   if (const auto per_memory = node->optional_child("memories")) {
     for (const std::string& m : per_memory->keys()) {
       const ConfigNode block = per_memory->child(m);
@@ -183,10 +228,10 @@ WeightFetchConfig parse_weight_fetch(const ConfigNode& root) {
   return w;
 }
 
-int CellStorage::bits_of(const std::string& kind, bool metadata, int memory_bits) const {
+std::optional<int> CellStorage::bits_of(const std::string& kind, bool metadata) const {
   const auto named = bits_by_structure.find(kind);
   if (named != bits_by_structure.end()) return named->second;
-  return metadata ? bits_metadata.value_or(memory_bits) : bits_values.value_or(memory_bits);
+  return metadata ? bits_metadata : bits_values;
 }
 
 const CellStorage& StorageConfig::cells_in(const std::string& memory) const {
@@ -202,7 +247,43 @@ std::optional<LevelCoding> CellStorage::coding_of(const std::string& kind, bool 
   return coding;
 }
 
+int StorageConfig::bits_of(const EncodedStructure& s, ParameterClass c, const std::string& memory,
+                           int memory_bits) const {
+  const std::string kind = to_string(s.kind);
+  const bool metadata = is_metadata(s.kind);
+  const auto own = classes.find(c);
+  std::optional<int> bits;
+  if (own != classes.end()) bits = own->second.cells.bits_of(kind, metadata);
+  return bits ? *bits : cells_in(memory).bits_of(kind, metadata).value_or(memory_bits);
+}
+
+std::optional<LevelCoding> StorageConfig::coding_of(const EncodedStructure& s, ParameterClass c,
+                                                    const std::string& memory) const {
+  const std::string kind = to_string(s.kind);
+  const bool metadata = is_metadata(s.kind);
+  const auto own = classes.find(c);
+  std::optional<LevelCoding> coding;
+  if (own != classes.end()) coding = own->second.cells.coding_of(kind, metadata);
+  return coding ? coding : cells_in(memory).coding_of(kind, metadata);
+}
+
+Encoding StorageConfig::encoding_of(ParameterClass c) const {
+  const auto own = classes.find(c);
+  return own != classes.end() ? own->second.encoding.value_or(encoding) : encoding;
+}
+
+Protection StorageConfig::protection_of(ParameterClass c) const {
+  const auto own = classes.find(c);
+  return own != classes.end() ? own->second.protection.value_or(protection) : protection;
+}
+
 EncodingConfig StorageConfig::encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const {
+  const ParameterClass of = parameter_class(layer);
+  const Encoding encoding = encoding_of(of);
+  const Protection protection = protection_of(of);
+  const auto own = classes.find(of);
+  const std::optional<ValueCoding> values =
+      own != classes.end() && own->second.values ? own->second.values : this->values;
   EncodingConfig c;
   c.encoding = encoding;
   // 16-bit weights are laid out in kernel groups of half atomic_k, as NVDLA's int16 weights.

@@ -20,6 +20,10 @@
 //     memories:                  # per eNVM: its own bits_per_cell, coding and fault_mode, in
 //       rram_slc: {bits_per_cell: {values: 1, metadata: 1}}  # place of the top-level ones
 //                                # ({}: the memory's own settings)
+//     classes:                   # per parameter class (shared backbone / task-specific):
+//       task: {encoding: dense, bits_per_cell: 1}   # encoding, protection, values,
+//                                # bits_per_cell and coding of that class's layers, over the
+//                                # top-level and per-memory ones (fault_mode stays per memory)
 //   weight_fetch:
 //     model: streaming           # streaming | buffered: when a tile's decode starts
 //     mask_bits_per_cycle: 256   # decoder throughput for the bitmask
@@ -55,10 +59,24 @@ struct CellStorage {
   std::optional<LevelCoding> coding;
   std::map<std::string, LevelCoding> coding_by_structure;  // "values", "metadata", "mask", ...
 
-  // Bits per cell of a structure (`kind` as in bits_per_cell) in a memory of `memory_bits`.
-  int bits_of(const std::string& kind, bool metadata, int memory_bits) const;
+  // Bits per cell of a structure (`kind` as in bits_per_cell); unset: what the memory says.
+  std::optional<int> bits_of(const std::string& kind, bool metadata) const;
   // The coding of a structure; unset: the memory's own `faults.coding`.
   std::optional<LevelCoding> coding_of(const std::string& kind, bool metadata) const;
+};
+
+// The two classes of parameters (MEMTI): the backbone every task shares, and the parameters of
+// one task (layers with `shared: false` or a task head, as hw/task_plan's is_task_specific).
+enum class ParameterClass { shared, task };
+const char* to_string(ParameterClass c);
+ParameterClass parameter_class(const Layer& layer);
+
+// `storage.classes.<class>`: what that class's layers store differently from the top level.
+struct ClassStorage {
+  std::optional<Encoding> encoding;
+  std::optional<Protection> protection;
+  std::optional<ValueCoding> values;
+  CellStorage cells;  // fault_mode unset: the fault mode is the memory's, whatever it holds
 };
 
 struct StorageConfig {
@@ -66,11 +84,21 @@ struct StorageConfig {
   Protection protection = Protection::none;
   std::optional<ValueCoding> values;  // unset: cluster if the layer has cluster_bits
   CellStorage cells;                  // the top-level cell keys: every eNVM without its own
-  std::map<std::string, CellStorage> memories;  // `storage.memories.<name>`: that eNVM's
+  std::map<std::string, CellStorage> memories;     // `storage.memories.<name>`: that eNVM's
+  std::map<ParameterClass, ClassStorage> classes;  // `storage.classes.<class>`
   SecdedConfig ecc = kMaxnvmEcc;
 
-  // The cell settings of the weights stored in `memory`.
+  // The cell settings of the weights stored in `memory` (before any class's own).
   const CellStorage& cells_in(const std::string& memory) const;
+  // Bits per cell and level coding of structure `s` of a `c` layer stored in `memory`: the
+  // class's setting, else the memory's (or the top level's), else the eNVM's own.
+  int bits_of(const EncodedStructure& s, ParameterClass c, const std::string& memory,
+              int memory_bits) const;
+  std::optional<LevelCoding> coding_of(const EncodedStructure& s, ParameterClass c,
+                                       const std::string& memory) const;
+  // Encoding and protection of a class's layers.
+  Encoding encoding_of(ParameterClass c) const;
+  Protection protection_of(ParameterClass c) const;
   // The encoder configuration for `layer` with NVDLA atoms.
   EncodingConfig encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const;
 };

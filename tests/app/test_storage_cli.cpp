@@ -242,4 +242,74 @@ TEST(StorageCli, PerMemoryStorageMustNameAnEnvmOfThePlatform) {
   EXPECT_CONTAINS(sram.err, "'sram' is not an eNVM");
 }
 
+// `storage.classes` (issue 10): the task-specific parameters stored their own way within one
+// eNVM. LeNet-5's fully connected layers made task-specific; the convolutions stay shared.
+std::string string_of(const std::string& json, const std::string& key, const std::string& from) {
+  const std::string after = json.substr(json.find(from));
+  const auto at = after.find("\"" + key + "\": \"") + key.size() + 5;
+  return after.substr(at, after.find('"', at) - at);
+}
+
+TEST(StorageCli, ParameterClassesStoreTheirLayersTheirOwnWayInOneMemory) {
+  const std::vector<std::string> fc_task = {
+      "workload.defaults.fc.shared=false", "storage.encoding=bitmask", "storage.fault_mode=off",
+      "storage.bits_per_cell.values=3", "storage.bits_per_cell.metadata=3"};
+  // An empty class block reports the classes apart and changes nothing else.
+  const std::string same = run(with(fc_task, {"storage.classes.task={}"}), "classes_same");
+  const std::string own = run(
+      with(fc_task, {"storage.classes.task.encoding=dense", "storage.classes.task.protection=none",
+                     "storage.classes.task.bits_per_cell.values=1"}),
+      "classes_own");
+  // One memory holds both classes, each reported apart with its own cells.
+  EXPECT_EQ(string_of(own, "encoding", "\"faults\""), "shared: bitmask, task: dense");
+  EXPECT_EQ(string_of(same, "encoding", "\"faults\""), "bitmask");
+  EXPECT_EQ(number(own, "bits_per_cell", "task.values"), 1);
+  EXPECT_EQ(number(own, "bits_per_cell", "shared.values"), 3);
+  EXPECT_EQ(number(same, "bits_per_cell", "task.values"), 3);
+  EXPECT_EQ(own.find("\"task.mask\""), std::string::npos) << "dense stores no mask";
+  EXPECT_NE(same.find("\"task.mask\""), std::string::npos);
+  // Dense int8 at 1 bit per cell: 8 cells per stored byte (fc1 and fc2 padded to 128 B).
+  const hmasim::Network net =
+      hmasim::load_network(kRoot + "/workloads/networks/lenet5.yaml", {"defaults.fc.shared=false"});
+  std::uint64_t fc_weights = 0;
+  for (const auto& l : net.layers) fc_weights += l.type == hmasim::LayerType::fc ? l.weights : 0;
+  const double task_cells = number(own, "cells", "task.values");
+  EXPECT_GE(task_cells, 8.0 * fc_weights);
+  EXPECT_LT(task_cells, 8.0 * (fc_weights + 2 * 128));
+  // The shared convolutions are stored exactly as without classes.
+  EXPECT_EQ(number(own, "cells", "shared.values"), number(same, "cells", "shared.values"));
+  EXPECT_EQ(number(own, "cells", "shared.mask"), number(same, "cells", "shared.mask"));
+  EXPECT_EQ(string_of(own, "protection", "\"faults\""), "shared: idxsync, task: none");
+  // The fetch unit decodes each layer by its class's encoding: with faults drawn (none land in
+  // SLC cells) every weight of both classes is compared and decodes to itself.
+  const std::string checked =
+      run({"workload.defaults.fc.shared=false", "storage.encoding=bitmask",
+           "storage.fault_mode=program", "storage.bits_per_cell.values=1",
+           "storage.bits_per_cell.metadata=1", "storage.classes.task.encoding=csr",
+           "storage.classes.task.protection=ecc"},
+          "classes_checked");
+  EXPECT_EQ(string_of(checked, "encoding", "\"faults\""), "shared: bitmask, task: csr");
+  EXPECT_NE(checked.find("\"task.parity.indices\""), std::string::npos);
+  EXPECT_EQ(number(checked, "weights_total", "faults"), stored_weights("lenet5"));
+  EXPECT_EQ(number(checked, "weights_corrupted", "faults"), 0);
+}
+
+TEST(StorageCli, BadParameterClassesAreErrors) {
+  const std::string base = "check " + kPlatform;
+  const CliRun name = hmasim(base + " --set storage.classes.adapters.encoding=dense");
+  EXPECT_EQ(name.status, 2);
+  EXPECT_CONTAINS(name.err, "storage.classes.adapters: 'adapters' is not one of: shared, task");
+  const CliRun mode = hmasim(base + " --set storage.classes.task.fault_mode=off");
+  EXPECT_EQ(mode.status, 2);
+  EXPECT_CONTAINS(mode.err, "storage.classes.task.fault_mode: a memory's fault mode");
+  const CliRun inherited = hmasim(base + " --set storage.classes.task.encoding=dense");
+  EXPECT_EQ(inherited.status, 2);
+  EXPECT_CONTAINS(inherited.err, "storage.classes.task.encoding: the top-level protection idxsync");
+  const CliRun idx = hmasim(base +
+                            " --set storage.classes.task.encoding=csr --set "
+                            "storage.classes.task.protection=idxsync");
+  EXPECT_EQ(idx.status, 2);
+  EXPECT_CONTAINS(idx.err, "storage.classes.task.protection: idxsync re-aligns a bitmask's values");
+}
+
 }  // namespace
