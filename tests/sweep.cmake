@@ -1,7 +1,8 @@
 # `hmasim sweep` (issue 9): sweep files, points, the runner, results, resume, shards and collect,
 # Slurm scripts and scripts/plot_sweep.py through the real binary; the parts alone in
 # test_sweep_units. Suite names start with `Sweep`.
-hmasim_add_test(test_sweep app/test_sweep_cli.cpp app/test_sweep_units.cpp)
+hmasim_add_test(test_sweep app/test_sweep_cli.cpp app/test_sweep_schedule_cli.cpp
+  app/test_sweep_units.cpp)
 
 # A real one-node Slurm cluster on localhost (installs slurm-wlm and munge if missing, as root):
 # an 8-point sweep submitted as a job array, collected, and compared with a local -j run. The

@@ -10,6 +10,7 @@
 #include "app/overrides.hpp"
 #include "core/config_node.hpp"
 #include "core/yaml_source.hpp"
+#include "workloads/schedule.hpp"
 
 #ifndef HMASIM_VERSION
 #define HMASIM_VERSION "0.1.0"
@@ -163,13 +164,40 @@ std::string EffectiveConfig::merge(const std::string& path,
   return std::string(e.c_str()) + "\n";
 }
 
+std::string EffectiveConfig::schedule(const std::string& path,
+                                      const std::vector<std::string>& overrides,
+                                      std::string& presets) {
+  std::string t = merged(path, overrides, presets);
+  std::string key = path;
+  for (const std::string& o : overrides) key += '\n' + o;
+  auto it = task_networks_.find(key);
+  if (it == task_networks_.end()) {
+    std::vector<std::pair<std::string, std::string>> networks;
+    try {
+      for (const Schedule::TaskNetwork& n : load_schedule(path, overrides).networks) {
+        networks.emplace_back(n.task, n.file);
+      }
+    } catch (const ConfigError& e) {
+      networks.emplace_back("", e.what());  // the point's run fails, and says why
+    }
+    it = task_networks_.emplace(key, std::move(networks)).first;
+  }
+  for (const auto& [task, file] : it->second) {
+    t += task.empty() ? "unloadable: " + file + "\n"
+                      : "--- network " + task + " " + file + "\n" + merged(file, {}, presets);
+  }
+  return t;
+}
+
 std::string EffectiveConfig::text(const SweepPoint& p) {
   const Overrides o = split_overrides(p.set);
   std::string presets;
-  std::string t = "hmasim " + std::string(hmasim_version()) + "\nseed " + std::to_string(p.seed) +
-                  "\nframes " + std::to_string(p.frames) + "\n";
+  std::string t =
+      "hmasim " + std::string(hmasim_version()) + "\nseed " + std::to_string(p.seed) + "\nframes " +
+      (p.frames_from_schedule ? std::string("of the schedule") : std::to_string(p.frames)) + "\n";
   t += "--- platform\n" + merged(p.platform, o.platform, presets);
-  t += "--- workload\n" + merged(p.workload, o.workload, presets);
+  if (!p.workload.empty()) t += "--- workload\n" + merged(p.workload, o.workload, presets);
+  if (!p.schedule.empty()) t += "--- schedule\n" + schedule(p.schedule, o.schedule, presets);
   // An override merged into neither file (of a kind this hash does not merge) still counts.
   t += "--- other overrides\n";
   const auto merged_into = [](const std::vector<std::string>& kind, const std::string& s) {
@@ -179,7 +207,10 @@ std::string EffectiveConfig::text(const SweepPoint& p) {
     });
   };
   for (const std::string& s : p.set) {
-    if (!merged_into(o.platform, s) && !merged_into(o.workload, s)) t += s + "\n";
+    if (!merged_into(o.platform, s) && !merged_into(o.workload, s) &&
+        !(!p.schedule.empty() && merged_into(o.schedule, s))) {
+      t += s + "\n";
+    }
   }
   // Run options, and the bytes of the files they name (a changed image set is a changed point).
   for (std::size_t i = 0; i < p.run_options.size(); ++i) {

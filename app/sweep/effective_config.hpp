@@ -1,7 +1,8 @@
-// What a point's results depend on, as one text and its hash: the base platform and workload
-// with the point's overrides merged in (emitted as canonical YAML, so an override equal to the
-// file's value changes nothing), every preset and memspec file they name, the seed, the frames
-// and hmasim's version. A resumed sweep reruns a point exactly when this hash changed.
+// What a point's results depend on, as one text and its hash: the base platform, workload and
+// schedule with the point's overrides merged in (emitted as canonical YAML, so an override equal
+// to the file's value changes nothing), every preset and memspec file they name, the networks a
+// schedule names (merged the same way, with their weights files' checksums), the seed, the
+// frames and hmasim's version. A resumed sweep reruns a point exactly when this hash changed.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -37,6 +38,10 @@ class EffectiveConfig {
                      std::string& presets);
   std::string merge(const std::string& path, const std::vector<std::string>& overrides,
                     std::string& presets);
+  // The schedule with its overrides merged in, then each network it names for a task (as
+  // load_schedule resolves them), merged the same way.
+  std::string schedule(const std::string& path, const std::vector<std::string>& overrides,
+                       std::string& presets);
   // Appends the text of every preset file `node` names (and they name), found as the config
   // loader finds them, and of every lpddr4 `memspec:` JSON file, to `presets`.
   void add_presets(const std::string& base_dir, const YAML::Node& node, std::string& presets,
@@ -44,6 +49,9 @@ class EffectiveConfig {
 
   std::map<std::string, File> files_;
   std::map<std::string, std::pair<std::string, std::string>> merges_;  // key -> text, presets
+  // schedule and overrides -> its tasks' network files ("task file" lines; one that does not
+  // load: its error, as the run will fail)
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> task_networks_;
 };
 
 // Fills every point's hash.

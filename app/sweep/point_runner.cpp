@@ -83,17 +83,13 @@ PointStatus outcome(const SweepPoint& p, const RunnerOptions& o, int wait_status
 }  // namespace
 
 std::vector<std::string> run_arguments(const SweepPoint& p, const RunnerOptions& options) {
-  std::vector<std::string> a = {"run",
-                                "--platform",
-                                p.platform,
-                                "--workload",
-                                p.workload,
-                                "--out",
-                                options.layout.point(p.name),
-                                "--seed",
-                                std::to_string(p.seed),
-                                "--frames",
-                                std::to_string(p.frames)};
+  std::vector<std::string> a = {"run", "--platform", p.platform};
+  // No workload: the schedule names its tasks' networks.
+  if (!p.workload.empty()) a.insert(a.end(), {"--workload", p.workload});
+  if (!p.schedule.empty()) a.insert(a.end(), {"--schedule", p.schedule});
+  a.insert(a.end(), {"--out", options.layout.point(p.name), "--seed", std::to_string(p.seed)});
+  // Without: the schedule's own frames (or a --set schedule.frames) apply.
+  if (!p.frames_from_schedule) a.insert(a.end(), {"--frames", std::to_string(p.frames)});
   for (const std::string& s : p.set) {
     a.push_back("--set");
     a.push_back(s);

@@ -29,7 +29,7 @@ std::size_t group_size(const SweepGroup& g) {
 
 std::string point_name_part(const SweepAxis& axis, const std::string& value) {
   std::string text = value;
-  if (axis.key == kPlatformAxis || axis.key == kWorkloadAxis) {
+  if (axis.key == kPlatformAxis || axis.key == kWorkloadAxis || axis.key == kScheduleAxis) {
     text = std::filesystem::path(value).stem().string();
   }
   std::string out;
@@ -79,8 +79,10 @@ SweepPlan expand_sweep(const SweepSpec& spec) {
     p.picks = pick;
     p.platform = spec.platforms.empty() ? "" : spec.platforms.front().path;
     p.workload = spec.workloads.empty() ? "" : spec.workloads.front().path;
+    p.schedule = spec.schedules.empty() ? "" : spec.schedules.front().path;
     p.seed = spec.seed;
     p.frames = spec.frames;
+    p.frames_from_schedule = spec.frames_from_schedule;
     for (const SweepValue& s : spec.set) p.set.push_back(s.text);
     p.run_options = spec.run_options;
     std::string name;
@@ -95,6 +97,8 @@ SweepPlan expand_sweep(const SweepSpec& spec) {
           p.platform = spec.platforms[i].path;
         } else if (axis.key == kWorkloadAxis) {
           p.workload = spec.workloads[i].path;
+        } else if (axis.key == kScheduleAxis) {
+          p.schedule = spec.schedules[i].path;
         } else if (axis.key == kSeedAxis) {
           p.seed = std::stoull(v);
         } else if (axis.key == kFramesAxis) {

@@ -17,9 +17,11 @@ struct SweepPoint {
   std::vector<std::string> values;  // one per axis, in SweepPlan::columns order
   std::vector<std::size_t> picks;   // per group of the spec: the index of its values taken
   std::string platform;             // paths of the base files
-  std::string workload;
+  std::string workload;             // empty: the schedule names its tasks' networks
+  std::string schedule;             // empty: no schedule
   std::uint64_t seed = 1;
   std::uint64_t frames = 1;
+  bool frames_from_schedule = false;     // no --frames: the schedule's frames apply (not `frames`)
   std::vector<std::string> set;          // "key=value" overrides: the fixed ones, then the axes'
   std::vector<std::string> run_options;  // further hmasim run options (SweepSpec::run_options)
   std::string hash;  // of the effective config (sweep/effective_config), once computed

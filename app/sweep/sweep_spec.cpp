@@ -8,6 +8,7 @@
 #include "core/config_node.hpp"
 #include "core/yaml_source.hpp"
 #include "workloads/npy_file.hpp"
+#include "workloads/schedule.hpp"
 
 namespace hmasim {
 
@@ -76,10 +77,15 @@ class SweepReader {
 };
 
 // The key an override sets, with the optional `platform.` prefix removed: `platform.x` and `x`
-// are the same key.
+// are the same key; `schedule.frames` is what `frames` sets (hmasim run --frames).
 std::string canonical_key(const std::string& key) {
   const std::string p = kPlatformPrefix;
+  if (key == std::string(kSchedulePrefix) + kFramesAxis) return kFramesAxis;
   return key.compare(0, p.size(), p) == 0 ? key.substr(p.size()) : key;
+}
+
+bool has_prefix(const std::string& key, const char* prefix) {
+  return key.rfind(prefix, 0) == 0;
 }
 
 // `functional:` {inputs: F.npy, labels: L.npy (optional)}: the points' --functional options.
@@ -158,7 +164,7 @@ std::optional<SweepAxis> read_axis(SweepReader& r, const YAML::Node& item,
   // Bare numbers name nothing: the run options get their name in front.
   if (a.key == kSeedAxis) a.label = "seed";
   if (a.key == kFramesAxis) a.label = "frames";
-  if (a.key == kPlatformAxis || a.key == kWorkloadAxis) {
+  if (a.key == kPlatformAxis || a.key == kWorkloadAxis || a.key == kScheduleAxis) {
     r.error(key, path + ".key",
             "list the base files in the top-level '" + a.key +
                 ":' key (several files make an "
@@ -326,12 +332,14 @@ void read_exclusions(SweepReader& r, const YAML::Node& list, SweepSpec& spec) {
   }
 }
 
-// `platform:` or `workload:`: one file or a list; relative paths are from the sweep file's folder.
+// `platform:`, `workload:` or `schedule:`: one file or a list; relative paths are from the sweep
+// file's folder. `missing`: what to say without it.
 std::vector<SweepFile> read_files(SweepReader& r, const YAML::Node& n, const std::string& key,
-                                  const std::string& sweep_file) {
+                                  const std::string& sweep_file,
+                                  const std::string& missing = "a file, or a list of files") {
   std::vector<SweepFile> out;
   if (!n.IsDefined() || n.IsNull()) {
-    r.error(n, key, "missing required key '" + key + "' (a file, or a list of files)");
+    r.error(n, key, "missing required key '" + key + "' (" + missing + ")");
     return out;
   }
   const std::size_t count = n.IsSequence() ? n.size() : 1;
@@ -383,6 +391,52 @@ void check_distinct_keys(SweepReader& r, const SweepSpec& spec) {
   for (const SweepAxis* a : all_axes(spec)) add(a->key, a->at);
 }
 
+// Whether the schedules name their tasks' networks (then the points run no workload), as loaded
+// with the sweep's fixed schedule overrides. nullopt if one does not load (sweep/override_check
+// reports why, at the line that caused it) or if some do and some do not (reported here).
+std::optional<bool> schedules_name_networks(SweepReader& r, const SweepSpec& spec) {
+  std::vector<std::string> fixed;
+  for (const SweepValue& s : spec.set) {
+    const Overrides o = split_overrides({s.text});
+    fixed.insert(fixed.end(), o.schedule.begin(), o.schedule.end());
+  }
+  const SweepFile *with = nullptr, *without = nullptr;
+  for (const SweepFile& f : spec.schedules) {
+    try {
+      const SweepFile*& kind = load_schedule(f.path, fixed).networks.empty() ? without : with;
+      if (!kind) kind = &f;
+    } catch (const ConfigError&) {
+      return std::nullopt;
+    }
+  }
+  if (with && without) {
+    r.error(with->at, "'" + with->given + "' names its tasks' networks (networks:) and '" +
+                          without->given +
+                          "' does not: the schedules of a sweep must all name them (and the "
+                          "sweep no workload:) or none (with a workload:)");
+    return std::nullopt;
+  }
+  return with != nullptr;
+}
+
+// `schedule.` overrides need a schedule; `workload.` ones a workload (not the tasks' networks).
+void check_override_kinds(SweepReader& r, const SweepSpec& spec, bool task_networks) {
+  const auto check = [&](const std::string& key, const SweepLocation& at) {
+    if (spec.schedules.empty() && has_prefix(key, kSchedulePrefix)) {
+      r.error(at, "'" + key +
+                      "' overrides a schedule key, and the sweep has no schedule: give one "
+                      "(schedule: S.yaml)");
+    }
+    if (task_networks && has_prefix(key, kWorkloadPrefix)) {
+      r.error(at, "'" + key +
+                      "' overrides a workload key, and the points run no workload: the "
+                      "schedule names each task's network (networks:), which takes no overrides");
+    }
+  };
+  for (const SweepValue& s : spec.set) check(s.text.substr(0, s.text.find('=')), s.at);
+  for (const SweepAxis* a : all_axes(spec)) check(a->key, a->at);
+}
+
 std::optional<std::uint64_t> read_count(SweepReader& r, const YAML::Node& n, const std::string& key,
                                         std::uint64_t min, std::uint64_t max) {
   if (!n.IsDefined()) return std::nullopt;
@@ -413,16 +467,9 @@ SweepSpec load_sweep(const std::string& file) {
     ConfigNode root = doc->root();
     spec.name = root.get<std::string>("sweep");
     root.get<std::string>("description", "");
-    for (const char* reserved : {"schedule", "schedules"}) {
-      if (root.has(reserved)) {
-        root.raw(reserved);
-        root.error(reserved,
-                   "schedules are not supported yet (hmasim run takes no schedule): leave this "
-                   "key out");
-      }
-    }
     spec.platforms = read_files(r, root.raw("platform"), "platform", file);
-    spec.workloads = read_files(r, root.raw("workload"), "workload", file);
+    const YAML::Node schedule = root.raw(kScheduleAxis);
+    if (schedule.IsDefined()) spec.schedules = read_files(r, schedule, kScheduleAxis, file);
     if (auto s = read_count(r, root.raw("seed"), "seed", 0, UINT64_MAX)) spec.seed = *s;
     if (auto f = read_count(r, root.raw("frames"), "frames", 1, kMaxSweepFrames)) spec.frames = *f;
     const YAML::Node set = root.raw("set");
@@ -447,23 +494,57 @@ SweepSpec load_sweep(const std::string& file) {
         spec.set.push_back(*v);
       }
     }
+    // A schedule that names its tasks' networks runs no workload (as hmasim run).
+    const std::optional<bool> task_networks =
+        spec.schedules.empty() ? std::optional<bool>(false) : schedules_name_networks(r, spec);
+    const YAML::Node workload = root.raw(kWorkloadAxis);
+    if (task_networks.value_or(false)) {
+      if (workload.IsDefined()) {
+        r.error(workload, kWorkloadAxis,
+                "the schedule names each task's network (networks: in " +
+                    spec.schedules.front().given + "): give no workload");
+      }
+    } else if (task_networks || workload.IsDefined()) {
+      spec.workloads =
+          read_files(r, workload, kWorkloadAxis, file,
+                     spec.schedules.empty() ? "a file, or a list of files"
+                                            : "a file, or a list of files; left out only with a "
+                                              "schedule that names each task's network, networks:");
+    }
     read_axes(r, root.raw("axes"), spec);
     add_file_axis(spec, spec.workloads, kWorkloadAxis, 0);
     add_file_axis(spec, spec.platforms, kPlatformAxis, spec.workloads.size() > 1 ? 1 : 0);
+    add_file_axis(spec, spec.schedules, kScheduleAxis,
+                  (spec.workloads.size() > 1 ? 1 : 0) + (spec.platforms.size() > 1 ? 1 : 0));
     check_distinct_keys(r, spec);
+    check_override_kinds(r, spec, task_networks.value_or(false));
     for (const char* option : {kSeedAxis, kFramesAxis}) {
       const YAML::Node given = root.raw(option);
+      if (!given.IsDefined()) continue;
+      const std::string line = std::to_string(given.Mark().line + 1);
       for (const SweepAxis* a : all_axes(spec)) {
-        if (given.IsDefined() && a->key == option) {
-          r.error(a->at, std::string("'") + option + "' is an axis and also set at line " +
-                             std::to_string(given.Mark().line + 1) + ": keep one");
+        if (a->key == option) {
+          r.error(a->at, std::string("'") + option + "' is an axis and also set at line " + line +
+                             ": keep one");
+        } else if (canonical_key(a->key) == option) {
+          r.error(a->at, "'" + a->key + "' sets the " + option + ", and so does '" + option +
+                             ":' at line " + line + ": keep one");
+        }
+      }
+      for (const SweepValue& s : spec.set) {
+        const std::string key = s.text.substr(0, s.text.find('='));
+        if (canonical_key(key) == option) {
+          r.error(s.at, "'" + key + "' sets the " + option + ", and so does '" + option +
+                            ":' at line " + line + ": keep one");
         }
       }
     }
     read_exclusions(r, root.raw("exclude"), spec);
     bool frames_given = root.raw(kFramesAxis).IsDefined();
     for (const SweepAxis* a : all_axes(spec)) frames_given = frames_given || a->key == kFramesAxis;
-    read_functional(r, root.raw("functional"), file, frames_given, spec);
+    // Without frames the schedule's own apply (hmasim run gets no --frames).
+    spec.frames_from_schedule = !spec.schedules.empty() && !frames_given;
+    read_functional(r, root.raw("functional"), file, frames_given || !spec.schedules.empty(), spec);
   }
   std::vector<Diagnostic> all;
   try {

@@ -1,7 +1,8 @@
-// A sweep file (docs/sweeps.md) as plain structs: the base platform(s) and workload(s), fixed
-// overrides, and the axes whose values make the points. Parsed and checked for its own shape in
-// one pass (every problem a file:line:column: key: diagnostic); whether each override reaches a
-// key of the base files is sweep/override_check's question.
+// A sweep file (docs/sweeps.md) as plain structs: the base platform(s), workload(s) and
+// schedule(s), fixed overrides, and the axes whose values make the points. Parsed and checked for
+// its own shape in one pass (every problem a file:line:column: key: diagnostic; the schedules are
+// read to learn whether they name their tasks' networks, which makes `workload:` wrong); whether
+// each override reaches a key of the base files is sweep/override_check's question.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,7 @@ inline constexpr const char* kFramesAxis = "frames";
 // The implicit axes of a sweep with several base files (their values are file paths).
 inline constexpr const char* kPlatformAxis = "platform";
 inline constexpr const char* kWorkloadAxis = "workload";
+inline constexpr const char* kScheduleAxis = "schedule";
 
 struct SweepAxis {
   std::string key;    // an override key as `--set` takes it, or one of the k*Axis names above
@@ -61,14 +63,19 @@ struct SweepFile {
 };
 
 // Several base files make axes of their own, outermost first: the workload axis, then the
-// platform axis (values: the files as written), then the `axes:` of the file in order.
+// platform axis, then the schedule axis (values: the files as written), then the `axes:` of the
+// file in order.
 struct SweepSpec {
   std::string file;  // the sweep file
   std::string name;  // its `sweep:` key
   std::vector<SweepFile> platforms;
-  std::vector<SweepFile> workloads;
+  std::vector<SweepFile> workloads;  // empty when the schedules name their tasks' networks
+  std::vector<SweepFile> schedules;  // `schedule:` (optional)
   std::uint64_t seed = 1;
   std::uint64_t frames = 1;
+  // With a schedule and no `frames` (top level or axis): the points get no --frames, so the
+  // schedule's own frames (or a schedule.frames override) apply; `frames` is then unused.
+  bool frames_from_schedule = false;
   std::vector<SweepValue> set;     // fixed "key=value" overrides of every point
   std::vector<SweepGroup> groups;  // outermost first; the last axis varies fastest
   std::vector<SweepExclusion> exclusions;

@@ -376,7 +376,7 @@ TEST(SweepCli, CheckAndSweepReportEveryProblemAtItsLine) {
   EXPECT_FALSE(fs::exists(dir / "out"));
 
   const std::string shape = sweep_file(dir,
-                                       "schedule: s.yaml\n"                       // 4
+                                       "schedules: s.yaml\n"                      // 4
                                        "axes:\n"                                  // 5
                                        "  - zip:\n"                               // 6
                                        "      - {key: a, values: [1, 2]}\n"       // 7
@@ -391,13 +391,12 @@ TEST(SweepCli, CheckAndSweepReportEveryProblemAtItsLine) {
                                        "shape.yaml");
   const CliRun e = hmasim("check " + shape);
   EXPECT_EQ(e.status, 2);
-  for (const char* m :
-       {":4:11: schedule: schedules are not supported yet", ":8:15: axes[0].zip[1].key: zipped",
-        ":9:21: axes[1].range: a step of 1 never goes from 1 to 0",
-        ":10:14: axes[2].valuez: unknown key 'valuez'",
-        ":11:11: axes[3].key: --set input.h=3: 'input.h' is a workload key",
-        ":12:29: axes[4].values[1]: '-1' is not a whole number",
-        ":14:6: exclude[0].c: 'c' is not an axis", ":15:1: colour: unknown key"}) {
+  for (const char* m : {":4:1: schedules: unknown key", ":8:15: axes[0].zip[1].key: zipped",
+                        ":9:21: axes[1].range: a step of 1 never goes from 1 to 0",
+                        ":10:14: axes[2].valuez: unknown key 'valuez'",
+                        ":11:11: axes[3].key: --set input.h=3: 'input.h' is a workload key",
+                        ":12:29: axes[4].values[1]: '-1' is not a whole number",
+                        ":14:6: exclude[0].c: 'c' is not an axis", ":15:1: colour: unknown key"}) {
     EXPECT_CONTAINS(e.err, shape + m);
   }
 }
