@@ -313,14 +313,10 @@ TEST(DmaAtPlatform, AtPathIsFasterThanBlockingCallsToTheSameController) {
 
 TEST(DmaAtPlatform, Nvdla64ResNet50OverTheAtPathPassesTheTimingChecker) {
   const std::string dir = test::scratch("dma_at_nvdla64").string();
+  // The shipped NVDLA-64 FR-FCFS platform, power-down on: the checker audits PDE/PDX too.
   const test::CliRun r = test::hmasim("run --check-timing --platform " HMASIM_SOURCE_DIR
-                                      "/platforms/nvdla64-lpddr4.yaml --workload " +
-                                      kResNet50 +
-                                      " --set memories.dram.controller.scheduler=fr_fcfs"
-                                      " --set memories.dram.controller.buffer_depth=32"
-                                      " --set memories.dram.power_down.enabled=false"
-                                      " --set accelerator.dma.transport=nonblocking --out " +
-                                      dir);
+                                      "/platforms/nvdla64-lpddr4-frfcfs.yaml --workload " +
+                                      kResNet50 + " --out " + dir);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_GT(test::json_number(test::slurp(dir + "/summary.json"), "cycles"), 0);
 }
