@@ -121,6 +121,9 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     mr.name = m.basename();
     mr.model = m.model_name();
     mr.capacity_bytes = m.capacity().value();
+    if (const auto* envm = dynamic_cast<const Envm*>(&m); envm && envm->config().fit_to_contents) {
+      mr.fitted_capacity_bytes = envm->fitted_capacity().value();
+    }
     mr.area_mm2 = m.area_mm2();
     mr.bandwidth_bytes_per_s =
         bandwidth_of(Bytes(m.stats().bytes_read + m.stats().bytes_written), end).value();
@@ -187,7 +190,7 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
     }
     // Area per cell of the array as configured (capacity at its own bits per cell).
     const double array_cells =
-        static_cast<double>(envm->capacity().value()) * 8.0 / envm->bits_per_cell();
+        static_cast<double>(envm->fitted_capacity().value()) * 8.0 / envm->bits_per_cell();
     f.cells_area_mm2 =
         array_cells > 0 ? envm->area_mm2() * static_cast<double>(f.cells) / array_cells : 0;
     const FaultStats stats = envm->fault_stats();

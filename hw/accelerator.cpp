@@ -255,6 +255,10 @@ void Accelerator::plan_power() {
       used[from] += size;
     }
   }
+  // An eNVM sized to its contents (fit_to_contents) is charged area and leakage for them.
+  for (std::size_t m = 0; m < linked_.size(); ++m) {
+    if (auto* envm = dynamic_cast<Envm*>(linked_[m])) envm->fit_to(Bytes(used[m]));
+  }
 }
 
 void Accelerator::set_trace(TraceSink* sink, Bytes block_group) {
@@ -347,7 +351,8 @@ void Accelerator::encode_weights(std::uint64_t seed) {
           return l.precision > 8 ? encode_layer(l, generate_weights16(l, layer_seed), cfg)
                                  : encode_layer(l, generate_weights(l, layer_seed), cfg);
         };
-        s.layout = real ? encode_layer(l, real->weights, cfg)
+        s.layout = real ? (real->weights16.empty() ? encode_layer(l, real->weights, cfg)
+                                                   : encode_layer(l, real->weights16, cfg))
                    : options_.weight_cache
                        ? options_.weight_cache->encoded_layer(l, layer_seed, cfg)
                        : generated();

@@ -78,6 +78,7 @@ std::string summary_json(const RunReport& r) {
     j.begin_object(m.name);
     j.value("model", m.model);
     j.value("capacity_bytes", m.capacity_bytes);
+    if (m.fitted_capacity_bytes) j.value("fitted_capacity_bytes", *m.fitted_capacity_bytes);
     j.value("area_mm2", m.area_mm2);
     j.value("bandwidth_bytes_per_s", m.bandwidth_bytes_per_s);
     j.value("weight_bytes", m.weight_bytes);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct MemoryReport {
   std::string name;
   std::string model;
   std::uint64_t capacity_bytes = 0;
+  // An eNVM sized to its contents (fit_to_contents): the bytes its area and leakage are for.
+  std::optional<std::uint64_t> fitted_capacity_bytes;
   double area_mm2 = 0;
   double bandwidth_bytes_per_s = 0;  // achieved over the run
   std::uint64_t weight_bytes = 0;    // placed weights

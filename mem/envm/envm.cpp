@@ -79,6 +79,11 @@ EnvmConfig EnvmConfig::parse(const ConfigNode& node, const std::string& instance
   node.require(!(node.has("wakeup_time") && c.common.power.wake_latency), "wakeup_time",
                "given twice: give wakeup_time or power.wake_latency, not both");
   c.gated_power = node.get<Power>("gated_power", Power(0.0));
+  c.fit_to_contents = node.get<bool>("fit_to_contents", false);
+  c.fit_granularity = node.get<Bytes>("fit_granularity", c.fit_granularity);
+  node.require(c.fit_granularity.value() > 0, "fit_granularity", "must be positive");
+  node.require(c.fit_to_contents || !node.has("fit_granularity"), "fit_granularity",
+               "has no effect without fit_to_contents: true");
   parse_faults(node, c);
   return c;
 }
@@ -93,6 +98,7 @@ Envm::Envm(const sc_core::sc_module_name& name, const EnvmConfig& config, Energy
           max(Cycles(1), clock().cycles_for(config.technology.write_time(config.bits_per_cell)))),
       write_energy_(config.technology.write_energy(config.bits_per_cell)),
       leakage_(config.technology.leakage_of(config.common.capacity)),
+      fitted_(config.common.capacity),
       bank_free_(config.banks, Cycles(0)),
       wear_(config.common.capacity, config.endurance_block),
       read_(ledger.add_action(component(), "read")),
@@ -266,8 +272,20 @@ Bandwidth Envm::peak_bandwidth() const {
   return Bandwidth(bytes_per_cycle * static_cast<double>(clock().frequency().value()));
 }
 
+void Envm::fit_to(Bytes used) {
+  if (!config_.fit_to_contents) return;
+  const std::uint64_t g = config_.fit_granularity.value();
+  const std::uint64_t capacity = config_.common.capacity.value();
+  const std::uint64_t macros = std::max<std::uint64_t>(1, (used.value() + g - 1) / g);
+  fitted_ = Bytes(std::min(capacity, macros * g));
+  // A total `leakage` is the whole capacity's: the fitted array leaks its share of it.
+  leakage_ = config_.technology.leakage_of(config_.common.capacity) *
+             (static_cast<double>(fitted_.value()) / static_cast<double>(capacity));
+  set_static_power(leakage_, Time(0));
+}
+
 double Envm::area_mm2() const {
-  return config_.technology.area_mm2(config_.common.capacity, config_.bits_per_cell);
+  return config_.technology.area_mm2(fitted_, config_.bits_per_cell);
 }
 
 std::map<std::string, std::uint64_t> Envm::command_counts() const {

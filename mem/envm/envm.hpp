@@ -11,6 +11,10 @@
 //   wakeup_time      time from power_on until the first access (default 0)
 //   gated_power      static power while power-gated, e.g. retention bias (default 0: the cells
 //                    hold their data unpowered)
+//   fit_to_contents  true: area and leakage are those of the bytes the run places in the memory
+//                    (fit_to()), rounded up to fit_granularity (default 1MiB), as if the array
+//                    were sized to its contents; timing and addressing stay the capacity's
+//                    (default false: the whole capacity)
 //   faults           MLC read faults (optional; default off, reads return what was stored):
 //     mode           off | program (persistent fault map from programming variation, drawn
 //                    anew for a block each time it is reprogrammed) | read
@@ -74,6 +78,8 @@ struct EnvmConfig : MemoryConfig {
   Bytes endurance_block{4096};
   Time wakeup_time{0};
   Power gated_power{0.0};
+  bool fit_to_contents = false;
+  Bytes fit_granularity{1024 * 1024};
   EnvmFaultConfig faults;
 
   // Bytes one bank access moves: cells_per_access x bits_per_cell / 8.
@@ -93,6 +99,10 @@ class Envm final : public MemoryTarget {
 
   const EnvmConfig& config() const { return config_; }
   int bits_per_cell() const { return config_.bits_per_cell; }
+  // With fit_to_contents: sizes the array's area and leakage to `used` bytes (before the
+  // simulation starts); otherwise nothing. fitted_capacity(): the bytes they are charged for.
+  void fit_to(Bytes used);
+  Bytes fitted_capacity() const { return fitted_; }
   Bytes access_bytes() const { return access_bytes_; }
 
   // Endurance: program operations per block, and the technology's limit per cell.
@@ -153,6 +163,7 @@ class Envm final : public MemoryTarget {
   Cycles write_cycles_;  // program-and-verify: bank occupancy and latency of a write access
   Energy write_energy_;  // per write access
   Power leakage_;
+  Bytes fitted_;                   // the capacity area and leakage are charged for
   std::vector<Cycles> bank_free_;  // first cycle each bank can start an access
   EnduranceCounter wear_;
   EnergyLedger::ActionId read_, write_;

@@ -2,6 +2,7 @@
 // the real `hmasim run` (MaxNVM co-design).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -310,6 +311,28 @@ TEST(StorageCli, BadParameterClassesAreErrors) {
                             "storage.classes.task.protection=idxsync");
   EXPECT_EQ(idx.status, 2);
   EXPECT_CONTAINS(idx.err, "storage.classes.task.protection: idxsync re-aligns a bitmask's values");
+}
+
+// `fit_to_contents` (issue 13): the eNVM's area and leakage follow what is placed in it, at
+// 1 MiB granularity; timing is the same.
+TEST(StorageCli, AnEnvmFittedToItsContentsIsChargedForThem) {
+  const std::string whole = run({}, "fit_whole", "resnet50");
+  const std::string fit = run({"memories.envm.fit_to_contents=true"}, "fit_fit", "resnet50");
+  EXPECT_EQ(number(fit, "cycles"), number(whole, "cycles"));
+  const double capacity = in_section(fit, "memories", "envm", "capacity_bytes");
+  const double fitted = in_section(fit, "memories", "envm", "fitted_capacity_bytes");
+  const double weights = in_section(fit, "memories", "envm", "weight_bytes");
+  EXPECT_GE(fitted, weights);
+  EXPECT_LT(fitted, weights + 1024.0 * 1024.0);
+  EXPECT_EQ(std::fmod(fitted, 1024.0 * 1024.0), 0.0);
+  EXPECT_LT(fitted, capacity);
+  EXPECT_NEAR(in_section(fit, "memories", "envm", "area_mm2") /
+                  in_section(whole, "memories", "envm", "area_mm2"),
+              fitted / capacity, 1e-9);
+  EXPECT_NEAR(in_section(fit, "components", "envm", "static_j") /
+                  in_section(whole, "components", "envm", "static_j"),
+              fitted / capacity, 1e-9);
+  EXPECT_EQ(whole.find("fitted_capacity_bytes"), std::string::npos);
 }
 
 }  // namespace

@@ -325,6 +325,58 @@ TEST(envm, AreaScalesWithOneOverBitsPerCell) {
   EXPECT_NEAR(area("c3"), ctt_slc / 3.0, 1e-12 * ctt_slc);
 }
 
+// fit_to_contents (issue 13): area and leakage of the bytes placed, rounded up to the
+// granularity (default 1 MiB); without the key fit_to changes nothing.
+TEST(envm, FitToContentsIsOffByDefault) {
+  const auto specs = parse_platform("memories:\n" + envm_block("whole", kRoundTechnology, ""));
+  EnergyLedger ledger;
+  MemorySystem system(specs, ledger);
+  auto* whole = dynamic_cast<Envm*>(system.find("whole"));
+  ASSERT_NE(whole, nullptr);
+  const double area = whole->area_mm2();
+  whole->fit_to(Bytes(1));
+  EXPECT_EQ(whole->fitted_capacity().value(), 1024u * 1024u);
+  EXPECT_EQ(whole->area_mm2(), area);
+  EXPECT_NEAR(whole->idle_power().value(), 2e-3, 1e-15);  // 2 mW per MiB
+}
+
+TEST(envm, FitToContentsRoundsUpToTheGranularity) {
+  const auto specs =
+      parse_platform("memories:\n" +
+                     envm_block("fit", kRoundTechnology,
+                                "    fit_to_contents: true\n    fit_granularity: 64KiB\n") +
+                     envm_block("whole", kRoundTechnology, ""));
+  EnergyLedger ledger;
+  MemorySystem system(specs, ledger);
+  auto* fit = dynamic_cast<Envm*>(system.find("fit"));
+  auto* whole = dynamic_cast<Envm*>(system.find("whole"));
+  ASSERT_TRUE(fit && whole);
+  fit->fit_to(Bytes(3 * 64 * 1024 + 1));  // four 64 KiB macros of the 16 in 1 MiB
+  whole->fit_to(Bytes(3 * 64 * 1024 + 1));
+  EXPECT_EQ(fit->fitted_capacity().value(), 4u * 64u * 1024u);
+  EXPECT_NEAR(fit->area_mm2(), whole->area_mm2() / 4.0, 1e-12 * whole->area_mm2());
+  // Leakage: 2 mW per MiB, a quarter of a MiB; the whole array leaks 2 mW.
+  EXPECT_NEAR(fit->idle_power().value(), 0.5e-3, 1e-15);
+  EXPECT_NEAR(whole->idle_power().value(), 2e-3, 1e-15);
+  fit->fit_to(Bytes(0));  // an empty array still has one macro
+  EXPECT_EQ(fit->fitted_capacity().value(), 64u * 1024u);
+  fit->fit_to(Bytes(2 * 1024 * 1024));  // never more than the capacity
+  EXPECT_EQ(fit->fitted_capacity().value(), 1024u * 1024u);
+}
+
+TEST(envm_config, FitGranularityWithoutFitToContentsIsDiagnosed) {
+  const auto d = diagnostics_of("memories:\n" +
+                                envm_block("m", kRoundTechnology, "    fit_granularity: 64KiB\n"));
+  ASSERT_EQ(d.size(), 1u) << describe(d);
+  EXPECT_EQ(d[0].key, "memories.m.fit_granularity");
+  EXPECT_NE(d[0].message.find("without fit_to_contents"), std::string::npos) << d[0].message;
+  const auto zero = diagnostics_of(
+      "memories:\n" +
+      envm_block("m", kRoundTechnology, "    fit_to_contents: true\n    fit_granularity: 0B\n"));
+  ASSERT_EQ(zero.size(), 1u) << describe(zero);
+  EXPECT_NE(zero[0].message.find("must be positive"), std::string::npos);
+}
+
 TEST(envm, OutOfRangeAndUnalignedAccessesAreAddressErrors) {
   const auto specs =
       parse_platform("memories:\n" + envm_block("m", "{preset: rram}", "    alignment: 16B\n"));
