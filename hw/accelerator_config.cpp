@@ -87,6 +87,11 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   mac.require(a.mac.atomic_k > 0 || !mac.has("atomic_k"), "atomic_k", "must be at least 1");
   a.mac.stripe_max_ops = positive(mac, "stripe_max_ops", 32).value_or(32);
   a.mac.stripe_min_cycles = mac.get<std::uint32_t>("stripe_min_cycles", 16);
+  const std::string image =
+      mac.choice("image_input", {"off", "pre_extension", "post_extension"}, "off");
+  a.mac.image_input = image == "post_extension"  ? ImageInput::post_extension
+                      : image == "pre_extension" ? ImageInput::pre_extension
+                                                 : ImageInput::off;
   a.mac.pipeline_fill = Cycles(mac.get<std::uint32_t>("pipeline_fill", 0));
   a.mac.energy_per_mac = mac.get<Energy>("energy_per_mac");
   a.mac.leakage = mac.get<Power>("leakage", Power(0.0));

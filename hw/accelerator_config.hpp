@@ -40,9 +40,16 @@
 
 namespace hmasim {
 
+// NVDLA's image input mode for a convolution on the network's input (nvdla.org/hw/format.html,
+// "Channel extension"): `pre_extension` maps a kernel row's S x C weights to the atomic channels
+// (the kernel becomes R x 1 of S x C channels); `post_extension` also folds 2 or 4 kernel rows
+// into them while they fit in AtomicC (NVDLA's "channel post-extension for image input mode").
+enum class ImageInput { off, pre_extension, post_extension };
+
 struct MacArrayConfig {
   std::uint32_t atomic_c = 0;
   std::uint32_t atomic_k = 0;
+  ImageInput image_input = ImageInput::off;
   std::uint32_t stripe_max_ops = 32;
   std::uint32_t stripe_min_cycles = 16;
   Cycles pipeline_fill{0};

@@ -25,7 +25,16 @@ ConvCore::Timing ConvCore::compute(const ConvWork& w, std::uint64_t positions,
   const std::uint64_t ak = atoms.atomic_k;
   // Passes of the array over the tile's positions: one per (kernel group, channel op, r, s).
   std::uint64_t passes = 0;
-  if (w.depthwise) {
+  const std::uint64_t line = w.s * channels;  // a kernel row's weights, in image input mode
+  if (w.reads_image && config_.image_input != ImageInput::off && channels < ac && line > 0) {
+    // Rows of S x C channels (pre-extension), 2 or 4 rows folded together where they fit
+    // (post-extension): one pass per kernel group, channel op of the row(s) and row group.
+    std::uint64_t rows = 1;
+    if (config_.image_input == ImageInput::post_extension) {
+      while (rows < 4 && rows * 2 <= w.r && rows * 2 * line <= ac) rows *= 2;
+    }
+    passes = ceil_div(kernels, ak) * ceil_div(rows * line, ac) * ceil_div(w.r, rows);
+  } else if (w.depthwise) {
     passes = ceil_div(kernels, std::min(ac, ak)) * w.r * w.s;
   } else {
     const std::uint64_t per_group = ceil_div(kernels, w.groups);

@@ -8,7 +8,10 @@
 //     NVDLA does without batching;
 //   - depthwise convolution (one channel per kernel) maps min(AtomicC, AtomicK) channels to one
 //     atomic operation with a diagonal weight block: utilisation about 1/AtomicK;
-//   - zero weights are multiplied like any other (NVDLA does not skip them).
+//   - zero weights are multiplied like any other (NVDLA does not skip them);
+//   - with image_input (MacArrayConfig), a convolution of the network's input with fewer
+//     channels than AtomicC takes a kernel row's S x C weights (and with post-extension 2 or 4
+//     rows) as its channels: one pass per kernel group, channel op and row (group).
 #pragma once
 
 #include "core/units.hpp"

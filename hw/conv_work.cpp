@@ -52,6 +52,9 @@ ConvWork conv_work(const Layer& l) {
       w.depthwise = l.type == LayerType::dwconv;
       w.groups = w.depthwise ? in.c : l.groups;
       w.channels = in.c / w.groups;
+      w.reads_image =
+          l.type == LayerType::conv && w.groups == 1 &&
+          std::find(l.sources.begin(), l.sources.end(), kNetworkInput) != l.sources.end();
       break;
   }
   return w;

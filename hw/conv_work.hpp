@@ -23,6 +23,9 @@ struct ConvWork {
   std::uint64_t r = 1, s = 1;
   std::uint64_t stride = 1, padding = 0;
   bool depthwise = false;
+  // A convolution of the network's input (the image): NVDLA's image input mode may map it
+  // (MacArrayConfig::image_input).
+  bool reads_image = false;
   std::uint64_t bytes_per_element = 1;
 
   std::uint64_t in_row_bytes() const { return in_w * in_c * bytes_per_element; }

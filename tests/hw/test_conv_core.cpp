@@ -99,5 +99,47 @@ TEST(ConvCore, SixteenBitDataRunsAtHalfTheMacRate) {
   EXPECT_EQ(core.compute(dw, 14 * 14, 96).cycles.value(), 6u * 9 * (6 * 32 + 16));
 }
 
+// NVDLA's image input mode (issue 13): a kernel row's S x C weights as the atomic channels.
+TEST(ConvCore, ImageInputFoldsKernelRowsIntoTheAtomicChannels) {
+  MacArrayConfig direct_config = nvdla(32);
+  MacArrayConfig pre_config = nvdla(32);
+  pre_config.image_input = ImageInput::pre_extension;
+  MacArrayConfig post_config = nvdla(32);
+  post_config.image_input = ImageInput::post_extension;
+  const ConvCore direct(direct_config), pre(pre_config), post(post_config);
+  // ResNet-50's conv1: 7x7 over 3 channels, 64 kernels, 112x112 outputs.
+  ConvWork conv1 = conv(112, 3, 64, 7);
+  conv1.reads_image = true;
+  const std::uint64_t positions = 112 * 112;
+  // Direct: 2 kernel groups x 1 channel op (3 of 32 channels) x 49 (r, s).
+  EXPECT_EQ(direct.compute(conv1, positions, 64).atomic_ops, 2u * 49 * positions);
+  // Pre-extension: 7 rows of 21 channels; post-extension cannot fold two (42 > 32).
+  EXPECT_EQ(pre.compute(conv1, positions, 64).atomic_ops, 2u * 7 * positions);
+  EXPECT_EQ(post.compute(conv1, positions, 64).atomic_ops, 2u * 7 * positions);
+  EXPECT_EQ(direct.compute(conv1, positions, 64).cycles.value(),
+            7 * pre.compute(conv1, positions, 64).cycles.value());
+  // 3x3 over 3 channels: rows of 9 channels; post-extension folds 2 rows (18 <= 32, not 4:
+  // only 3 rows), so 2 row groups.
+  ConvWork small = conv(56, 3, 32, 3);
+  small.reads_image = true;
+  EXPECT_EQ(direct.compute(small, 56 * 56, 32).atomic_ops, 9u * 56 * 56);
+  EXPECT_EQ(pre.compute(small, 56 * 56, 32).atomic_ops, 3u * 56 * 56);
+  EXPECT_EQ(post.compute(small, 56 * 56, 32).atomic_ops, 2u * 56 * 56);
+  // 5x5 over 1 channel on NVDLA-64 (atomic_c 8): rows of 5 channels, none folded (10 > 8).
+  MacArrayConfig post64 = nvdla(8);
+  post64.image_input = ImageInput::post_extension;
+  ConvWork lenet = conv(24, 1, 8, 5);
+  lenet.reads_image = true;
+  EXPECT_EQ(ConvCore(post64).compute(lenet, 24 * 24, 8).atomic_ops, 5u * 24 * 24);
+  // Only a convolution of the image, and only one with fewer channels than AtomicC.
+  ConvWork inner = conv1;
+  inner.reads_image = false;
+  EXPECT_EQ(pre.compute(inner, positions, 64).atomic_ops, 2u * 49 * positions);
+  ConvWork wide = conv(28, 64, 64, 3);
+  wide.reads_image = true;
+  EXPECT_EQ(pre.compute(wide, 28 * 28, 64).atomic_ops,
+            direct.compute(wide, 28 * 28, 64).atomic_ops);
+}
+
 }  // namespace
 }  // namespace hmasim
