@@ -1,6 +1,7 @@
 #include "hw/layer_tiling.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/integer_math.hpp"
 
@@ -143,25 +144,52 @@ TilePlan plan_tiles(const ConvWork& w, const CbufConfig& cbuf, std::uint32_t ato
       return plan;
     }
   }
-  // 3b. Both tiled: half the banks each, the cheaper loop order.
+  // 3b. Both tiled, each share double-buffered, in the cheaper loop order: half the banks each
+  // when a kernel and an output row's input fit there; else the split of the banks that fits
+  // both and fetches the fewest bytes (a row of a wide map beside few small kernels). Fewest
+  // bytes is not always fastest (more, smaller tiles), so the even split stays first.
+  struct Split {
+    std::uint64_t weight_banks = 0, per_group = 0, rows = 0, fetched = 0;
+    bool weights_outer = true;
+  };
+  std::optional<Split> best;
   const std::uint64_t half = std::max<std::uint64_t>(1, nb / 2);
-  const std::uint64_t per_group = kernels_fitting(half * bank / 2);
-  const std::uint64_t rows = g.out_rows_fitting((nb - half) * bank / 2);
-  if (per_group == 0 || rows == 0) {
-    throw TilingError(
-        "one kernel (" + std::to_string(w.kernel_bytes()) + " B) and one output row of input (" +
-        std::to_string(std::min(w.in_h, w.r) * g.row_bytes) +
-        " B) do not fit in a quarter of the CBUF each (" + std::to_string(nb * bank / 4) + " B)");
+  const auto distance = [&](std::uint64_t b) { return b > half ? b - half : half - b; };
+  const auto consider = [&](std::uint64_t wbanks) {
+    Split sp;
+    sp.weight_banks = wbanks;
+    sp.per_group = kernels_fitting(wbanks * bank / 2);
+    sp.rows = g.out_rows_fitting((nb - wbanks) * bank / 2);
+    if (sp.per_group == 0 || sp.rows == 0) return;
+    const std::uint64_t groups = ceil_div(w.kernels, sp.per_group);
+    const std::uint64_t features = g.fetched_feature_bytes(g.row_tiles(sp.rows));
+    const std::uint64_t row_tiles = ceil_div(w.out_h, sp.rows);
+    const std::uint64_t kernels_outer = groups * features + weight_bytes;
+    const std::uint64_t rows_outer = row_tiles * weight_bytes + features;
+    sp.weights_outer = kernels_outer <= rows_outer;
+    sp.fetched = std::min(kernels_outer, rows_outer);
+    if (!best || sp.fetched < best->fetched ||
+        (sp.fetched == best->fetched && distance(wbanks) < distance(best->weight_banks))) {
+      best = sp;
+    }
+  };
+  if (half < nb) consider(half);
+  if (!best) {
+    for (std::uint64_t wbanks = 1; wbanks < nb; ++wbanks) consider(wbanks);
   }
-  plan.weight_share = Bytes(half * bank);
-  plan.feature_share = Bytes((nb - half) * bank);
-  const auto groups = kernel_groups(per_group);
-  const auto row_tiles = g.row_tiles(rows);
-  const std::uint64_t weights_outer =
-      groups.size() * g.fetched_feature_bytes(row_tiles) + weight_bytes;
-  const std::uint64_t features_outer =
-      row_tiles.size() * weight_bytes + g.fetched_feature_bytes(row_tiles);
-  if (weights_outer <= features_outer) {
+  if (!best) {
+    throw TilingError("one kernel (" + std::to_string(w.kernel_bytes()) +
+                      " B) and one output row of input (" +
+                      std::to_string(std::min(w.in_h, w.r) * g.row_bytes) +
+                      " B) do not fit beside each other in the CBUF (" + std::to_string(nb * bank) +
+                      " B, each share double-buffered)");
+  }
+  plan.weight_share = Bytes(best->weight_banks * bank);
+  plan.feature_share = Bytes((nb - best->weight_banks) * bank);
+  const auto groups = kernel_groups(best->per_group);
+  const auto row_tiles = g.row_tiles(best->rows);
+  const bool weights_outer = best->weights_outer;
+  if (weights_outer) {
     plan.strategy = "both tiled, kernel groups outer (features refetched)";
     for (const RowRange& k : groups) {
       bool first = true;

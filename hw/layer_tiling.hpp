@@ -6,7 +6,10 @@
 //   3. weights do not fit: they are streamed in kernel groups (multiples of AtomicK kernels).
 //      Features stay resident if they fit beside a weight group; otherwise both are tiled and the
 //      loop order that fetches fewer bytes is taken (weights outer: features fetched once per
-//      kernel group; features outer: weights fetched once per feature tile).
+//      kernel group; features outer: weights fetched once per feature tile). Both tiled, the
+//      banks are split evenly; where a kernel group and an output row's input do not both fit
+//      that way (a wide map beside small kernels), the split that fits both and fetches fewest
+//      bytes is taken.
 //      When not even AtomicK kernels fit (fully-connected layers, very deep kernels), a kernel
 //      group is streamed in channel slices (multiples of AtomicC) whose partial sums stay in the
 //      accumulator, as NVDLA splits the channel dimension; features must then be resident.

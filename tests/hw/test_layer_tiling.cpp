@@ -85,9 +85,38 @@ TEST(LayerTiling, LargeWeightsAreStreamedInKernelGroups) {
   }
 }
 
+// Issue 13: VGG-16's conv2_2 on NVDLA-64 (128 KiB CBUF, 32 banks): three input rows of
+// 112 x 128 (43 KiB) do not fit a quarter of the CBUF, so the even split fails; a split with
+// more feature banks fits a row tile and a kernel group, and every output is computed once.
+TEST(LayerTiling, AWideMapGetsMoreFeatureBanksWhenAnEvenSplitFails) {
+  const ConvWork w = conv(112, 128, 128, 3);
+  const TilePlan p = plan_tiles(w, cbuf(128, 32), 8, 8, 1, true);
+  EXPECT_EQ(std::string(p.strategy).rfind("both tiled", 0), 0u) << p.strategy;
+  EXPECT_GT(p.feature_share.value(), p.weight_share.value());
+  EXPECT_EQ(p.feature_share.value() + p.weight_share.value(), 128u * 1024);
+  // Each double-buffered half of the feature share holds a tile's input rows.
+  for (const Tile& t : p.tiles) {
+    EXPECT_LE(t.feature_rows.size() * w.in_row_bytes(), p.feature_share.value() / 2);
+  }
+  expect_complete(w, p);
+  // A layer the even split serves keeps it (tiles as before this search existed).
+  const ConvWork even = conv(28, 256, 256, 3);
+  const TilePlan q = plan_tiles(even, cbuf(128, 32), 8, 8, 1, true);
+  EXPECT_EQ(std::string(q.strategy).rfind("both tiled", 0), 0u) << q.strategy;
+  EXPECT_EQ(q.feature_share.value(), q.weight_share.value());
+  expect_complete(even, q);
+}
+
 TEST(LayerTiling, TooSmallBufferIsAnError) {
   const ConvWork w = conv(7, 4096, 64, 3);  // one kernel: 36 KB
   EXPECT_THROW(plan_tiles(w, cbuf(64, 16), 32, 32, 1, true), TilingError);
+  try {
+    plan_tiles(w, cbuf(64, 16), 32, 32, 1, true);
+  } catch (const TilingError& e) {
+    EXPECT_NE(std::string(e.what()).find("do not fit beside each other in the CBUF (65536 B"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
