@@ -9,6 +9,7 @@
 
 #include "core/clock.hpp"
 #include "core/seed.hpp"
+#include "hw/conv_core.hpp"
 #include "mem/envm/envm.hpp"
 #include "mem/lpddr4/lpddr4.hpp"
 #include "workloads/weight_cache.hpp"
@@ -52,7 +53,7 @@ constexpr std::uint64_t kHostBytesPerWeight = 8;
 // The fewest bytes `layer`'s weights can be stored in with `c`, before they exist: dense and
 // cluster store every weight at its width, bitmask at least its mask; CSR may store nothing.
 std::uint64_t least_stored_bytes(const Layer& layer, const EncodingConfig& c) {
-  const std::uint64_t w = layer.weights;
+  const std::uint64_t w = c.winograd ? layer.weights / 9 * 16 : layer.weights;  // 4x4 per 3x3
   switch (c.encoding) {
     case Encoding::dense:
       return w * c.value_bits / 8;
@@ -112,8 +113,7 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   // Everything that can be checked before generating weights is: a layer that cannot be tiled,
   // weights or activations that cannot fit even at the least their encoding can take, or
   // weights that would not fit the host's memory.
-  programs_ =
-      plan_layers(network_.layers, config_.cbuf, config_.mac.atomic_c, config_.mac.atomic_k);
+  programs_ = plan_layers(network_.layers, config_.cbuf, config_.mac);
   if (!options_.tasks.empty()) tasks_ = plan_tasks(network_, options_.tasks, options_.tasks_where);
   const NvdlaAtoms atoms{config_.mac.atomic_c, config_.mac.atomic_k};
   std::vector<std::uint64_t> least;
@@ -122,9 +122,8 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
     const Layer& l = network_.layers[i];
     // Task-specific sets are placed after the shared weights (place_tasks checks their room).
     const bool per_task = !tasks_.names.empty() && tasks_.specific[i];
-    least.push_back(l.has_weights() && !per_task
-                        ? least_stored_bytes(l, config_.storage.encoding_for(l, atoms))
-                        : 0);
+    least.push_back(l.has_weights() && !per_task ? least_stored_bytes(l, encoding_of(i, atoms))
+                                                 : 0);
     host_bytes += l.weights * kHostBytesPerWeight * (per_task ? tasks_.names.size() : 1);
   }
   PlaceOptions placing;
@@ -169,6 +168,16 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
       LayerController::Units{*dma_, *cbuf_, *weight_fetch_, *conv_, *sdp_, *pdp_}, linked_,
       ledger_);
   if (options_.functional) {
+    // The datapath computes direct convolutions; Winograd's kernels are stored transformed.
+    for (const LayerProgram& p : programs_) {
+      if (p.unit == LayerProgram::Unit::conv &&
+          conv_mode(p.work, config_.mac) == ConvMode::winograd) {
+        throw FunctionalError("--functional: layer '" + p.layer->name +
+                              "' runs in Winograd mode (accelerator.mac.winograd), whose "
+                              "transformed kernels functional mode does not compute: run it with "
+                              "--set accelerator.mac.winograd=false");
+      }
+    }
     functional_ =
         std::make_unique<FunctionalDatapath>(network_, programs_, placement_, options_.weights,
                                              linked_, *weight_fetch_, *options_.functional);
@@ -343,7 +352,7 @@ void Accelerator::encode_weights(std::uint64_t seed) {
         const bool per_task = jobs[j].task != kShared;
         StoredWeights& s = per_task ? task_stored_[jobs[j].task][i] : stored_[i];
         const std::uint64_t layer_seed = per_task ? task_seeds[jobs[j].task] : seed;
-        const EncodingConfig cfg = config_.storage.encoding_for(l, atoms);
+        const EncodingConfig cfg = encoding_of(i, atoms);
         // Real weights (a weights file) bypass the cache, which holds generated ones.
         const LayerWeights* real = options_.weights ? options_.weights->find(l.name) : nullptr;
         // Generated weights: int16 for layers of 9..16 bits, int8 otherwise.
@@ -382,6 +391,14 @@ void Accelerator::encode_weights(std::uint64_t seed) {
   work();
   for (auto& t : threads) t.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+EncodingConfig Accelerator::encoding_of(std::size_t i, const NvdlaAtoms& atoms) const {
+  EncodingConfig c = config_.storage.encoding_for(network_.layers[i], atoms);
+  const LayerProgram& p = programs_[i];
+  c.winograd =
+      p.unit == LayerProgram::Unit::conv && conv_mode(p.work, config_.mac) == ConvMode::winograd;
+  return c;
 }
 
 int Accelerator::structure_bits(const EncodedStructure& s, ParameterClass c,

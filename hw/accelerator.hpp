@@ -128,6 +128,9 @@ class Accelerator : public sc_core::sc_module {
   FunctionalDatapath* functional() const { return functional_.get(); }
 
  private:
+  // The encoder configuration of layer i: the storage's, with Winograd's transformed kernels
+  // where the core runs the layer in that mode.
+  EncodingConfig encoding_of(std::size_t i, const NvdlaAtoms& atoms) const;
   // Generates and encodes every layer's weights (and every task's set of task-specific ones).
   void encode_weights(std::uint64_t seed);
   // hw/accelerator_tasks.cpp: places every task's task-specific weights after what `placement_`

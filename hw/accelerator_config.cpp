@@ -92,6 +92,7 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
   a.mac.image_input = image == "post_extension"  ? ImageInput::post_extension
                       : image == "pre_extension" ? ImageInput::pre_extension
                                                  : ImageInput::off;
+  a.mac.winograd = mac.get<bool>("winograd", false);
   a.mac.pipeline_fill = Cycles(mac.get<std::uint32_t>("pipeline_fill", 0));
   a.mac.energy_per_mac = mac.get<Energy>("energy_per_mac");
   a.mac.leakage = mac.get<Power>("leakage", Power(0.0));

@@ -50,6 +50,8 @@ struct MacArrayConfig {
   std::uint32_t atomic_c = 0;
   std::uint32_t atomic_k = 0;
   ImageInput image_input = ImageInput::off;
+  // NVDLA's Winograd mode for 3x3 stride-1 convolutions (conv_core.hpp, workloads/winograd.hpp).
+  bool winograd = false;
   std::uint32_t stripe_max_ops = 32;
   std::uint32_t stripe_min_cycles = 16;
   Cycles pipeline_fill{0};

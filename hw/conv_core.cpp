@@ -7,6 +7,16 @@
 
 namespace hmasim {
 
+ConvMode conv_mode(const ConvWork& w, const MacArrayConfig& c) {
+  const NvdlaAtoms atoms = atoms_for_element({c.atomic_c, c.atomic_k}, w.bytes_per_element);
+  if (w.reads_image && c.image_input != ImageInput::off && w.channels < atoms.atomic_c &&
+      w.s * w.channels > 0) {
+    return ConvMode::image;
+  }
+  if (w.winograd_shape && c.winograd && !w.depthwise) return ConvMode::winograd;
+  return ConvMode::direct;
+}
+
 Cycles ConvCore::stripe_cycles(std::uint64_t positions) const {
   const std::uint64_t m = config_.stripe_max_ops;
   const std::uint64_t min = config_.stripe_min_cycles;
@@ -25,15 +35,21 @@ ConvCore::Timing ConvCore::compute(const ConvWork& w, std::uint64_t positions,
   const std::uint64_t ak = atoms.atomic_k;
   // Passes of the array over the tile's positions: one per (kernel group, channel op, r, s).
   std::uint64_t passes = 0;
-  const std::uint64_t line = w.s * channels;  // a kernel row's weights, in image input mode
-  if (w.reads_image && config_.image_input != ImageInput::off && channels < ac && line > 0) {
+  const ConvMode mode = conv_mode(w, config_);
+  if (mode == ConvMode::image) {
     // Rows of S x C channels (pre-extension), 2 or 4 rows folded together where they fit
     // (post-extension): one pass per kernel group, channel op of the row(s) and row group.
+    const std::uint64_t line = w.s * channels;
     std::uint64_t rows = 1;
     if (config_.image_input == ImageInput::post_extension) {
       while (rows < 4 && rows * 2 <= w.r && rows * 2 * line <= ac) rows *= 2;
     }
     passes = ceil_div(kernels, ak) * ceil_div(rows * line, ac) * ceil_div(w.r, rows);
+  } else if (mode == ConvMode::winograd) {
+    // 2x2 output blocks of the tile's rows (a row tile is whole output rows), 16 passes each.
+    const std::uint64_t rows = w.out_w ? ceil_div(positions, w.out_w) : 0;
+    positions = ceil_div(rows, 2) * ceil_div(w.out_w, 2);
+    passes = ceil_div(kernels, ak) * ceil_div(channels, ac) * 16;
   } else if (w.depthwise) {
     passes = ceil_div(kernels, std::min(ac, ak)) * w.r * w.s;
   } else {

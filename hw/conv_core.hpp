@@ -11,7 +11,10 @@
 //   - zero weights are multiplied like any other (NVDLA does not skip them);
 //   - with image_input (MacArrayConfig), a convolution of the network's input with fewer
 //     channels than AtomicC takes a kernel row's S x C weights (and with post-extension 2 or 4
-//     rows) as its channels: one pass per kernel group, channel op and row (group).
+//     rows) as its channels: one pass per kernel group, channel op and row (group);
+//   - with winograd, a 3x3 stride-1 convolution computes 2x2 output blocks from 4x4 input blocks:
+//     16 passes per (kernel group, channel op) over the tile's blocks instead of 9 over its
+//     positions, 2.25x fewer cycles; its weights are the 4x4 transformed kernels (16/9 bytes).
 #pragma once
 
 #include "core/units.hpp"
@@ -19,6 +22,11 @@
 #include "hw/conv_work.hpp"
 
 namespace hmasim {
+
+// How the core runs a layer: direct convolution, NVDLA's image input mode or Winograd. The image
+// mode, where it applies, comes first (NVDLA runs the image's layer in it).
+enum class ConvMode { direct, image, winograd };
+ConvMode conv_mode(const ConvWork& work, const MacArrayConfig& config);
 
 class ConvCore {
  public:

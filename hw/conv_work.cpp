@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "workloads/winograd.hpp"
+
 namespace hmasim {
 
 void ConvWork::input_rows(std::uint64_t o0, std::uint64_t o1, std::uint64_t& first,
@@ -52,6 +54,7 @@ ConvWork conv_work(const Layer& l) {
       w.depthwise = l.type == LayerType::dwconv;
       w.groups = w.depthwise ? in.c : l.groups;
       w.channels = in.c / w.groups;
+      w.winograd_shape = winograd_shape(l);
       w.reads_image =
           l.type == LayerType::conv && w.groups == 1 &&
           std::find(l.sources.begin(), l.sources.end(), kNetworkInput) != l.sources.end();

@@ -26,13 +26,21 @@ struct ConvWork {
   // A convolution of the network's input (the image): NVDLA's image input mode may map it
   // (MacArrayConfig::image_input).
   bool reads_image = false;
+  // A 3x3 stride-1 convolution of 8-bit weights: NVDLA's Winograd mode may run it
+  // (MacArrayConfig::winograd, workloads/winograd.hpp).
+  bool winograd_shape = false;
+  // Weights stored per kernel and channel: 0 means r x s; Winograd stores 16 (4x4).
+  std::uint64_t stored_kernel_positions = 0;
   std::uint64_t bytes_per_element = 1;
 
   std::uint64_t in_row_bytes() const { return in_w * in_c * bytes_per_element; }
   std::uint64_t out_row_bytes(std::uint64_t kernel_count) const {
     return out_w * kernel_count * bytes_per_element;
   }
-  std::uint64_t kernel_bytes() const { return channels * r * s * bytes_per_element; }
+  std::uint64_t kernel_bytes() const {
+    return channels * (stored_kernel_positions ? stored_kernel_positions : r * s) *
+           bytes_per_element;
+  }
   // Input rows [first, end) that output rows [o0, o1) read (padding rows are not fetched).
   void input_rows(std::uint64_t o0, std::uint64_t o1, std::uint64_t& first,
                   std::uint64_t& end) const;

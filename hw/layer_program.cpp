@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hw/conv_core.hpp"
 #include "workloads/dense_encoding.hpp"
 
 namespace hmasim {
@@ -87,7 +88,9 @@ std::uint64_t embedding_row(const Layer& layer, std::uint64_t position) {
 }
 
 std::vector<LayerProgram> plan_layers(const std::vector<Layer>& layers, const CbufConfig& cbuf,
-                                      std::uint32_t atomic_c, std::uint32_t atomic_k) {
+                                      const MacArrayConfig& mac) {
+  const std::uint32_t atomic_c = mac.atomic_c;
+  const std::uint32_t atomic_k = mac.atomic_k;
   std::vector<LayerProgram> out;
   out.reserve(layers.size());
   for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -113,6 +116,8 @@ std::vector<LayerProgram> plan_layers(const std::vector<Layer>& layers, const Cb
         p.inputs = static_cast<unsigned>(l.in.size());
       } else {
         p.work = conv_work(l);
+        // Winograd's stored kernels are 4x4: the CBUF holds 16/9 of the weight bytes.
+        if (conv_mode(p.work, mac) == ConvMode::winograd) p.work.stored_kernel_positions = 16;
         const std::uint64_t outputs = l.out.elements();
         p.macs_per_output = outputs ? l.macs / outputs : 0;
         if (l.two_operand_matmul()) p.operand = activation_operand(l);

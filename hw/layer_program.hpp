@@ -50,7 +50,7 @@ struct LayerProgram {
 // Plans every layer's work and tiles (no memory needed yet, so a layer that cannot be tiled is
 // found before any weight is generated); throws TilingError naming the layer.
 std::vector<LayerProgram> plan_layers(const std::vector<Layer>& layers, const CbufConfig& cbuf,
-                                      std::uint32_t atomic_c, std::uint32_t atomic_k);
+                                      const MacArrayConfig& mac);
 // Gives each planned layer the regions its weights, inputs and output were placed in. A matmul of
 // two activations reads its first operand as features and its second (`weights`) from the region
 // its producer wrote; an embedding reads its gathered rows from its table's weight region.

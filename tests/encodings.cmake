@@ -7,4 +7,5 @@ hmasim_add_test(test_encodings
   workloads/test_bitmask_encoding.cpp
   workloads/test_csr_encoding.cpp
   workloads/test_secded.cpp
+  workloads/test_winograd.cpp
 )

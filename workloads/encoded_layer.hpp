@@ -65,6 +65,9 @@ EncodedStructure make_structure(StructureKind kind, unsigned element_bits, std::
 
 struct EncodedLayer {
   Encoding encoding = Encoding::dense;
+  // The kernels are Winograd-transformed 4x4 ones (winograd.hpp): they decode to 16 weights per
+  // 3x3 kernel of the layer. (Not in a weight cache file: its key says it.)
+  bool winograd = false;
   NvdlaAtoms atoms;
   std::vector<EncodedStructure> structures;
 

@@ -386,6 +386,8 @@ WeightCacheKey encoded_layer_key(const Layer& layer, std::uint64_t seed, const E
       .add("ecc", ecc.empty() ? "none" : ecc)
       .add("ecc.word_bits", c.ecc_code.word_bits)
       .add("ecc.parity_bits", c.ecc_code.parity_bits);
+  // Only when on, so that the keys of every cache written before Winograd stay valid.
+  if (c.winograd) k.add("winograd", 1);
   return k.key();
 }
 
@@ -503,6 +505,7 @@ EncodedLayer WeightCache::encoded_layer(const Layer& layer, std::uint64_t seed,
   if (found == Lookup::found) {
     if (std::optional<EncodedLayer> layout = parse_layout(entry->payload, entry->payload_bytes)) {
       ++encoded_hits_;
+      layout->winograd = config.winograd;  // keyed: the file holds the transformed kernels
       return std::move(*layout);
     }
   }

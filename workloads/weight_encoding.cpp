@@ -8,6 +8,7 @@
 #include "workloads/dense_packing.hpp"
 #include "workloads/idxsync.hpp"
 #include "workloads/nvdla_order.hpp"
+#include "workloads/winograd.hpp"
 
 namespace hmasim {
 
@@ -72,18 +73,27 @@ void add_protection(const Layer& layer, const EncodingConfig& config, EncodedLay
 
 }  // namespace
 
-EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& weights,
+EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int8_t>& given,
                           const EncodingConfig& config) {
-  const KernelGeometry g = kernel_geometry(layer);
-  check_inputs(layer, g, weights, config);
+  const KernelGeometry layer_geometry = kernel_geometry(layer);
+  check_inputs(layer, layer_geometry, given, config);
   if (config.idxsync && config.encoding != Encoding::bitmask) {
     throw config_error(layer, "IdxSync applies to the bitmask encoding only");
   }
+  if (config.winograd && !winograd_shape(layer)) {
+    throw config_error(layer, "Winograd applies to 3x3 stride-1 convolutions of 8-bit weights");
+  }
+  // Winograd stores the transformed kernels: they are what is encoded.
+  const KernelGeometry g = config.winograd ? winograd_geometry(layer_geometry) : layer_geometry;
+  const std::vector<std::int8_t> transformed =
+      config.winograd ? winograd_transform(layer_geometry, given) : std::vector<std::int8_t>{};
+  const std::vector<std::int8_t>& weights = config.winograd ? transformed : given;
   const ValueCoder coder = make_coder(layer, weights, config);
 
   EncodedLayer out;
   out.encoding = config.encoding;
   out.atoms = config.atoms;
+  out.winograd = config.winograd;
   switch (config.encoding) {
     case Encoding::dense:
     case Encoding::cluster:
@@ -133,7 +143,8 @@ EncodedLayer encode_layer(const Layer& layer, const std::vector<std::int16_t>& w
 }
 
 DecodedLayer decode_layer(const Layer& layer, EncodedLayer stored) {
-  const KernelGeometry g = kernel_geometry(layer);
+  const KernelGeometry g =
+      stored.winograd ? winograd_geometry(kernel_geometry(layer)) : kernel_geometry(layer);
   check_atoms(stored.atoms);
   DecodedLayer out;
   for (const EncodedStructure& parity : stored.structures) {

@@ -37,6 +37,9 @@ struct EncodingConfig {
   std::optional<unsigned> cluster_bits;
   KMeansOptions kmeans;
   CsrOptions csr;
+  // NVDLA Winograd: store the layer's 3x3 kernels pre-transformed as 4x4 (workloads/winograd.hpp;
+  // a 3x3 stride-1 convolution of 8-bit weights only).
+  bool winograd = false;
   bool idxsync = false;            // bitmask only
   std::vector<StructureKind> ecc;  // structures to protect with SEC-DED (each present one)
   SecdedConfig ecc_code = kMaxnvmEcc;

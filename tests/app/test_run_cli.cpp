@@ -240,4 +240,46 @@ TEST(RunCli, ImageInputModeLiftsTheFirstConvolutionsUtilisation) {
   EXPECT_LT(json_number(image_summary, "cycles"), json_number(plain_summary, "cycles"));
 }
 
+// accelerator.mac.winograd (issue 13): ResNet-50's stride-1 3x3 convolutions compute for fewer
+// cycles and fetch 16/9 of their weight bytes; the strided and 1x1 ones are unchanged; a
+// functional run refuses the mode by name.
+TEST(RunCli, WinogradRunsStrideOneThreeByThreeLayersFasterOnTransformedWeights) {
+  const auto [plain_summary, plain] =
+      run("nvdla1024-lpddr4.yaml", "resnet50.yaml", "", fresh_dir("wino_off"));
+  const auto [wino_summary, wino] =
+      run("nvdla1024-lpddr4.yaml", "resnet50.yaml", "--set accelerator.mac.winograd=true",
+          fresh_dir("wino_on"));
+  const auto a = csv_rows(plain);
+  const auto b = csv_rows(wino);
+  ASSERT_EQ(a.size(), b.size());
+  std::size_t busy = 0, dram = 0;
+  for (std::size_t c = 0; c < a[0].size(); ++c) {
+    if (a[0][c] == "busy_cycles") busy = c;
+    if (a[0][c] == "bytes_dram") dram = c;
+  }
+  ASSERT_GT(busy, 0u);
+  ASSERT_GT(dram, 0u);
+  for (std::size_t r = 1; r < a.size(); ++r) {
+    const std::string& name = a[r][1];
+    if (name == "layer1.0.conv2" || name == "layer3.1.conv2") {  // 3x3, stride 1
+      // 2.25x fewer atomic operations; a 14x14 map's 49 blocks fill stripes less well.
+      const double limit = name == "layer1.0.conv2" ? 2.0 : 1.5;
+      EXPECT_GT(std::stod(a[r][busy]), limit * std::stod(b[r][busy])) << name;
+      EXPECT_EQ(std::stod(b[r][dram]) * 9, std::stod(a[r][dram]) * 16) << name;
+    }
+    if (name == "layer2.0.conv2" || name == "layer1.0.conv1") {  // stride 2; 1x1
+      EXPECT_EQ(a[r][busy], b[r][busy]) << name;
+    }
+  }
+  EXPECT_LT(json_number(wino_summary, "cycles"), json_number(plain_summary, "cycles"));
+  const CliRun f =
+      hmasim("run --platform " + kRoot + "/platforms/nvdla1024-lpddr4.yaml --workload " + kRoot +
+             "/workloads/networks/digits-cnn.yaml --functional --set "
+             "accelerator.mac.winograd=true --out " +
+             fresh_dir("wino_f").string());
+  EXPECT_NE(f.status, 0);
+  EXPECT_NE(f.err.find("runs in Winograd mode (accelerator.mac.winograd)"), std::string::npos)
+      << f.err;
+}
+
 }  // namespace

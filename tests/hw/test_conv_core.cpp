@@ -141,5 +141,38 @@ TEST(ConvCore, ImageInputFoldsKernelRowsIntoTheAtomicChannels) {
             direct.compute(wide, 28 * 28, 64).atomic_ops);
 }
 
+// Winograd (issue 13): a stride-1 3x3 convolution in 2x2 output blocks, 16 passes each, cuts
+// the atomic operations by 36/16 = 2.25; stripe rounding leaves the cycles a little above that.
+TEST(ConvCore, WinogradCutsStrideOneThreeByThreeMacCyclesBy2Point25) {
+  MacArrayConfig wino = nvdla(32);
+  wino.winograd = true;
+  const ConvCore direct(nvdla(32)), winograd(wino);
+  ConvWork w = conv(28, 64, 64, 3);
+  w.winograd_shape = true;
+  EXPECT_EQ(conv_mode(w, wino), ConvMode::winograd);
+  EXPECT_EQ(conv_mode(w, nvdla(32)), ConvMode::direct);
+  const auto d = direct.compute(w, 28 * 28, 64);
+  const auto t = winograd.compute(w, 28 * 28, 64);
+  EXPECT_EQ(d.atomic_ops, 2u * 2 * 9 * 784);
+  EXPECT_EQ(t.atomic_ops, 2u * 2 * 16 * (14 * 14));
+  EXPECT_DOUBLE_EQ(static_cast<double>(d.atomic_ops) / static_cast<double>(t.atomic_ops), 2.25);
+  const double cycles =
+      static_cast<double>(d.cycles.value()) / static_cast<double>(t.cycles.value());
+  EXPECT_GT(cycles, 2.0);
+  EXPECT_LE(cycles, 2.25);
+  // A tile of 5 output rows computes 3 block rows (odd rows round up).
+  EXPECT_EQ(winograd.compute(w, 5 * 28, 64).atomic_ops, 2u * 2 * 16 * (3 * 14));
+  // The layers it does not apply to: no Winograd shape, or the image in image input mode.
+  ConvWork strided = w;
+  strided.winograd_shape = false;
+  EXPECT_EQ(winograd.compute(strided, 784, 64).atomic_ops, d.atomic_ops);
+  MacArrayConfig both = wino;
+  both.image_input = ImageInput::pre_extension;
+  ConvWork image = conv(28, 3, 64, 3);
+  image.winograd_shape = true;
+  image.reads_image = true;
+  EXPECT_EQ(conv_mode(image, both), ConvMode::image);
+}
+
 }  // namespace
 }  // namespace hmasim
