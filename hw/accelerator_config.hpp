@@ -85,6 +85,9 @@ struct PostConfig {
   // Elements per cycle of softmax, layernorm and gelu (the SDP's function unit); default: the
   // outputs_per_cycle (NVDLA's SDP evaluates its LUT in line at its element rate).
   std::uint32_t nonlinear_elements_per_cycle = 16;
+  // Input elements per cycle of the PDP (pooling); default: outputs_per_cycle. NVDLA's spec
+  // files give PDP_THROUGHPUT per configuration (nv_small 1, nv_large 8).
+  std::uint32_t pdp_elements_per_cycle = 16;
   Energy energy_per_output{0.0};
   Power leakage{0.0};
 };

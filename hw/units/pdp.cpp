@@ -11,7 +11,7 @@ ComputeUnit::Work Pdp::plan(const TileJob& job) {
   RowRange in;
   w.input_rows(job.tile->out_rows.begin, job.tile->out_rows.end, in.begin, in.end);
   return {Cycles(std::max<std::uint64_t>(
-              1, ceil_div(in.size() * w.in_w * w.in_c, config().outputs_per_cycle))),
+              1, ceil_div(in.size() * w.in_w * w.in_c, config().pdp_elements_per_cycle))),
           0};
 }
 

@@ -223,5 +223,21 @@ layers:
   EXPECT_EQ(s.acc->conv().stats().tiles, r[0].tiles);
 }
 
+// post.pdp_elements_per_cycle (issue 13: NVDLA's PDP_THROUGHPUT apart from the SDP's): a 2x2
+// pooling of 28 x 28 x 64 reads 50176 elements, 4 a cycle.
+TEST(UnitsInASimulation, ThePdpReadsItsInputAtItsOwnRate) {
+  IdealSim s(R"(name: two
+input: {h: 28, w: 28, c: 64}
+layers:
+  - {name: a, type: conv, k: 64, r: 3, padding: 1}
+  - {name: p, type: pool, r: 2}
+)",
+             {"accelerator.post.pdp_elements_per_cycle=4"});
+  const auto& r = s.acc->records();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_GE(r[1].busy_cycles.value(), 50176u / 4);
+  EXPECT_LE(r[1].busy_cycles.value(), 50176u / 4 + r[1].tiles);  // rounding per tile
+}
+
 }  // namespace
 }  // namespace hmasim
