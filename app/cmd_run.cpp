@@ -159,8 +159,9 @@ int cmd_run(const std::vector<std::string>& args) {
                      "predictions.csv and summary.json's accuracy (docs/functional.md); timing "
                      "and energy are those of the run without it")(
       "inputs", po::value(&inputs_file),
-      "--functional: the images, a .npy of int8 N x H x W x C (default: one synthetic image "
-      "from the seed); without --frames or a schedule, one frame per image")(
+      "--functional: the images, a .npy of int8 N x H x W x C (int16 '<i2' for a network of "
+      "9..16-bit layers; default: one synthetic image from the seed); without --frames or a "
+      "schedule, one frame per image")(
       "labels", po::value(&labels_file),
       "--functional: the images' classes, a .npy of N int8/uint8 (gives accuracy.top1, top5)");
   if (auto done = parse_command_line("run", opts, args)) return *done;

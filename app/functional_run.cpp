@@ -16,7 +16,7 @@ namespace hmasim {
 namespace {
 
 // Classes by score, highest first (the lower class first among equal scores).
-std::vector<std::size_t> ranked(const std::vector<std::int8_t>& logits) {
+std::vector<std::size_t> ranked(const std::vector<std::int32_t>& logits) {
   std::vector<std::size_t> order(logits.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -42,21 +42,37 @@ FunctionalInputs load_functional_inputs(const std::string& path, const Network& 
   }
   in.shape = *network.input;
   const std::uint64_t n = in.shape.elements();
+  // The network input's elements are its first layer's: int16 for 9..16 bits.
+  const bool wide = !network.layers.empty() && network.layers.front().precision > 8;
+  in.element_bytes = wide ? 2 : 1;
   if (path.empty()) {
-    // Synthetic images: splitmix64 of (seed, element), 0..127 as a ReLU'd camera image is.
+    // Synthetic images: splitmix64 of (seed, element), 0..127 (int8) or 0..32767 (int16) as a
+    // ReLU'd camera image is.
     in.count = synthetic;
     in.values.resize(in.count * n);
     std::uint64_t z = derive_seed(seed, "functional.inputs");
-    for (std::int8_t& v : in.values) {
+    const std::uint64_t mask = wide ? 0x7fff : 0x7f;
+    for (std::int16_t& v : in.values) {
       z += 0x9e3779b97f4a7c15ULL;
       std::uint64_t x = z;
       x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
       x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-      v = static_cast<std::int8_t>((x ^ (x >> 31)) & 0x7f);
+      v = static_cast<std::int16_t>((x ^ (x >> 31)) & mask);
     }
     return in;
   }
-  const Npy8Array a = read_npy8(path);
+  const Npy8Array a = read_npy_integers(path);
+  const std::string first = network.layers.empty() ? std::string() : network.layers.front().name;
+  if (wide && a.element_bytes != 2) {
+    throw std::runtime_error(path + ": images must be int16 ('<i2'): network '" + network.name +
+                             "' takes int16 images (its first layer '" + first + "' is " +
+                             std::to_string(network.layers.front().precision) + "-bit)");
+  }
+  if (!wide && a.element_bytes != 1) {
+    throw std::runtime_error(path + ": images must be int8 ('|i1'): network '" + network.name +
+                             "' takes int8 images (its first layer '" + first + "' is " +
+                             std::to_string(network.layers.front().precision) + "-bit)");
+  }
   if (!a.is_signed) throw std::runtime_error(path + ": images must be int8 ('|i1'), not uint8");
   const Shape& s = in.shape;
   const bool hwc =
@@ -71,8 +87,10 @@ FunctionalInputs load_functional_inputs(const std::string& path, const Network& 
   }
   in.count = a.shape[0];
   if (in.count == 0) throw std::runtime_error(path + ": holds no image");
-  in.values.resize(a.bytes.size());
-  for (std::size_t i = 0; i < a.bytes.size(); ++i) in.values[i] = a.int8(i);
+  in.values.resize(a.elements());
+  for (std::size_t i = 0; i < in.values.size(); ++i) {
+    in.values[i] = wide ? a.int16(i) : a.int8(i);
+  }
   return in;
 }
 
@@ -171,12 +189,12 @@ FunctionalOutcome functional_outcome(Accelerator& acc, const std::vector<std::in
     bool free1 = false, free5 = false, differs = false;
     const auto& ref = reference[multi_task ? r.task : 0];
     if (ref) {
-      Int8Tensor image;
+      IntTensor image;
       image.shape = inputs.shape;
       const std::uint64_t n = inputs.shape.elements();
       image.values.assign(inputs.values.begin() + static_cast<std::ptrdiff_t>(r.image * n),
                           inputs.values.begin() + static_cast<std::ptrdiff_t>((r.image + 1) * n));
-      const Int8Tensor logits = ref->run(image);
+      const IntTensor logits = ref->run(image);
       const std::vector<std::size_t> free_order = ranked(logits.values);
       free1 = in_top(free_order, 1, label);
       free5 = in_top(free_order, 5, label);

@@ -1,4 +1,5 @@
-// `hmasim run --functional`: the images it infers (--inputs, a .npy of int8 images; without it
+// `hmasim run --functional`: the images it infers (--inputs, a .npy of int8 images, int16 for a
+// network whose first layer has 9..16 bits; without it
 // synthetic ones from the seed), their labels (--labels), and what it reports: predictions.csv
 // and summary.json's accuracy block, with the same network computed fault-free by the independent
 // reference inference (workloads/reference_inference.hpp) for comparison.
@@ -14,9 +15,10 @@
 
 namespace hmasim {
 
-// Reads `path` (N x h x w x c, or N x h x w for one channel; int8) for `network`, or without a
-// path makes `synthetic` images from `seed` (values 0..127). Throws std::runtime_error with the
-// file and what is wrong.
+// Reads `path` (N x h x w x c, or N x h x w for one channel; int8, or int16 '<i2' when the
+// network's first layer has 9..16 bits) for `network`, or without a path makes `synthetic` images
+// from `seed` (values 0..127, int16: 0..32767). Throws std::runtime_error with the file and what
+// is wrong.
 FunctionalInputs load_functional_inputs(const std::string& path, const Network& network,
                                         std::uint64_t seed, std::uint64_t synthetic = 1);
 // Reads `path` (N int8 or uint8 class labels, N = `images`). Throws std::runtime_error.

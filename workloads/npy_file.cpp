@@ -44,6 +44,14 @@ std::uint64_t Npy8Array::elements() const {
 }
 
 Npy8Array read_npy8(const std::string& path) {
+  Npy8Array a = read_npy_integers(path);
+  if (a.element_bytes != 1) {
+    throw NpyError(path + ": elements of type '<i2' (expected int8 '|i1' or uint8 '|u1')");
+  }
+  return a;
+}
+
+Npy8Array read_npy_integers(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw NpyError(path + ": cannot open the .npy file");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -78,8 +86,10 @@ Npy8Array read_npy8(const std::string& path) {
     out.is_signed = true;
   } else if (descr == "'|u1'" || descr == "'<u1'") {
     out.is_signed = false;
+  } else if (descr == "'<i2'") {
+    out.element_bytes = 2;
   } else {
-    throw fail("elements of type " + descr + " (expected int8 '|i1' or uint8 '|u1')");
+    throw fail("elements of type " + descr + " (expected int8 '|i1', uint8 '|u1' or int16 '<i2')");
   }
   if (fortran != "False") throw fail("fortran_order " + fortran + " (expected False)");
   if (shape.size() < 2 || shape.front() != '(' || shape.back() != ')') {
@@ -106,9 +116,10 @@ Npy8Array read_npy8(const std::string& path) {
     out.shape.push_back(d);
   }
   const std::size_t data_at = header_at + header_len;
-  if (elements != bytes.size() - data_at) {
+  if (elements > (bytes.size() - data_at) / out.element_bytes ||
+      elements * out.element_bytes != bytes.size() - data_at) {
     throw fail("shape " + shape + " holds " + std::to_string(elements) + " elements, the file " +
-               std::to_string(bytes.size() - data_at));
+               std::to_string((bytes.size() - data_at) / out.element_bytes));
   }
   out.bytes.assign(bytes.begin() + static_cast<std::ptrdiff_t>(data_at), bytes.end());
   return out;

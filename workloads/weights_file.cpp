@@ -14,6 +14,7 @@ namespace {
 
 constexpr char kWeightsMagic[8] = {'H', 'M', 'A', 'S', 'I', 'M', 'W', '1'};
 constexpr std::uint32_t kReluFlag = 1;
+constexpr std::uint32_t kInt16Flag = 2;
 constexpr std::int32_t kMaxRequantShift = 62;
 
 // Little-endian fields from a byte buffer; a read past the end sets `short_` and returns 0, so a
@@ -91,6 +92,13 @@ WeightsFileError::WeightsFileError(std::vector<std::string> problems)
       }()),
       problems_(std::move(problems)) {}
 
+Requantisation default_softmax_scale(std::uint32_t precision) {
+  Requantisation q;
+  q.multiplier = 1;
+  q.shift = precision > 8 ? 12 : 4;
+  return q;
+}
+
 const LayerWeights* WeightsFile::find(const std::string& name) const {
   for (const LayerWeights& l : layers) {
     if (l.name == name) return &l;
@@ -138,14 +146,16 @@ WeightsFile read_weights_file(const std::string& path) {
     const std::uint32_t flags = c.u32();
     const std::uint32_t scales = c.u32();
     if (c.truncated()) break;
-    if (flags & ~kReluFlag) {
+    if (flags & ~(kReluFlag | kInt16Flag)) {
       throw fail(at + ": unknown flags " + std::to_string(flags) +
-                 " (only bit 0, ReLU, is defined)");
+                 " (only bit 0, ReLU, and bit 1, int16 weights, are defined)");
     }
     l.relu = (flags & kReluFlag) != 0;
+    const bool wide = (flags & kInt16Flag) != 0;
+    const std::uint64_t element_bytes = wide ? 2 : 1;
     // Counts are checked against what is left before anything is allocated for them.
-    if (weights > kMaxLayerWeights || weights > c.remaining() || biases > c.remaining() / 4 ||
-        scales > c.remaining() / 8) {
+    if (weights > kMaxLayerWeights || weights > c.remaining() / element_bytes ||
+        biases > c.remaining() / 4 || scales > c.remaining() / 8) {
       throw fail(at + ": " + std::to_string(weights) + " weights, " + std::to_string(biases) +
                  " biases and " + std::to_string(scales) + " scales do not fit in the " +
                  std::to_string(c.remaining()) + " bytes left of the file");
@@ -162,10 +172,19 @@ WeightsFile read_weights_file(const std::string& path) {
       }
       l.scales.push_back(q);
     }
-    const char* w = c.take(weights);
+    const char* w = c.take(weights * element_bytes);
     if (!w) break;
-    l.weights.resize(static_cast<std::size_t>(weights));
-    std::memcpy(l.weights.data(), w, l.weights.size());
+    if (wide) {
+      l.weights16.resize(static_cast<std::size_t>(weights));
+      for (std::size_t k = 0; k < l.weights16.size(); ++k) {
+        const auto lo = static_cast<unsigned char>(w[2 * k]);
+        const auto hi = static_cast<unsigned char>(w[2 * k + 1]);
+        l.weights16[k] = static_cast<std::int16_t>(static_cast<std::uint16_t>(lo | (hi << 8)));
+      }
+    } else {
+      l.weights.resize(static_cast<std::size_t>(weights));
+      std::memcpy(l.weights.data(), w, l.weights.size());
+    }
     l.bias.reserve(static_cast<std::size_t>(biases));
     for (std::uint64_t k = 0; k < biases; ++k) l.bias.push_back(c.i32());
     out.layers.push_back(std::move(l));
@@ -187,15 +206,17 @@ std::string weights_file_bytes(const WeightsFile& weights) {
   for (const LayerWeights& l : weights.layers) {
     put_le(out, l.name.size(), 4);
     out += l.name;
-    put_le(out, l.weights.size(), 8);
+    const bool wide = !l.weights16.empty();
+    put_le(out, l.weight_count(), 8);
     put_le(out, l.bias.size(), 8);
-    put_le(out, l.relu ? kReluFlag : 0, 4);
+    put_le(out, (l.relu ? kReluFlag : 0) | (wide ? kInt16Flag : 0), 4);
     put_le(out, l.scales.size(), 4);
     for (const Requantisation& q : l.scales) {
       put_le(out, static_cast<std::uint32_t>(q.multiplier), 4);
       put_le(out, static_cast<std::uint32_t>(q.shift), 4);
     }
     out.append(reinterpret_cast<const char*>(l.weights.data()), l.weights.size());
+    for (std::int16_t v : l.weights16) put_le(out, static_cast<std::uint16_t>(v), 2);
     for (std::int32_t b : l.bias) put_le(out, static_cast<std::uint32_t>(b), 4);
   }
   return out;
@@ -216,6 +237,18 @@ void check_weights_file(const WeightsFile& weights, const Network& network) {
   };
   for (const Layer& l : network.layers) {
     const LayerWeights* w = weights.find(l.name);
+    if (l.type == LayerType::softmax) {
+      // Only its input's scale.
+      if (w && (w->weight_count() != 0 || !w->bias.empty() || w->scales.size() > 1 || w->relu)) {
+        problem(l.name,
+                "a softmax layer's record holds no weights, no biases, no ReLU and 0 or 1 scale "
+                "(its input's real scale), got " +
+                    std::to_string(w->weight_count()) + " weights, " +
+                    std::to_string(w->bias.size()) + " biases and " +
+                    std::to_string(w->scales.size()) + " scales");
+      }
+      continue;
+    }
     if (!l.has_weights()) {
       if (w) problem(l.name, "has weights in the file, but the network's layer has none");
       continue;
@@ -225,9 +258,9 @@ void check_weights_file(const WeightsFile& weights, const Network& network) {
                           " weights: " + geometry_text(l) + ")");
       continue;
     }
-    if (w->weights.size() != l.weights) {
+    if (w->weight_count() != l.weights) {
       problem(l.name, "expected " + std::to_string(l.weights) + " weights (" + geometry_text(l) +
-                          "), got " + std::to_string(w->weights.size()));
+                          "), got " + std::to_string(w->weight_count()));
     }
     const std::uint64_t bias = l.bias ? output_channels(l) : 0;
     if (w->bias.size() != bias) {
@@ -240,18 +273,28 @@ void check_weights_file(const WeightsFile& weights, const Network& network) {
                           " scales (one per output channel), got " +
                           std::to_string(w->scales.size()));
     }
-    if (l.precision >= 2 && l.precision < 8) {
+    if (l.precision < 2 || l.precision > 16) {
+      problem(l.name, "real weights are int8 or int16: precision " + std::to_string(l.precision) +
+                          " is not 2 to 16 bits");
+      continue;
+    }
+    const bool wide = l.precision > 8;
+    if (wide != !w->weights16.empty() && w->weight_count() > 0) {
+      problem(l.name, std::string("the record holds ") + (wide ? "int8" : "int16") +
+                          " weights; a " + std::to_string(l.precision) + "-bit layer takes " +
+                          (wide ? "int16 (flag bit 1)" : "int8") + " weights");
+      continue;
+    }
+    if (l.precision != 8 && l.precision != 16) {
       const int hi = (1 << (l.precision - 1)) - 1, lo = -(1 << (l.precision - 1));
-      for (std::size_t i = 0; i < w->weights.size(); ++i) {
-        if (w->weights[i] >= lo && w->weights[i] <= hi) continue;
-        problem(l.name, "weight " + std::to_string(i) + " is " + std::to_string(w->weights[i]) +
+      for (std::size_t i = 0; i < w->weight_count(); ++i) {
+        const int v = wide ? w->weights16[i] : w->weights[i];
+        if (v >= lo && v <= hi) continue;
+        problem(l.name, "weight " + std::to_string(i) + " is " + std::to_string(v) +
                             ", outside the " + std::to_string(l.precision) + "-bit range " +
                             std::to_string(lo) + ".." + std::to_string(hi));
         break;
       }
-    } else if (l.precision != 8) {
-      problem(l.name, "real weights are int8: precision " + std::to_string(l.precision) +
-                          " is not 2 to 8 bits");
     }
   }
   for (const LayerWeights& w : weights.layers) {

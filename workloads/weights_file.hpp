@@ -3,12 +3,15 @@
 //
 // The file is little-endian binary: the magic "HMASIMW1", a u32 record count, then per layer with
 // weights a record: u32 name length and the name; u64 weight count; u64 bias count; u32 flags
-// (bit 0: ReLU after requantisation); u32 scale count (0, 1 = per layer, or one per output
-// channel); that many (i32 multiplier, i32 shift) pairs; the int8 weights in the generator's order
+// (bit 0: ReLU after requantisation; bit 1: the weights are int16, for a 9..16-bit layer); u32
+// scale count (0, 1 = per layer, or one per output channel); that many (i32 multiplier, i32 shift)
+// pairs; the int8 (or int16 little-endian) weights in the generator's order
 // [group][kernel][channel][r][s] (layer.hpp, KernelGeometry); the int32 biases. Nothing follows
-// the last record. The requantisation of a layer's int32 sum to its int8 output is
-// (acc x multiplier + 2^(shift-1)) >> shift (floor), saturated to int8, then ReLU: what
-// scripts/train_digits.py quantises for and the reference inference computes.
+// the last record. The requantisation of a layer's sum to its int8 (int16) output is
+// (acc x multiplier + 2^(shift-1)) >> shift (floor), saturated to int8 (int16), then ReLU: what
+// scripts/train_digits.py quantises for and the reference inference computes. A softmax layer may
+// have a record of no weights and no biases whose one scale is its input's real scale
+// (multiplier / 2^shift; docs/functional.md, "Arithmetic").
 #pragma once
 
 #include <cstdint>
@@ -39,11 +42,19 @@ struct Requantisation {
 
 struct LayerWeights {
   std::string name;
-  std::vector<std::int8_t> weights;  // [group][kernel][channel][r][s]
-  std::vector<std::int32_t> bias;    // empty, or one per output channel
+  std::vector<std::int8_t> weights;  // [group][kernel][channel][r][s] (2..8-bit layers)
+  // The int16 weights of a 9..16-bit layer, same order; `weights` is then empty.
+  std::vector<std::int16_t> weights16;
+  std::vector<std::int32_t> bias;  // empty, or one per output channel
   bool relu = false;
   std::vector<Requantisation> scales;  // empty, one for the layer, or one per output channel
+
+  std::uint64_t weight_count() const { return weights.size() + weights16.size(); }
 };
+
+// The real scale of a softmax layer's input (multiplier / 2^shift) without one in a weights
+// file: 1 / 16 for an int8 map, 1 / 4096 for an int16 one (the map's range spans -8 .. 8).
+Requantisation default_softmax_scale(std::uint32_t precision);
 
 struct WeightsFile {
   std::string file;
@@ -69,7 +80,8 @@ void write_weights_file(const std::string& path, const WeightsFile& weights);
 
 // Checks `weights` against a validated network: every layer with weights has a record with its
 // weight count and bias count (one per output channel with `bias: true`, else none), 0, 1 or one
-// scale per output channel, values within the layer's precision; every record names such a layer.
+// scale per output channel, values within the layer's precision (int8 weights for 2..8 bits, int16
+// for 9..16); every record names such a layer or a softmax layer (no weights, 0 or 1 scale).
 // Throws WeightsFileError listing every mismatch (file, layer, expected vs got).
 void check_weights_file(const WeightsFile& weights, const Network& network);
 

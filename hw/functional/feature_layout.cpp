@@ -7,8 +7,9 @@
 
 namespace hmasim {
 
-FeatureLayout FeatureLayout::plain(const Shape& shape) {
+FeatureLayout FeatureLayout::plain(const Shape& shape, std::uint64_t element_bytes) {
   FeatureLayout l;
+  l.element_bytes_ = element_bytes;
   l.rows_ = shape.h;
   l.columns_ = shape.w;
   l.channels_ = shape.c;
@@ -19,8 +20,10 @@ FeatureLayout FeatureLayout::plain(const Shape& shape) {
 }
 
 FeatureLayout FeatureLayout::written_by(const TilePlan& plan, std::uint64_t rows,
-                                        std::uint64_t columns, std::uint64_t channels) {
+                                        std::uint64_t columns, std::uint64_t channels,
+                                        std::uint64_t element_bytes) {
   FeatureLayout l;
+  l.element_bytes_ = element_bytes;
   l.rows_ = rows;
   l.columns_ = columns;
   l.channels_ = channels;
@@ -61,9 +64,11 @@ std::uint64_t FeatureLayout::block_offset(const RowRange& r, const RowRange& k) 
 }
 
 void FeatureLayout::gather(const std::uint8_t* region, std::uint64_t first, std::uint64_t count,
-                           std::int8_t* out) const {
+                           void* out_elements) const {
+  auto* out = static_cast<std::uint8_t*>(out_elements);
+  const std::uint64_t eb = element_bytes_;
   if (plain_) {
-    std::memcpy(out, region + first, count);
+    std::memcpy(out, region + first * eb, count * eb);
     return;
   }
   std::uint64_t e = first;
@@ -74,12 +79,12 @@ void FeatureLayout::gather(const std::uint8_t* region, std::uint64_t first, std:
     const Band& b = band_of(y);
     if (e == y * row_elements_ && row_end == (y + 1) * row_elements_) {
       // A whole row: each group's part of it is one run of columns x group channels.
-      std::int8_t* row = out + (e - first);
+      std::uint8_t* row = out + (e - first) * eb;
       for (const RowRange& g : b.groups) {
         const std::uint8_t* src =
-            region + block_offset(b.rows, g) + (y - b.rows.begin) * columns_ * g.size();
+            region + (block_offset(b.rows, g) + (y - b.rows.begin) * columns_ * g.size()) * eb;
         for (std::uint64_t x = 0; x < columns_; ++x) {
-          std::memcpy(row + x * channels_ + g.begin, src + x * g.size(), g.size());
+          std::memcpy(row + (x * channels_ + g.begin) * eb, src + x * g.size() * eb, g.size() * eb);
         }
       }
       e = row_end;
@@ -95,7 +100,7 @@ void FeatureLayout::gather(const std::uint8_t* region, std::uint64_t first, std:
           1;
       const std::uint64_t at = block_offset(b.rows, *g) +
                                ((y - b.rows.begin) * columns_ + x) * g->size() + (c - g->begin);
-      out[e - first] = static_cast<std::int8_t>(region[at]);
+      std::memcpy(out + (e - first) * eb, region + at * eb, eb);
     }
   }
 }

@@ -10,15 +10,22 @@ namespace hmasim {
 PreparedWeights prepare_weights(const Layer& layer, const ConvWork& work,
                                 const EncodedLayer& structures) {
   PreparedWeights p;
-  p.decoded = decode_layer(layer, structures).weights;
+  DecodedLayer d = decode_layer(layer, structures);
+  p.decoded = std::move(d.weights);
+  p.decoded16 = std::move(d.weights16);
   p.kernels = work.kernels;
-  p.arranged = arrange_kernels(work, p.decoded);
+  const bool wide = !p.decoded16.empty();
+  if (wide) {
+    p.arranged16 = arrange_kernels(work, p.decoded16);
+  } else {
+    p.arranged = arrange_kernels(work, p.decoded);
+  }
   const std::uint64_t per_kernel = work.channels * work.r * work.s;
   double norms = 0;
   for (std::uint64_t k = 0; k < work.kernels; ++k) {
     double sq = 0;
     for (std::uint64_t i = 0; i < per_kernel; ++i) {
-      const double v = p.decoded[k * per_kernel + i];
+      const double v = wide ? p.decoded16[k * per_kernel + i] : p.decoded[k * per_kernel + i];
       sq += v * v;
     }
     norms += std::sqrt(sq);
@@ -47,6 +54,11 @@ LayerArithmetic layer_arithmetic(const Layer& layer, const LayerWeights* record,
   a.relu = record->relu;
   a.scales = record->scales;
   return a;
+}
+
+Requantisation softmax_scale(const Layer& layer, const LayerWeights* record) {
+  if (record && !record->scales.empty()) return record->scales.front();
+  return default_softmax_scale(layer.precision);
 }
 
 }  // namespace hmasim

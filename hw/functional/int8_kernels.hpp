@@ -1,26 +1,21 @@
-// The arithmetic of the functional datapath: what the convolution core (with CACC and the SDP's
-// bias, requantisation and ReLU), the PDP and the SDP's element-wise unit compute on int8 maps.
-// Each function computes one output block (rows x all columns x a range of kernels, in that
-// order, kernels fastest) from dense HWC input rows. docs/functional.md gives the arithmetic;
-// workloads/reference_inference.hpp computes the same independently, to check this.
+// The arithmetic of the functional datapath on int8 maps: what the convolution core (with CACC and
+// the SDP's bias, requantisation and ReLU), the PDP and the SDP's element-wise unit compute. Each
+// function computes one output block (rows x all columns x a range of kernels, in that order,
+// kernels fastest) from dense HWC input rows (kernel_loops.hpp; int16_kernels.hpp for 16-bit
+// layers). docs/functional.md gives the arithmetic; workloads/reference_inference.hpp computes the
+// same independently, to check this.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "hw/conv_work.hpp"
+#include "hw/functional/kernel_loops.hpp"
 #include "hw/layer_tiling.hpp"
 #include "workloads/layer.hpp"
 #include "workloads/weights_file.hpp"
 
 namespace hmasim {
-
-// Bias, requantisation and ReLU of a weighted layer.
-struct LayerArithmetic {
-  std::vector<std::int32_t> bias;  // empty, or one per kernel
-  bool relu = false;
-  std::vector<Requantisation> scales;  // one for the layer, or one per kernel
-};
 
 // A layer's weights in the order the core walks them: [kernel][r][s][channel], so that the
 // channels of one tap are contiguous, as the input's are (HWC).
@@ -29,13 +24,6 @@ std::vector<std::int8_t> arrange_kernels(const ConvWork& w,
 
 // floor((acc x multiplier + 2^(shift-1)) / 2^shift) saturated to int8 (ReLU: to 0..127).
 std::int8_t requantise(std::int64_t acc, const Requantisation& q, bool relu);
-
-// Dense HWC input rows [row0, row1) of the layer's input map (row0 x in_w x in_c elements in).
-struct InputRows {
-  const std::int8_t* values = nullptr;
-  std::uint64_t row0 = 0;
-  std::uint64_t row1 = 0;
-};
 
 // A convolution (conv, dwconv, fc, matmul: conv_work.hpp) over output `rows` x `kernels`.
 void conv_block(const ConvWork& w, const InputRows& in, const std::vector<std::int8_t>& kernels,

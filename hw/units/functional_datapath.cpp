@@ -1,6 +1,7 @@
 #include "hw/units/functional_datapath.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/integer_math.hpp"
 #include "hw/interconnect.hpp"
@@ -13,21 +14,42 @@ void check_functional_network(const Network& network) {
     throw FunctionalError("--functional: network '" + network.name +
                           "' has no input: its layers state their own shapes");
   }
+  const auto bits = [](const Layer& l) {
+    return std::string(functional_element_bytes(l) == 2 ? "int16" : "int8");
+  };
   for (const Layer& l : network.layers) {
     const std::string where = "--functional: layer '" + l.name + "' (" + to_string(l.type) + ")";
-    if (!integer_inference_defines(l)) {
+    if (!integer_inference_defines(l) && l.type != LayerType::softmax) {
       throw FunctionalError(where +
                             " is not computed by the functional datapath (it computes conv, "
-                            "dwconv, fc, matmul with stored weights, pool and eltwise layers)");
+                            "dwconv, fc, matmul with stored weights, pool, eltwise and softmax "
+                            "layers)");
     }
-    if (l.precision != 8) {
+    if (l.precision > 16) {
       throw FunctionalError(where + " has " + std::to_string(l.precision) +
-                            "-bit precision; the functional datapath computes 8-bit layers");
+                            "-bit precision; the functional datapath computes int8 (2..8-bit) "
+                            "and int16 (9..16-bit) layers");
     }
     if (l.sources.empty()) {
       throw FunctionalError(where +
                             " states its own input shape; a functional run computes a network "
                             "from its input");
+    }
+    for (const int s : l.sources) {
+      // The network input's elements are those of the first layer (placement.cpp).
+      const Layer& producer =
+          s == kNetworkInput ? network.layers.front() : network.layers[static_cast<std::size_t>(s)];
+      if (functional_element_bytes(producer) == functional_element_bytes(l)) continue;
+      const std::string source =
+          s == kNetworkInput
+              ? "the network input (" + bits(producer) + ", as its first layer '" + producer.name +
+                    "' is " + std::to_string(producer.precision) + "-bit)"
+              : "layer '" + producer.name + "' (" + std::to_string(producer.precision) + "-bit, " +
+                    bits(producer) + ")";
+      throw FunctionalError(where + ", " + std::to_string(l.precision) + "-bit (" + bits(l) +
+                            "), reads " + source +
+                            ": the functional datapath does not convert between int8 and int16 "
+                            "maps (give both layers the same precision class)");
     }
   }
 }
@@ -43,13 +65,21 @@ FunctionalDatapath::FunctionalDatapath(const Network& network,
       memories_(std::move(memories)),
       weight_fetch_(weight_fetch),
       inputs_(std::move(inputs)),
-      input_layout_(FeatureLayout::plain(network.input.value_or(Shape{}))) {
+      input_layout_(FeatureLayout::plain(
+          network.input.value_or(Shape{}),
+          network.layers.empty() ? 1 : functional_element_bytes(network.layers.front()))) {
   check_functional_network(network);
   if (inputs_.shape != *network.input || inputs_.count == 0 ||
       inputs_.values.size() != inputs_.count * network.input->elements()) {
     throw FunctionalError("--functional: the input images are " + to_string(inputs_.shape) +
                           ", the network '" + network.name + "' takes " +
                           to_string(*network.input));
+  }
+  if (inputs_.element_bytes != input_layout_.element_bytes()) {
+    throw FunctionalError(std::string("--functional: the input images are ") +
+                          (inputs_.element_bytes == 2 ? "int16" : "int8") + ", the network '" +
+                          network.name + "' takes " +
+                          (input_layout_.element_bytes() == 2 ? "int16" : "int8") + " images");
   }
   weight_fetch_.keep_bytes_read();
   read_by_another_.assign(network.layers.size(), false);
@@ -59,8 +89,8 @@ FunctionalDatapath::FunctionalDatapath(const Network& network,
     }
   }
   for (const LayerProgram& p : programs) {
-    layouts_.push_back(
-        FeatureLayout::written_by(p.plan, p.work.out_h, p.work.out_w, p.work.kernels));
+    layouts_.push_back(FeatureLayout::written_by(p.plan, p.work.out_h, p.work.out_w, p.work.kernels,
+                                                 functional_element_bytes(*p.layer)));
   }
 }
 
@@ -88,9 +118,16 @@ const PreparedWeights& FunctionalDatapath::prepared(const Layer& l, const ConvWo
 void FunctionalDatapath::begin_frame(std::uint32_t f) {
   const std::uint64_t image = f % inputs_.count;
   const std::uint64_t n = network_.input->elements();
+  const std::uint64_t eb = inputs_.element_bytes;
   const Region& r = placement_.input;
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(inputs_.values.data() + image * n);
-  if (r.bytes < n || !memories_[r.memory]->debug_write(r.offset, bytes, n)) {
+  // The image's elements as stored: two's complement, little-endian.
+  std::vector<std::uint8_t> bytes(n * eb);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto v = static_cast<std::uint16_t>(inputs_.values[image * n + i]);
+    bytes[i * eb] = static_cast<std::uint8_t>(v & 0xff);
+    if (eb == 2) bytes[i * eb + 1] = static_cast<std::uint8_t>(v >> 8);
+  }
+  if (r.bytes < n * eb || !memories_[r.memory]->debug_write(r.offset, bytes.data(), n * eb)) {
     throw FunctionalError("functional datapath: the input region cannot hold an image");
   }
 }
@@ -116,10 +153,25 @@ void FunctionalDatapath::begin_layer(const LayerProgram& p) {
   output_base_ = Interconnect::address(p.output.memory, p.output.offset);
   output_.assign(round_up(p.output.bytes, kSurfaceAlignment), 0);
   kernels_ = nullptr;
+  kernels16_ = nullptr;
+  kernels_valid_ = false;
   weights_read_ = nullptr;
+  softmax_ = nullptr;
+  if (l.type == LayerType::softmax) {
+    auto it = softmax_tables_.find(l.index);
+    if (it == softmax_tables_.end()) {
+      it = softmax_tables_
+               .emplace(l.index, SoftmaxTable(softmax_scale(l, record_of(l)),
+                                              8 * functional_element_bytes(l)))
+               .first;
+    }
+    softmax_ = &it->second;
+  }
   if (p.stored) {
     const PreparedWeights& clean = prepared(l, p.work, *p.stored);
     kernels_ = &clean.arranged;
+    kernels16_ = &clean.arranged16;
+    kernels_valid_ = true;
     arithmetic_ = layer_arithmetic(l, record_of(l), clean, read_by_another_[l.index]);
     weights_read_ = weight_fetch_.region_as_read();
     if (weights_read_) {
@@ -140,54 +192,86 @@ std::uint8_t* FunctionalDatapath::destination(const DmaRequest& r) {
   return nullptr;
 }
 
-InputRows FunctionalDatapath::gather(Staged& s, std::uint64_t row0, std::uint64_t row1,
+template <class T>
+RowsOf<T> FunctionalDatapath::gather(Staged& s, std::uint64_t row0, std::uint64_t row1,
                                      std::uint64_t row_elements) {
   const std::uint64_t count = (row1 - row0) * row_elements;
   s.rows.resize(count);
   s.layout->gather(s.bytes.data(), row0 * row_elements, count, s.rows.data());
-  return {s.rows.data(), row0, row1};
+  // int8 elements are read through their storage's bytes (a char type may alias it).
+  return {reinterpret_cast<const T*>(s.rows.data()), row0, row1};
 }
 
 void FunctionalDatapath::compute_tile(const Tile& t) {
+  const Layer& l = *layer_->layer;
+  if (weights_read_ && !t.load_kernels.empty()) kernels_valid_ = false;  // new bytes: decode again
+  if (!t.writes) return;
+  const std::uint64_t offset = layouts_[l.index].block_offset(t.out_rows, t.kernels);
+  if (functional_element_bytes(l) == 1) {
+    compute(t, reinterpret_cast<std::int8_t*>(output_.data() + offset));
+    return;
+  }
+  // int16: the block is stored little-endian (the host's order, checked below).
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "int16 maps are stored little-endian");
+  block16_.resize(t.out_rows.size() * layer_->work.out_w * t.kernels.size());
+  compute(t, block16_.data());
+  std::memcpy(output_.data() + 2 * offset, block16_.data(), 2 * block16_.size());
+}
+
+template <class T>
+void FunctionalDatapath::compute(const Tile& t, T* out) {
+  constexpr bool wide = sizeof(T) == 2;
   const LayerProgram& p = *layer_;
   const Layer& l = *p.layer;
   const ConvWork& w = p.work;
-  if (weights_read_ && !t.load_kernels.empty()) kernels_ = nullptr;  // new bytes: decode again
-  if (!t.writes) return;
-  const std::uint64_t offset = layouts_[l.index].block_offset(t.out_rows, t.kernels);
-  auto* out = reinterpret_cast<std::int8_t*>(output_.data() + offset);
   if (l.type == LayerType::eltwise) {
-    eltwise_in_.clear();
+    auto& in = [&]() -> std::vector<const T*>& {
+      if constexpr (wide) {
+        return eltwise_in16_;
+      } else {
+        return eltwise_in_;
+      }
+    }();
+    in.clear();
     eltwise_widths_.clear();
     for (std::size_t i = 0; i < inputs_staged_.size(); ++i) {
       const std::uint64_t width = l.in[i].c;
-      eltwise_in_.push_back(
-          gather(inputs_staged_[i], t.out_rows.begin, t.out_rows.end, l.in[i].w * width).values);
+      in.push_back(
+          gather<T>(inputs_staged_[i], t.out_rows.begin, t.out_rows.end, l.in[i].w * width).values);
       eltwise_widths_.push_back(width);
     }
-    eltwise_block(l.eltwise_op, eltwise_in_, eltwise_widths_, l.out.w, t.out_rows, t.kernels, out);
+    eltwise_block(l.eltwise_op, in, eltwise_widths_, l.out.w, t.out_rows, t.kernels, out);
+    return;
+  }
+  if (l.type == LayerType::softmax) {
+    const RowsOf<T> in =
+        gather<T>(inputs_staged_[0], t.out_rows.begin, t.out_rows.end, l.in[0].w * l.in[0].c);
+    softmax_block(*softmax_, in.values, l.out.w, l.in[0].c, t.out_rows, t.kernels, out);
     return;
   }
   RowRange rows;
   w.input_rows(t.out_rows.begin, t.out_rows.end, rows.begin, rows.end);
-  const InputRows in = gather(inputs_staged_[0], rows.begin, rows.end, w.in_w * w.in_c);
+  const RowsOf<T> in = gather<T>(inputs_staged_[0], rows.begin, rows.end, w.in_w * w.in_c);
   if (l.type == LayerType::pool) {
     pool_block(w, l.pool_mode, in, t.out_rows, t.kernels, out);
     return;
   }
-  if (!kernels_) {
+  if (!kernels_valid_) {
     // The weights as the weight fetch unit read them (misreads included); bytes as stored
     // decode to the stored weights, so only differing ones are decoded anew.
     std::optional<EncodedLayer> read =
         layer_as_read(p.stored->layout, p.stored->offsets, *weights_read_);
-    if (read) {
-      read_weights_ = prepare_weights(l, w, *read);
-      kernels_ = &read_weights_.arranged;
-    } else {
-      kernels_ = &prepared(l, w, *p.stored).arranged;
-    }
+    const PreparedWeights& now =
+        read ? (read_weights_ = prepare_weights(l, w, *read)) : prepared(l, w, *p.stored);
+    kernels_ = &now.arranged;
+    kernels16_ = &now.arranged16;
+    kernels_valid_ = true;
   }
-  conv_block(w, in, *kernels_, arithmetic_, t.out_rows, t.kernels, out);
+  if constexpr (wide) {
+    conv_block(w, in, *kernels16_, arithmetic_, t.out_rows, t.kernels, out);
+  } else {
+    conv_block(w, in, *kernels_, arithmetic_, t.out_rows, t.kernels, out);
+  }
 }
 
 std::uint8_t* FunctionalDatapath::write_data(const std::vector<DmaRequest>& writes) {
@@ -216,8 +300,14 @@ void FunctionalDatapath::finish_inference(const LayerProgram& last, std::uint32_
   std::vector<std::uint8_t> bytes(last.output.bytes);
   read_region(last.output, bytes.data());
   const FeatureLayout& layout = layouts_[last.layer->index];
+  std::vector<std::int16_t> values(layout.elements());
+  layout.gather(bytes.data(), 0, layout.elements(), values.data());
   r.logits.resize(layout.elements());
-  layout.gather(bytes.data(), 0, layout.elements(), r.logits.data());
+  for (std::size_t i = 0; i < r.logits.size(); ++i) {
+    r.logits[i] = layout.element_bytes() == 2
+                      ? values[i]
+                      : reinterpret_cast<const std::int8_t*>(values.data())[i];
+  }
   results_.push_back(std::move(r));
 }
 
@@ -226,12 +316,20 @@ WeightsFile FunctionalDatapath::stored_network(const std::vector<const StoredWei
   f.file = "(the weights as stored)";
   for (std::size_t i = 0; i < network_.layers.size() && i < stored.size(); ++i) {
     const Layer& l = network_.layers[i];
+    if (l.type == LayerType::softmax) {
+      LayerWeights rec;
+      rec.name = l.name;
+      rec.scales.push_back(softmax_scale(l, record_of(l)));
+      f.layers.push_back(std::move(rec));
+      continue;
+    }
     if (!l.has_weights() || !stored[i] || stored[i]->bytes == 0) continue;
     const PreparedWeights& w = prepared(l, conv_work(l), *stored[i]);
     const LayerArithmetic a = layer_arithmetic(l, record_of(l), w, read_by_another_[i]);
     LayerWeights rec;
     rec.name = l.name;
     rec.weights = w.decoded;
+    rec.weights16 = w.decoded16;
     rec.bias = a.bias;
     rec.relu = a.relu;
     rec.scales = a.scales;

@@ -3,7 +3,8 @@
 // feature reads land in the datapath's copy of each input region, so every byte a layer computes
 // with is one its memory returned, misreads included (a byte the timing model's row reads do not
 // cover holds what the memory stores); the convolution core, PDP and SDP compute each tile's
-// output block (hw/functional/int8_kernels.hpp) from them and the weights the weight fetch unit
+// output block (hw/functional/int8_kernels.hpp, int16_kernels.hpp for 9..16-bit layers, the SDP's
+// softmax in softmax.hpp) from them and the weights the weight fetch unit
 // read (decoded anew from the bytes read where they differ from the stored ones); the DMA writes
 // the block's bytes to the output region. After each inference the host reads the logits back.
 // None of this changes a request, a time or an energy: functional runs time exactly as others.
@@ -17,6 +18,7 @@
 
 #include "hw/functional/feature_layout.hpp"
 #include "hw/functional/functional_weights.hpp"
+#include "hw/functional/softmax.hpp"
 #include "hw/layer_program.hpp"
 #include "hw/placement.hpp"
 #include "hw/units/dma.hpp"
@@ -36,7 +38,9 @@ class FunctionalError : public std::runtime_error {
 struct FunctionalInputs {
   Shape shape;
   std::uint64_t count = 0;
-  std::vector<std::int8_t> values;  // count x shape.elements(), each image HWC
+  // 1: int8 images (a network whose first layer has 2..8 bits); 2: int16 (9..16 bits).
+  std::uint32_t element_bytes = 1;
+  std::vector<std::int16_t> values;  // count x shape.elements(), each image HWC
 };
 
 // One inference: the logits the host read back after the frame's last layer (of a task).
@@ -44,12 +48,18 @@ struct InferenceResult {
   std::uint32_t frame = 0;
   std::uint64_t image = 0;
   std::size_t task = 0;
-  std::vector<std::int8_t> logits;
+  std::vector<std::int32_t> logits;  // int8 or int16 values
 };
 
+// Bytes of one element of a layer's maps: 1 (int8) for 2..8 bits, 2 (int16) for 9..16.
+inline std::uint32_t functional_element_bytes(const Layer& l) {
+  return l.precision > 8 ? 2 : 1;
+}
+
 // Throws FunctionalError naming the first layer functional mode cannot compute (types other
-// than conv, dwconv, fc, matmul with stored weights, pool and eltwise; other than 8-bit; a layer
-// stating its own input shape).
+// than conv, dwconv, fc, matmul with stored weights, pool, eltwise and softmax; more than 16
+// bits; a layer stating its own input shape) or the first pair of a layer and its producer of
+// different widths (int8 and int16: the datapath converts no map).
 void check_functional_network(const Network& network);
 
 class FunctionalDatapath : public DmaClient {
@@ -87,12 +97,17 @@ class FunctionalDatapath : public DmaClient {
     std::uint64_t base = 0;  // global address of the region
     std::vector<std::uint8_t> bytes;
     const FeatureLayout* layout = nullptr;
-    std::vector<std::int8_t> rows;  // gathered HWC rows of the current tile
+    // Gathered HWC rows of the current tile: int16 elements, or int8 ones in its first bytes.
+    std::vector<std::int16_t> rows;
   };
   const PreparedWeights& prepared(const Layer& l, const ConvWork& w, const StoredWeights& stored);
   const LayerWeights* record_of(const Layer& l) const;
   void read_region(const Region& r, std::uint8_t* out) const;
-  InputRows gather(Staged& s, std::uint64_t row0, std::uint64_t row1, std::uint64_t row_elements);
+  template <class T>
+  RowsOf<T> gather(Staged& s, std::uint64_t row0, std::uint64_t row1, std::uint64_t row_elements);
+  // The tile's output block, int8 or int16 elements (T), into `out`.
+  template <class T>
+  void compute(const Tile& t, T* out);
 
   const Network& network_;
   Placement placement_;
@@ -110,14 +125,20 @@ class FunctionalDatapath : public DmaClient {
   const LayerProgram* layer_ = nullptr;
   LayerArithmetic arithmetic_;
   const std::vector<std::int8_t>* kernels_ = nullptr;
-  std::vector<std::uint8_t>* weights_read_ = nullptr;  // checked layers: the bytes read
-  PreparedWeights read_weights_;                       // decoded from weights_read_
+  const std::vector<std::int16_t>* kernels16_ = nullptr;
+  bool kernels_valid_ = false;  // kernels_ / kernels16_ are the layer's current weights
+  const SoftmaxTable* softmax_ = nullptr;
+  std::map<std::size_t, SoftmaxTable> softmax_tables_;  // per softmax layer
+  std::vector<std::uint8_t>* weights_read_ = nullptr;   // checked layers: the bytes read
+  PreparedWeights read_weights_;                        // decoded from weights_read_
   std::vector<Staged> inputs_staged_;
   // An element-wise tile's inputs (kept: no allocation per tile).
   std::vector<const std::int8_t*> eltwise_in_;
+  std::vector<const std::int16_t*> eltwise_in16_;
   std::vector<std::uint64_t> eltwise_widths_;
   std::uint64_t output_base_ = 0;
-  std::vector<std::uint8_t> output_;  // the output region, as computed so far
+  std::vector<std::uint8_t> output_;   // the output region, as computed so far
+  std::vector<std::int16_t> block16_;  // an int16 tile's output block, before it is stored
 };
 
 }  // namespace hmasim

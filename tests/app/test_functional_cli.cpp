@@ -1,7 +1,9 @@
 // `hmasim run --functional` through the real binary: the trained digits CNN's accuracy and its
 // agreement with the fault-free reference, predictions.csv, unchanged timing and energy, a
 // corrupted weights file that lowers the accuracy, read-mode faults that change answers from
-// frame to frame where program-mode faults do not, and bad input (exit 2, nothing written).
+// frame to frame where program-mode faults do not, and bad input (exit 2, nothing written). Also
+// 16-bit networks (the digits CNN with int16 weights and images) and a softmax layer: their
+// reference agreement and unchanged timing.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -218,6 +220,146 @@ TEST(functionalCli, BadFunctionalInputIsAnErrorThatWritesNothing) {
   // A layer type the datapath does not compute is named.
   expect_error(kSram + " --workload " + kRoot + "/workloads/networks/albert-base.yaml --functional",
                "is not computed by the functional datapath");
+}
+
+// An .npy file of `descr` elements ('|i1', '<i2') with `shape` ("(360, 8, 8, 1)").
+std::string write_npy(const fs::path& path, const std::string& descr, const std::string& shape,
+                      const std::string& data) {
+  std::string header =
+      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  header += std::string(64 - (10 + header.size() + 1) % 64, ' ') + "\n";
+  std::string file = "\x93NUMPY";
+  file += '\x01';
+  file += '\x00';
+  file += static_cast<char>(header.size() & 0xff);
+  file += static_cast<char>(header.size() >> 8);
+  file += header + data;
+  hmasim::test::spit(path.string(), file);
+  return path.string();
+}
+
+// The digits CNN at 16 bits: its int8 weights as int16, biases x 256, the same scales; images
+// x 256. Every layer's int16 output is then about 256 times the int8 one (8 more bits).
+struct Digits16 {
+  std::string weights, images;
+};
+Digits16 digits16(const fs::path& d) {
+  hmasim::WeightsFile w = hmasim::read_weights_file(kRoot + "/data/digits/digits-cnn.weights");
+  for (hmasim::LayerWeights& l : w.layers) {
+    l.weights16.assign(l.weights.begin(), l.weights.end());
+    l.weights.clear();
+    for (std::int32_t& b : l.bias) b *= 256;
+  }
+  Digits16 out;
+  out.weights = (d / "digits16.weights").string();
+  hmasim::write_weights_file(out.weights, w);
+  const hmasim::Npy8Array all = hmasim::read_npy8(kRoot + "/data/digits/test-images.npy");
+  std::string data;
+  for (std::uint64_t i = 0; i < all.elements(); ++i) {
+    const auto v = static_cast<std::uint16_t>(all.int8(i) * 256);
+    data += static_cast<char>(v & 0xff);
+    data += static_cast<char>(v >> 8);
+  }
+  out.images = write_npy(d / "digits16.npy", "<i2", "(360, 8, 8, 1)", data);
+  return out;
+}
+
+// The digits CNN and a softmax over its logits (the committed weights; no record for the softmax:
+// its default scale).
+std::string softmax_workload(const fs::path& d) {
+  std::string yaml = slurp(kRoot + "/workloads/networks/digits-cnn.yaml");
+  const std::string key = "weights: ../../data/digits/";
+  yaml.replace(yaml.find(key), key.size(), "weights: " + kRoot + "/data/digits/");
+  yaml += "  - {name: prob, type: softmax}\n";
+  const std::string path = (d / "digits-softmax.yaml").string();
+  hmasim::test::spit(path, yaml);
+  return path;
+}
+
+TEST(functionalCli, The16BitDigitsCnnMatchesItsReferenceAndIsAccurate) {
+  const fs::path d = functional_cli_dir("int16");
+  const Digits16 files = digits16(d);
+  const CliRun r =
+      hmasim("run" + kSram + kCnn + " --set workload.precision=16 --weights " + files.weights +
+             " --inputs " + files.images + kLabels + " --functional --out " + (d / "run").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string summary = slurp((d / "run" / "summary.json").string());
+  EXPECT_EQ(json_number(summary, "inferences", "accuracy"), 360);
+  EXPECT_EQ(json_number(summary, "differing_from_fault_free", "accuracy"), 0);
+  EXPECT_GE(json_number(summary, "top1", "accuracy"), 0.95);
+  EXPECT_EQ(json_number(summary, "top1", "accuracy"),
+            json_number(summary, "fault_free_top1", "accuracy"));
+  // The scores are int16: about 256 times the int8 network's (score1 is the 7th column).
+  std::istringstream rows(slurp((d / "run" / "predictions.csv").string()));
+  std::string line, field;
+  std::getline(rows, line);
+  std::getline(rows, line);
+  std::istringstream columns(line);
+  for (int k = 0; k < 7; ++k) std::getline(columns, field, ',');
+  EXPECT_GT(std::stoi(field), 1000) << line;
+}
+
+TEST(functionalCli, A16BitNetworkAndASoftmaxLeaveCyclesAndEnergyUnchanged) {
+  const fs::path d = functional_cli_dir("timing16");
+  // 16-bit data is stored dense: MLC RRAM with read faults, dense fixed-point values.
+  const std::string lenet16 = " --workload " + kRoot +
+                              "/workloads/networks/lenet5.yaml --set workload.precision=16 --set "
+                              "storage.encoding=dense --set storage.protection=none --set "
+                              "storage.values=fixed";
+  const std::string softmax = " --workload " + softmax_workload(d);
+  int i = 0;
+  for (const std::string& common : {kRram3 + lenet16 + " --set storage.fault_mode=read --frames 3",
+                                    kSram + softmax + " --frames 12"}) {
+    const std::string plain = (d / ("plain" + std::to_string(i))).string();
+    const std::string functional = (d / ("functional" + std::to_string(i++))).string();
+    const CliRun a = hmasim("run" + common + " --out " + plain);
+    const CliRun b =
+        hmasim("run" + common + (common.find("lenet") == std::string::npos ? kImages : "") +
+               " --functional --out " + functional);
+    ASSERT_EQ(a.status, 0) << a.err;
+    ASSERT_EQ(b.status, 0) << b.err;
+    EXPECT_EQ(summary_without(slurp(plain + "/summary.json"), {"wall_time"}),
+              summary_without(slurp(functional + "/summary.json"), {"wall_time"}));
+    EXPECT_EQ(slurp(plain + "/layers.csv"), slurp(functional + "/layers.csv"));
+  }
+}
+
+TEST(functionalCli, ASoftmaxNetworkMatchesItsReferenceWithTheSameAnswers) {
+  const fs::path d = functional_cli_dir("softmax");
+  const CliRun r = hmasim("run" + kSram + " --workload " + softmax_workload(d) + kImages + kLabels +
+                          " --functional --out " + (d / "run").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string summary = slurp((d / "run" / "summary.json").string());
+  EXPECT_EQ(json_number(summary, "differing_from_fault_free", "accuracy"), 0);
+  EXPECT_GE(json_number(summary, "top1", "accuracy"), 0.95);
+}
+
+TEST(functionalCli, MixedWidthsAndImagesOfTheWrongWidthAreClearErrors) {
+  const fs::path d = functional_cli_dir("widths");
+  const std::string out = " --out " + (d / "run").string();
+  const auto expect_error = [&](const std::string& args, const std::string& message) {
+    const CliRun r = hmasim("run" + args + out);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
+    EXPECT_CONTAINS(r.err, message);
+    EXPECT_FALSE(fs::exists(d / "run")) << args;
+  };
+  // int8 images into a 16-bit network; int16 images into an 8-bit one.
+  const Digits16 files = digits16(d);
+  expect_error(kSram + kCnn + " --set workload.precision=16 --weights " + files.weights + kImages +
+                   " --functional",
+               "images must be int16 ('<i2'): network 'digits-cnn' takes int16 images (its first "
+               "layer 'conv1' is 16-bit)");
+  expect_error(kSram + kCnn + " --inputs " + files.images + " --functional",
+               "images must be int8 ('|i1')");
+  // An int16 layer reading an int8 one.
+  const std::string mixed = (d / "mixed.yaml").string();
+  hmasim::test::spit(mixed,
+                     "name: mixed\ninput: {h: 8, w: 8, c: 1}\nlayers:\n"
+                     "  - {name: conv1, type: conv, k: 4, r: 3}\n"
+                     "  - {name: conv2, type: conv, k: 4, r: 3, precision: 16}\n");
+  expect_error(kSram + " --workload " + mixed + " --functional",
+               "layer 'conv2' (conv), 16-bit (int16), reads layer 'conv1' (8-bit, int8): the "
+               "functional datapath does not convert between int8 and int16 maps");
 }
 
 }  // namespace

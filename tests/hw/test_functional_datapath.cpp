@@ -53,10 +53,16 @@ struct DigitsSim {
   }
   Int8Tensor image(std::uint64_t i) const {
     const std::uint64_t n = images.shape.elements();
-    return Int8Tensor{images.shape, std::vector<std::int8_t>(images.values.begin() + i * n,
-                                                             images.values.begin() + (i + 1) * n)};
+    Int8Tensor t{images.shape, std::vector<std::int8_t>(n)};
+    for (std::uint64_t k = 0; k < n; ++k)
+      t.values[k] = static_cast<std::int8_t>(images.values[i * n + k]);
+    return t;
   }
 };
+
+std::vector<std::int32_t> wide(const std::vector<std::int8_t>& v) {
+  return std::vector<std::int32_t>(v.begin(), v.end());
+}
 
 void expect_reference_logits(DigitsSim& sim) {
   sim.run();
@@ -65,7 +71,7 @@ void expect_reference_logits(DigitsSim& sim) {
   const auto& results = sim.acc->functional()->results();
   ASSERT_EQ(results.size(), 40u);
   for (const InferenceResult& r : results) {
-    EXPECT_EQ(r.logits, reference.run(sim.image(r.image)).values) << "image " << r.image;
+    EXPECT_EQ(r.logits, wide(reference.run(sim.image(r.image)).values)) << "image " << r.image;
     for (std::size_t k = 0; k < 10; ++k) {
       EXPECT_EQ(r.logits[k], script.int8(r.image * 10 + k)) << "image " << r.image;
     }
@@ -121,7 +127,7 @@ TEST(functionalDatapath, AFlippedSignBitInOneStoredWeightActsAsInTheReference) {
   std::size_t differing = 0;
   for (const InferenceResult& r : sim.acc->functional()->results()) {
     const std::vector<std::int8_t> expected = reference.run(sim.image(r.image)).values;
-    EXPECT_EQ(r.logits, expected) << "image " << r.image;
+    EXPECT_EQ(r.logits, wide(expected)) << "image " << r.image;
     differing += expected != original.run(sim.image(r.image)).values;
   }
   EXPECT_GT(differing, 0u) << "the flipped weight changes no answer: pick another byte";

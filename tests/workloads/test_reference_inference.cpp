@@ -1,7 +1,8 @@
 // The plain integer reference (workloads/reference_inference.hpp): its arithmetic on cases worked
 // by hand (requantisation rounding, padding, stride, groups, fc's flattening order, pooling,
-// saturation), and on the trained digits networks: the NumPy script's integer logits of all 360
-// held-out images, bit for bit, and the CNN's top-1 accuracy of at least 95%.
+// saturation, int16 layers past int32 sums, the integer softmax), and on the trained digits
+// networks: the NumPy script's integer logits of all 360 held-out images, bit for bit, and the
+// CNN's top-1 accuracy of at least 95%.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -165,6 +166,58 @@ TEST(referenceInference, DigitsMlpReproducesTheScriptsLogits) {
   EXPECT_EQ(r.images, 360u);
   EXPECT_EQ(r.logits_equal, 360u);
   EXPECT_GE(static_cast<double>(r.correct) / static_cast<double>(r.images), 0.9);
+}
+
+TEST(referenceInference, Int16LayersAccumulateIn64BitsAndSaturateToInt16) {
+  // precision 16: int16 weights and activations; 2 x 32767^2 + 2 x 32768^2 is past int32.
+  const hmasim::Network net = hmasim::load_network_text(
+      "input: {h: 1, w: 1, c: 4}\nprecision: 16\nlayers:\n  - {name: f, type: fc, k: 2}\n"
+      "  - {name: p, type: pool, r: 1}\n",
+      "fc16.yaml");
+  LayerWeights l;
+  l.name = "f";
+  l.weights16 = {32767, 32767, -32768, -32768, 1, 1, 1, 1};
+  l.scales = {Requantisation{1, 16}};
+  WeightsFile f;
+  f.file = "fc16.weights";
+  f.layers = {l};
+  const ReferenceInference ref(net, f);
+  const hmasim::IntTensor out =
+      ref.run(hmasim::IntTensor{{1, 1, 4}, {32767, 32767, -32768, -32768}});
+  // (2 x 32767^2 + 2 x 32768^2) / 2^16 = 65534.00003 saturates; 2 x 32767 - 2 x 32768 = -2
+  // rounds to 0.
+  EXPECT_EQ(out.values, (std::vector<std::int32_t>{32767, 0}));
+  f.layers[0].scales = {Requantisation{1, 18}};
+  const ReferenceInference ref18(net, f);
+  EXPECT_EQ(ref18.run(hmasim::IntTensor{{1, 1, 4}, {32767, 32767, -32768, -32768}}).values,
+            (std::vector<std::int32_t>{16384, 0}));  // 4294836226 / 2^18 = 16383.5 -> 16384
+  EXPECT_EQ(hmasim::reference_requantise16(-40000, Requantisation{1, 0}, false), -32768);
+  // Its int8 form refuses a 16-bit network.
+  EXPECT_THROW(ref.run(tensor({1, 1, 4}, {1, 2, 3, 4})), std::invalid_argument);
+}
+
+TEST(referenceInference, SoftmaxOverChannelsIsTheDocumentedIntegerSoftmax) {
+  const hmasim::Network net = hmasim::load_network_text(
+      "input: {h: 1, w: 2, c: 3}\nlayers:\n  - {name: s, type: softmax}\n", "sm.yaml");
+  // Without a record: s = 1/16. Position 0 all equal: round(127 / 3) = 42 each.
+  const ReferenceInference ref(net, WeightsFile{});
+  const Int8Tensor out = ref.run(tensor({1, 2, 3}, {9, 9, 9, 0, 16, 32}));
+  EXPECT_EQ(std::vector<std::int8_t>(out.values.begin(), out.values.begin() + 3),
+            (std::vector<std::int8_t>{42, 42, 42}));
+  // Position 1: e = round(2^15 exp(-2)), round(2^15 exp(-1)), 2^15 = 4435, 12055, 32768; sum
+  // 49258: 127 e / sum = 11.43, 31.08, 84.49.
+  EXPECT_EQ(std::vector<std::int8_t>(out.values.begin() + 3, out.values.end()),
+            (std::vector<std::int8_t>{11, 31, 84}));
+  // A record's scale: s = 1/2 sharpens it.
+  WeightsFile f;
+  f.file = "sm.weights";
+  LayerWeights l;
+  l.name = "s";
+  l.scales = {Requantisation{1, 1}};
+  f.layers = {l};
+  const Int8Tensor sharp = ReferenceInference(net, f).run(tensor({1, 2, 3}, {9, 9, 9, 0, 16, 32}));
+  EXPECT_EQ(std::vector<std::int8_t>(sharp.values.begin() + 3, sharp.values.end()),
+            (std::vector<std::int8_t>{0, 0, 127}));
 }
 
 }  // namespace

@@ -121,8 +121,8 @@ TEST(weightsFile, DamagedFilesAreRefusedNeverRead) {
   bad_scale.layers[1].scales = {{5, 63}};
   expect_problem(hmasim::weights_file_bytes(bad_scale), "shift 63");
   std::string flags = good;
-  flags[count_at + 16] = '\x03';  // flags of 'conv': after its weight and bias counts
-  expect_problem(flags, "layer 'conv': unknown flags 3");
+  flags[count_at + 16] = '\x05';  // flags of 'conv': after its weight and bias counts
+  expect_problem(flags, "layer 'conv': unknown flags 5");
   expect_problem(hmasim::weights_file_bytes(two_layer_weights()).substr(0, 30), "truncated");
   try {
     hmasim::read_weights_file(weights_scratch("missing.weights") + ".none");
@@ -250,6 +250,104 @@ TEST(npyFile, OtherFilesAreRefusedWithTheirFileNamed) {
   const hmasim::Npy8Array ok = hmasim::read_npy8(file);
   EXPECT_EQ(ok.shape, (std::vector<std::uint64_t>{3}));
   EXPECT_EQ(ok.bytes, (std::vector<std::uint8_t>{1, 2, 255}));
+}
+
+TEST(weightsFile, Int16RecordsAndSoftmaxScalesAreWrittenReadAndChecked) {
+  const hmasim::Network net = hmasim::load_network_text(
+      "name: wide\ninput: {h: 1, w: 1, c: 2}\nprecision: 12\nlayers:\n"
+      "  - {name: fc, type: fc, k: 2, bias: true}\n  - {name: prob, type: softmax}\n",
+      "wide.yaml");
+  WeightsFile f;
+  f.file = "wide.weights";
+  LayerWeights fc;
+  fc.name = "fc";
+  fc.weights16 = {-2048, 2047, -300, 1};
+  fc.bias = {100000, -7};
+  fc.relu = true;
+  fc.scales = {{20000, 30}};
+  LayerWeights prob;
+  prob.name = "prob";
+  prob.scales = {{3, 7}};
+  f.layers = {fc, prob};
+  const std::string file = weights_scratch("wide.weights");
+  hmasim::write_weights_file(file, f);
+  const WeightsFile read = hmasim::read_weights_file(file);
+  ASSERT_EQ(read.layers.size(), 2u);
+  EXPECT_TRUE(read.layers[0].weights.empty());
+  EXPECT_EQ(read.layers[0].weights16, fc.weights16);
+  EXPECT_EQ(read.layers[0].bias, fc.bias);
+  EXPECT_TRUE(read.layers[0].relu);
+  EXPECT_EQ(read.layers[0].weight_count(), 4u);
+  EXPECT_EQ(read.layers[1].weight_count(), 0u);
+  ASSERT_EQ(read.layers[1].scales.size(), 1u);
+  EXPECT_EQ(read.layers[1].scales[0].shift, 7);
+  EXPECT_NO_THROW(hmasim::check_weights_file(read, net));
+  // The flags carry the width: int16 bytes little-endian after the scales.
+  const std::string bytes = hmasim::weights_file_bytes(f);
+  const std::size_t flags_at = 8 + 4 + 4 + 2 + 8 + 8;
+  EXPECT_EQ(bytes[flags_at], '\x03');  // ReLU | int16
+  const std::size_t values_at = flags_at + 4 + 4 + 8;
+  EXPECT_EQ(static_cast<unsigned char>(bytes[values_at]), 0x00u);  // -2048 = 0xf800
+  EXPECT_EQ(static_cast<unsigned char>(bytes[values_at + 1]), 0xf8u);
+  // Mismatches: int8 weights for a 12-bit layer, a value outside 12 bits, a softmax record with
+  // weights; int16 weights for an 8-bit layer.
+  WeightsFile bad = f;
+  bad.layers[0].weights16.clear();
+  bad.layers[0].weights = {1, 2, 3, 4};
+  bad.layers[1].weights = {1};
+  try {
+    hmasim::check_weights_file(bad, net);
+    ADD_FAILURE();
+  } catch (const WeightsFileError& e) {
+    const std::vector<std::string> expected = {
+        "wide.weights: layer 'fc': the record holds int8 weights; a 12-bit layer takes int16 "
+        "(flag bit 1) weights",
+        "wide.weights: layer 'prob': a softmax layer's record holds no weights, no biases, no "
+        "ReLU and 0 or 1 scale (its input's real scale), got 1 weights, 0 biases and 1 scales",
+    };
+    EXPECT_EQ(e.problems(), expected);
+  }
+  WeightsFile range = f;
+  range.layers[0].weights16[1] = 2048;
+  try {
+    hmasim::check_weights_file(range, net);
+    ADD_FAILURE();
+  } catch (const WeightsFileError& e) {
+    EXPECT_EQ(e.problems(), (std::vector<std::string>{
+                                "wide.weights: layer 'fc': weight 1 is 2048, outside the 12-bit "
+                                "range -2048..2047"}));
+  }
+  const hmasim::Network narrow = hmasim::load_network_text(
+      "input: {h: 1, w: 1, c: 2}\nlayers:\n  - {name: fc, type: fc, k: 2, bias: true}\n",
+      "narrow.yaml");
+  WeightsFile one = f;
+  one.layers.pop_back();
+  EXPECT_THROW(hmasim::check_weights_file(one, narrow), WeightsFileError);
+  // The defaults of a softmax without a scale: 1/16 for int8, 1/4096 for int16.
+  EXPECT_EQ(hmasim::default_softmax_scale(8).shift, 4);
+  EXPECT_EQ(hmasim::default_softmax_scale(16).shift, 12);
+}
+
+TEST(npyFile, ReadsInt16ArraysWhereAsked) {
+  const std::string file = weights_scratch("i2.npy");
+  std::string h = "{'descr': '<i2', 'fortran_order': False, 'shape': (3,), }";
+  while ((10 + h.size() + 1) % 64 != 0) h += ' ';
+  h += '\n';
+  hmasim::test::spit(file, std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(h.size()) +
+                               '\0' + h + std::string("\x01\x00\xff\x7f\x00\x80", 6));
+  const hmasim::Npy8Array a = hmasim::read_npy_integers(file);
+  EXPECT_EQ(a.element_bytes, 2u);
+  EXPECT_EQ(a.shape, (std::vector<std::uint64_t>{3}));
+  EXPECT_EQ(a.int16(0), 1);
+  EXPECT_EQ(a.int16(1), 32767);
+  EXPECT_EQ(a.int16(2), -32768);
+  // read_npy8 keeps to 8 bits.
+  try {
+    hmasim::read_npy8(file);
+    ADD_FAILURE();
+  } catch (const hmasim::NpyError& e) {
+    EXPECT_CONTAINS(std::string(e.what()), "elements of type '<i2'");
+  }
 }
 
 }  // namespace
