@@ -179,10 +179,10 @@ RunReport build_run_report(const Accelerator& acc, const EnergyLedger& ledger,
       add(*s.set, ParameterClass::task, s.in_slot);
     }
     f.encoding = class_setting(held, to_string(cfg.storage.encoding), [&](ParameterClass c) {
-      return std::string(to_string(cfg.storage.encoding_of(c)));
+      return std::string(to_string(cfg.storage.encoding_of(c, envm->instance_name())));
     });
     f.protection = class_setting(held, to_string(cfg.storage.protection), [&](ParameterClass c) {
-      return std::string(to_string(cfg.storage.protection_of(c)));
+      return std::string(to_string(cfg.storage.protection_of(c, envm->instance_name())));
     });
     for (auto& kv : structures) {
       f.cells += kv.second.cells;

@@ -33,8 +33,7 @@ std::vector<MemorySpec> effective_memories(std::vector<MemorySpec> specs,
     if (!envm) continue;
     auto changed = std::make_shared<EnvmConfig>(*envm);
     const CellStorage& cells = config.storage.cells_in(s.name);
-    const bool decided =
-        config.storage.memories.count(s.name) > 0 || s.name == config.placement.weights;
+    const bool decided = config.storage.own_cells(s.name) || s.name == config.placement.weights;
     if (decided && cells.fault_mode) changed->faults.mode = *cells.fault_mode;
     if (!changed->faults.seed) changed->faults.seed = derive_seed(run_seed, "faults." + s.name);
     s.config = changed;
@@ -394,10 +393,16 @@ void Accelerator::encode_weights(std::uint64_t seed) {
 }
 
 EncodingConfig Accelerator::encoding_of(std::size_t i, const NvdlaAtoms& atoms) const {
-  EncodingConfig c = config_.storage.encoding_for(network_.layers[i], atoms);
-  const LayerProgram& p = programs_[i];
-  c.winograd =
-      p.unit == LayerProgram::Unit::conv && conv_mode(p.work, config_.mac) == ConvMode::winograd;
+  // The memory the weights are placed in by name or by policy (before any overflow, which
+  // needs the sizes this decides): a task's set where its task runs from.
+  const Layer& l = network_.layers[i];
+  const PlacementConfig& p = config_.placement;
+  const bool task_set = !tasks_.names.empty() && tasks_.specific[i] && !p.task_weights.empty();
+  const std::string& memory = task_set ? p.task_weights : !l.memory.empty() ? l.memory : p.weights;
+  EncodingConfig c = config_.storage.encoding_for(l, memory, atoms);
+  const LayerProgram& program = programs_[i];
+  c.winograd = program.unit == LayerProgram::Unit::conv &&
+               conv_mode(program.work, config_.mac) == ConvMode::winograd;
   return c;
 }
 

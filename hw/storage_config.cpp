@@ -156,10 +156,19 @@ StorageConfig parse_storage(const ConfigNode& root,
         continue;
       }
       const ConfigNode block = per_class->child(name);
-      ClassStorage c;
+      StorageOverrides c;
       if (block.has("encoding")) c.encoding = encoding_key(block);
       if (block.has("protection")) c.protection = protection_key(block);
-      check_idxsync(block, c.encoding.value_or(s.encoding), c.protection.value_or(s.protection));
+      // Against the top level's protection; a memory's own protection may change what the
+      // class's layers get (then encoding the layer says, naming it, if it does not fit).
+      const auto memories = node->optional_child("memories");
+      bool memory_protection = false;
+      for (const std::string& m : memories ? memories->keys() : std::vector<std::string>{}) {
+        memory_protection = memory_protection || memories->child(m).has("protection");
+      }
+      if (!memory_protection) {
+        check_idxsync(block, c.encoding.value_or(s.encoding), c.protection.value_or(s.protection));
+      }
       if (block.has("values")) c.values = values_key(block);
       block.require(!block.has("fault_mode"), "fault_mode",
                     "a memory's fault mode is the same whatever class it holds: set it at the "
@@ -172,13 +181,21 @@ StorageConfig parse_storage(const ConfigNode& root,
     for (const std::string& m : per_memory->keys()) {
       const ConfigNode block = per_memory->child(m);
       const ConfigNode memory = root.child("memories").child(m);
+      StorageOverrides o;
+      o.own_cells = block.has("bits_per_cell") || block.has("coding") || block.has("fault_mode") ||
+                    block.keys().empty();
       if (!root.child("memories").has(m)) {
         per_memory->error(m, "no memory named '" + m + "' in the platform");
-      } else if (memory.get<std::string>("model", "") != "envm") {
+      } else if (o.own_cells && memory.get<std::string>("model", "") != "envm") {
         per_memory->error(m,
                           "'" + m + "' is not an eNVM (model: envm): its cells have no settings");
       }
-      s.memories[m] = parse_cells(block);
+      if (block.has("encoding")) o.encoding = encoding_key(block);
+      if (block.has("protection")) o.protection = protection_key(block);
+      check_idxsync(block, o.encoding.value_or(s.encoding), o.protection.value_or(s.protection));
+      if (block.has("values")) o.values = values_key(block);
+      o.cells = parse_cells(block);
+      s.memories[m] = o;
     }
   }
   if (const auto ecc = node->optional_child("ecc")) {
@@ -206,7 +223,7 @@ StorageConfig parse_storage(const ConfigNode& root,
     if (m.empty() || std::find(checked.begin(), checked.end(), m) != checked.end()) continue;
     checked.push_back(m);
     // The block that decides the memory's cells: its own, else the top-level keys.
-    const auto own = s.memories.count(m) ? node->child("memories").optional_child(m) : std::nullopt;
+    const auto own = s.own_cells(m) ? node->child("memories").optional_child(m) : std::nullopt;
     check_memory_keys(root, own ? *own : *node, m);
   }
   return s;
@@ -236,7 +253,12 @@ std::optional<int> CellStorage::bits_of(const std::string& kind, bool metadata) 
 
 const CellStorage& StorageConfig::cells_in(const std::string& memory) const {
   const auto it = memories.find(memory);
-  return it == memories.end() ? cells : it->second;
+  return it != memories.end() && it->second.own_cells ? it->second.cells : cells;
+}
+
+bool StorageConfig::own_cells(const std::string& memory) const {
+  const auto it = memories.find(memory);
+  return it != memories.end() && it->second.own_cells;
 }
 
 std::optional<LevelCoding> CellStorage::coding_of(const std::string& kind, bool metadata) const {
@@ -267,23 +289,40 @@ std::optional<LevelCoding> StorageConfig::coding_of(const EncodedStructure& s, P
   return coding ? coding : cells_in(memory).coding_of(kind, metadata);
 }
 
-Encoding StorageConfig::encoding_of(ParameterClass c) const {
+namespace {
+
+// The class's setting `field`, else the memory's; unset if neither gives it.
+template <typename T>
+std::optional<T> overridden(const std::map<ParameterClass, StorageOverrides>& classes,
+                            ParameterClass c,
+                            const std::map<std::string, StorageOverrides>& memories,
+                            const std::string& memory, std::optional<T> StorageOverrides::*field) {
   const auto own = classes.find(c);
-  return own != classes.end() ? own->second.encoding.value_or(encoding) : encoding;
+  if (own != classes.end() && own->second.*field) return own->second.*field;
+  const auto in = memories.find(memory);
+  if (in != memories.end() && in->second.*field) return in->second.*field;
+  return std::nullopt;
 }
 
-Protection StorageConfig::protection_of(ParameterClass c) const {
-  const auto own = classes.find(c);
-  return own != classes.end() ? own->second.protection.value_or(protection) : protection;
+}  // namespace
+
+Encoding StorageConfig::encoding_of(ParameterClass c, const std::string& memory) const {
+  return overridden(classes, c, memories, memory, &StorageOverrides::encoding).value_or(encoding);
 }
 
-EncodingConfig StorageConfig::encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const {
+Protection StorageConfig::protection_of(ParameterClass c, const std::string& memory) const {
+  return overridden(classes, c, memories, memory, &StorageOverrides::protection)
+      .value_or(protection);
+}
+
+EncodingConfig StorageConfig::encoding_for(const Layer& layer, const std::string& memory,
+                                           const NvdlaAtoms& atoms) const {
   const ParameterClass of = parameter_class(layer);
-  const Encoding encoding = encoding_of(of);
-  const Protection protection = protection_of(of);
-  const auto own = classes.find(of);
-  const std::optional<ValueCoding> values =
-      own != classes.end() && own->second.values ? own->second.values : this->values;
+  const Encoding encoding = encoding_of(of, memory);
+  const Protection protection = protection_of(of, memory);
+  std::optional<ValueCoding> values =
+      overridden(classes, of, memories, memory, &StorageOverrides::values);
+  if (!values) values = this->values;  // unset: cluster if the layer has cluster_bits
   EncodingConfig c;
   c.encoding = encoding;
   // 16-bit weights are laid out in kernel groups of half atomic_k, as NVDLA's int16 weights.

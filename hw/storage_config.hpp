@@ -17,9 +17,10 @@
 //                                # structure as bits_per_cell: {values: gray, metadata: binary}
 //                                # (default: the weight memory's faults.coding)
 //     ecc: {word_bits: 32768, parity_bits: 24}  # SEC-DED code (default: MaxNVM's)
-//     memories:                  # per eNVM: its own bits_per_cell, coding and fault_mode, in
-//       rram_slc: {bits_per_cell: {values: 1, metadata: 1}}  # place of the top-level ones
-//                                # ({}: the memory's own settings)
+//     memories:                  # per memory: encoding, protection, values of the layers stored
+//       rram_slc: {bits_per_cell: {values: 1, metadata: 1}}  # there; per eNVM its own
+//                                # bits_per_cell, coding and fault_mode in place of the
+//                                # top-level ones ({}: the memory's own settings)
 //     classes:                   # per parameter class (shared backbone / task-specific):
 //       task: {encoding: dense, bits_per_cell: 1}   # encoding, protection, values,
 //                                # bits_per_cell and coding of that class's layers, over the
@@ -71,12 +72,15 @@ enum class ParameterClass { shared, task };
 const char* to_string(ParameterClass c);
 ParameterClass parameter_class(const Layer& layer);
 
-// `storage.classes.<class>`: what that class's layers store differently from the top level.
-struct ClassStorage {
+// `storage.classes.<class>` or `storage.memories.<memory>`: what that class's layers, or the
+// layers stored in that memory, store differently from the top level.
+struct StorageOverrides {
   std::optional<Encoding> encoding;
   std::optional<Protection> protection;
   std::optional<ValueCoding> values;
-  CellStorage cells;  // fault_mode unset: the fault mode is the memory's, whatever it holds
+  CellStorage cells;  // a class's fault_mode stays unset: it is the memory's, whatever it holds
+  // A memory's block gives cell keys (or is `{}`): they replace the top-level ones there.
+  bool own_cells = false;
 };
 
 struct StorageConfig {
@@ -84,8 +88,8 @@ struct StorageConfig {
   Protection protection = Protection::none;
   std::optional<ValueCoding> values;  // unset: cluster if the layer has cluster_bits
   CellStorage cells;                  // the top-level cell keys: every eNVM without its own
-  std::map<std::string, CellStorage> memories;     // `storage.memories.<name>`: that eNVM's
-  std::map<ParameterClass, ClassStorage> classes;  // `storage.classes.<class>`
+  std::map<std::string, StorageOverrides> memories;    // `storage.memories.<name>`
+  std::map<ParameterClass, StorageOverrides> classes;  // `storage.classes.<class>`
   SecdedConfig ecc = kMaxnvmEcc;
 
   // The cell settings of the weights stored in `memory` (before any class's own).
@@ -96,11 +100,15 @@ struct StorageConfig {
               int memory_bits) const;
   std::optional<LevelCoding> coding_of(const EncodedStructure& s, ParameterClass c,
                                        const std::string& memory) const;
-  // Encoding and protection of a class's layers.
-  Encoding encoding_of(ParameterClass c) const;
-  Protection protection_of(ParameterClass c) const;
-  // The encoder configuration for `layer` with NVDLA atoms.
-  EncodingConfig encoding_for(const Layer& layer, const NvdlaAtoms& atoms) const;
+  // Whether `storage.memories.<memory>` decides that memory's cells (fault mode included).
+  bool own_cells(const std::string& memory) const;
+  // Encoding and protection of a class's layers stored in `memory`: the class's, else the
+  // memory's, else the top level's.
+  Encoding encoding_of(ParameterClass c, const std::string& memory) const;
+  Protection protection_of(ParameterClass c, const std::string& memory) const;
+  // The encoder configuration for `layer`, stored in `memory`, with NVDLA atoms.
+  EncodingConfig encoding_for(const Layer& layer, const std::string& memory,
+                              const NvdlaAtoms& atoms) const;
 };
 
 struct WeightFetchConfig {

@@ -295,6 +295,36 @@ TEST(StorageCli, ParameterClassesStoreTheirLayersTheirOwnWayInOneMemory) {
   EXPECT_EQ(number(checked, "weights_corrupted", "faults"), 0);
 }
 
+// Encoding and protection per memory: the layers stored in that memory use them (the class's
+// still come first); a block without cell keys keeps the top-level cells.
+TEST(StorageCli, AMemorysEncodingAppliesToTheLayersStoredThere) {
+  const std::vector<std::string> mlc = {"storage.encoding=bitmask", "storage.fault_mode=off",
+                                        "storage.bits_per_cell.values=3",
+                                        "storage.bits_per_cell.metadata=3"};
+  const std::string dense = run(
+      with(mlc, {"storage.memories.envm.encoding=dense", "storage.memories.envm.protection=none"}),
+      "memory_dense");
+  EXPECT_EQ(string_of(dense, "encoding", "\"faults\""), "dense");
+  EXPECT_EQ(string_of(dense, "protection", "\"faults\""), "none");
+  EXPECT_EQ(dense.find("\"mask\""), std::string::npos);
+  EXPECT_EQ(number(dense, "bits_per_cell", "values"), 3);  // the top-level cells still apply
+  const std::string both = run(
+      with(mlc, {"storage.memories.envm.encoding=dense", "storage.memories.envm.protection=none",
+                 "workload.defaults.fc.shared=false", "storage.classes.task.encoding=csr"}),
+      "memory_and_class");
+  EXPECT_EQ(string_of(both, "encoding", "\"faults\""), "shared: dense, task: csr");
+  // A memory that is not an eNVM takes an encoding (it has no cells to set).
+  const CliRun dram =
+      hmasim("check " + kRoot +
+             "/platforms/nvdla1024-lpddr4.yaml --set storage.memories.dram.encoding=csr");
+  EXPECT_EQ(dram.status, 0) << dram.err;
+  const CliRun cells = hmasim("check " + kRoot +
+                              "/platforms/nvdla1024-lpddr4.yaml --set "
+                              "storage.memories.dram.bits_per_cell.values=2");
+  EXPECT_EQ(cells.status, 2);
+  EXPECT_CONTAINS(cells.err, "'dram' is not an eNVM");
+}
+
 TEST(StorageCli, BadParameterClassesAreErrors) {
   const std::string base = "check " + kPlatform;
   const CliRun name = hmasim(base + " --set storage.classes.adapters.encoding=dense");
