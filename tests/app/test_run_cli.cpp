@@ -61,6 +61,15 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& csv) {
   return rows;
 }
 
+// The index of `name` in a CSV's header row (0, the frame column, if it is missing).
+std::size_t column(const std::vector<std::vector<std::string>>& rows, const std::string& name) {
+  for (std::size_t c = 0; !rows.empty() && c < rows[0].size(); ++c) {
+    if (rows[0][c] == name) return c;
+  }
+  ADD_FAILURE() << "no column " << name;
+  return 0;
+}
+
 // ResNet-50 on both NVDLA platforms: every summary key, one row per layer, utilisation <= 1.
 TEST(RunCli, Resnet50OnBothNvdlaPlatforms) {
   for (const char* platform : {"nvdla1024-lpddr4.yaml", "nvdla64-lpddr4.yaml"}) {
@@ -221,11 +230,8 @@ TEST(RunCli, ImageInputModeLiftsTheFirstConvolutionsUtilisation) {
   const auto a = csv_rows(plain);
   const auto b = csv_rows(image);
   ASSERT_EQ(a.size(), b.size());
-  std::size_t util = 0, busy = 0;
-  for (std::size_t c = 0; c < a[0].size(); ++c) {
-    if (a[0][c] == "mac_utilization") util = c;
-    if (a[0][c] == "busy_cycles") busy = c;
-  }
+  const std::size_t util = column(a, "mac_utilization");
+  const std::size_t busy = column(a, "busy_cycles");
   ASSERT_GT(util, 0u);
   ASSERT_GT(busy, 0u);
   ASSERT_EQ(a[1][1], "conv1");
@@ -252,11 +258,8 @@ TEST(RunCli, WinogradRunsStrideOneThreeByThreeLayersFasterOnTransformedWeights) 
   const auto a = csv_rows(plain);
   const auto b = csv_rows(wino);
   ASSERT_EQ(a.size(), b.size());
-  std::size_t busy = 0, dram = 0;
-  for (std::size_t c = 0; c < a[0].size(); ++c) {
-    if (a[0][c] == "busy_cycles") busy = c;
-    if (a[0][c] == "bytes_dram") dram = c;
-  }
+  const std::size_t busy = column(a, "busy_cycles");
+  const std::size_t dram = column(a, "bytes_dram");
   ASSERT_GT(busy, 0u);
   ASSERT_GT(dram, 0u);
   for (std::size_t r = 1; r < a.size(); ++r) {
