@@ -53,7 +53,8 @@ run_once() {
   t="$( { TIMEFORMAT='%R %U %S'; time "$HMASIM" run --platform "$ROOT/platforms/$p.yaml" \
     --workload "$ROOT/workloads/networks/resnet50.yaml" --out "$WORK/$p" "${CHECK[@]}" \
     >/dev/null; } 2>&1)"
-  awk '{ print $1, $2 + $3 }' <<<"$t" >>"$WORK/$p.times"
+  # hmasim's notes on stderr come first; the last line is `time`'s.
+  tail -n 1 <<<"$t" | awk '{ print $1, $2 + $3 }' >>"$WORK/$p.times"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 json() { awk -v k="\"$2\":" '$1 == k { gsub(",", "", $2); print $2; exit }' "$WORK/$1/summary.json"; }

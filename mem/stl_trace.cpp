@@ -1,6 +1,7 @@
 #include "mem/stl_trace.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -37,20 +38,41 @@ void skip_spaces(const char*& p) {
 
 enum class Number { ok, missing, too_large };
 
-// Digits in `base` (10 or 16) at p, no sign, no prefix; too_large if the value exceeds 64 bits.
-Number parse_u64(const char*& p, unsigned base, std::uint64_t& out) {
-  auto digit = [base](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (base == 16 && c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (base == 16 && c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  if (digit(*p) < 0) return Number::missing;
+// The value of each byte as a hex digit, or -1. A table, not comparisons: a trace is mostly
+// digits, and which range (0-9 or a-f) the next one is in is data, so branches mispredict.
+constexpr std::array<std::int8_t, 256> make_hex_values() {
+  std::array<std::int8_t, 256> v{};
+  for (int c = 0; c < 256; ++c) {
+    v[c] = c >= '0' && c <= '9'   ? static_cast<std::int8_t>(c - '0')
+           : c >= 'a' && c <= 'f' ? static_cast<std::int8_t>(c - 'a' + 10)
+           : c >= 'A' && c <= 'F' ? static_cast<std::int8_t>(c - 'A' + 10)
+                                  : std::int8_t{-1};
+  }
+  return v;
+}
+constexpr std::array<std::int8_t, 256> kHexValues = make_hex_values();
+
+int hex_value(char c) {
+  return kHexValues[static_cast<unsigned char>(c)];
+}
+
+// The value of digit c in base 10 or 16, or -1.
+template <unsigned kBase>
+int digit_value(char c) {
+  const int v = hex_value(c);
+  return kBase == 16 || v < 10 ? v : -1;
+}
+
+// Digits in kBase (10 or 16) at p, no sign, no prefix; too_large if the value exceeds 64 bits.
+template <unsigned kBase>
+Number parse_u64(const char*& p, std::uint64_t& out) {
+  int d = digit_value<kBase>(*p);
+  if (d < 0) return Number::missing;
   std::uint64_t v = 0;
   bool overflow = false;
-  for (int d; (d = digit(*p)) >= 0; ++p) {
+  for (; d >= 0; d = digit_value<kBase>(*++p)) {
     // v * base + d past 2^64 - 1 (checked without a division per digit)
-    overflow |= __builtin_mul_overflow(v, std::uint64_t{base}, &v);
+    overflow |= __builtin_mul_overflow(v, std::uint64_t{kBase}, &v);
     overflow |= __builtin_add_overflow(v, static_cast<std::uint64_t>(d), &v);
   }
   if (overflow) return Number::too_large;
@@ -58,11 +80,12 @@ Number parse_u64(const char*& p, unsigned base, std::uint64_t& out) {
   return Number::ok;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+// Whether the text at p starts with `word` (compared byte by byte: never past the terminator).
+bool starts_with(const char* p, const char* word) {
+  for (; *word != '\0'; ++p, ++word) {
+    if (*p != *word) return false;
+  }
+  return true;
 }
 
 std::string hex(std::uint64_t v) {
@@ -157,9 +180,13 @@ bool StlTraceReader::next(TraceRequest& out) {
     skip_spaces(p);
     if (*p == '\0') continue;
 
-    out = TraceRequest{};
+    // Field by field, not `out = TraceRequest{}`: the data vector keeps its buffer.
+    out.cycle = 0;
+    out.write = false;
+    out.address = 0;
+    out.data.clear();
     out.line = line_;
-    switch (parse_u64(p, 10, out.cycle)) {
+    switch (parse_u64<10>(p, out.cycle)) {
       case Number::ok:
         break;
       case Number::missing:
@@ -176,7 +203,7 @@ bool StlTraceReader::next(TraceRequest& out) {
       ++p;
       skip_spaces(p);
       std::uint64_t len = 0;
-      const Number number = parse_u64(p, 10, len);
+      const Number number = parse_u64<10>(p, len);
       skip_spaces(p);
       if (number == Number::missing || *p != ')') fail("bad length in parentheses");
       ++p;
@@ -186,10 +213,10 @@ bool StlTraceReader::next(TraceRequest& out) {
       out.length = static_cast<std::uint32_t>(len);
       skip_spaces(p);
     }
-    if (std::strncmp(p, "read", 4) == 0) {
+    if (starts_with(p, "read")) {
       out.write = false;
       p += 4;
-    } else if (std::strncmp(p, "write", 5) == 0) {
+    } else if (starts_with(p, "write")) {
       out.write = true;
       p += 5;
     } else {
@@ -199,7 +226,7 @@ bool StlTraceReader::next(TraceRequest& out) {
     skip_spaces(p);
     if (!(p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))) fail("address must be hex with 0x");
     p += 2;
-    switch (parse_u64(p, 16, out.address)) {
+    switch (parse_u64<16>(p, out.address)) {
       case Number::ok:
         break;
       case Number::missing:

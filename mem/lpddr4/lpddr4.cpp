@@ -50,6 +50,12 @@ Lpddr4::Lpddr4(const sc_core::sc_module_name& name, const Lpddr4Config& config,
     }
     next_command_.assign(config_.channels, Lpddr4ChannelController::kNever);
     channel_bursts_.assign(std::size_t{config_.channels} * config_.banks, 0);
+    for (const std::size_t field :
+         {Lpddr4Config::kChannel, Lpddr4Config::kBank, Lpddr4Config::kRow}) {
+      for (const unsigned bit : config_.mapping.bits(field)) {
+        placement_bits_ |= std::uint64_t{1} << bit;
+      }
+    }
     // MemoryTarget's socket: the member function is ours, called on this object only.
     using Fw = tlm::tlm_sync_enum (MemoryTarget::*)(tlm::tlm_generic_payload&, tlm::tlm_phase&,
                                                     sc_core::sc_time&);

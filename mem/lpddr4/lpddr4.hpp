@@ -138,8 +138,16 @@ class Lpddr4 final : public MemoryTarget {
   struct Touched {
     std::uint32_t channel, bank, index;  // index: into channel_bursts_
   };
-  std::vector<Touched> touched_;     // scratch: the channel/bank pairs a request touches
-  std::vector<Location> locations_;  // scratch: where each burst of a request goes
+  std::vector<Touched> touched_;  // scratch: the channel/bank pairs a request touches
+  // Consecutive bursts of a request to one channel, bank and row.
+  struct Run {
+    Location where;
+    std::uint32_t bursts;
+  };
+  std::vector<Run> runs_;  // scratch: where the bursts of a request go
+  // The address bits that choose channel, bank or row: bursts that differ in none of them go to
+  // the same place.
+  std::uint64_t placement_bits_ = 0;
   std::vector<Lpddr4Channel> channels_;
   // Per channel: the last request that called begin_request on it.
   std::vector<std::uint64_t> channel_request_;

@@ -57,15 +57,22 @@ std::uint32_t Lpddr4::admit(tlm::tlm_generic_payload* trans, tlm::tlm_command co
   const std::uint64_t first = address & ~(burst - 1);
   const std::uint64_t last = (address + length - 1) & ~(burst - 1);
   const bool write = command == tlm::TLM_WRITE_COMMAND;
-  // Bursts per (channel, bank), for the admission rule, and the (channel, bank) pairs touched.
+  // The request's bursts as runs of consecutive bursts to one channel, bank and row (a new run
+  // where an address bit that chooses them changes: mapped only then), the bursts per (channel,
+  // bank) for the admission rule, and the (channel, bank) pairs touched.
   touched_.clear();
-  locations_.clear();
+  runs_.clear();
   for (std::uint64_t a = first;; a += burst) {
-    const Location l = locate(a);
-    locations_.push_back(l);
-    const std::uint32_t cb = l.channel * config_.banks + l.bank;
-    if (channel_bursts_[cb]++ == 0) touched_.push_back({l.channel, l.bank, cb});
+    if (runs_.empty() || ((a ^ (a - burst)) & placement_bits_) != 0) {
+      runs_.push_back({locate(a), 0});
+    }
+    ++runs_.back().bursts;
     if (a == last) break;
+  }
+  for (const Run& r : runs_) {
+    const std::uint32_t cb = r.where.channel * config_.banks + r.where.bank;
+    if (channel_bursts_[cb] == 0) touched_.push_back({r.where.channel, r.where.bank, cb});
+    channel_bursts_[cb] += r.bursts;
   }
   const auto has_room = [&] {
     for (const Touched& t : touched_) {
@@ -105,40 +112,43 @@ std::uint32_t Lpddr4::admit(tlm::tlm_generic_payload* trans, tlm::tlm_command co
   f.accepted = accepted;
   f.done = accepted;
   f.seq = ++sequence_;
-  const std::size_t n = locations_.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool final_burst = i + 1 == n;
-    const Location here = locations_[i];
-    const Location next = final_burst ? here : locations_[i + 1];
-    BufferedBurst b;
-    b.seq = f.seq;
-    b.request = slot;
-    b.row = here.row;
-    b.write = write;
-    b.last_in_row = final_burst || next.channel != here.channel || next.bank != here.bank ||
-                    next.row != here.row;
-    b.arrival = accepted;
-    controllers_[here.channel]->push(here.bank, b);
-    next_command_[here.channel] = min(next_command_[here.channel], accepted);
-    mutable_stats().busy_cycles += config_.burst_cycles().value();
+  BufferedBurst b;
+  b.seq = f.seq;
+  b.request = slot;
+  b.write = write;
+  b.arrival = accepted;
+  std::uint32_t bursts = 0;
+  for (const Run& r : runs_) {
+    b.row = r.where.row;
+    controllers_[r.where.channel]->push(r.where.bank, b, r.bursts);
+    next_command_[r.where.channel] = min(next_command_[r.where.channel], accepted);
+    bursts += r.bursts;
   }
-  f.bursts_left = static_cast<std::uint32_t>(n);
+  mutable_stats().busy_cycles += config_.burst_cycles().value() * bursts;
+  f.bursts_left = bursts;
   if (trans) response_queue_.push_back(slot);
   return slot;
 }
 
 void Lpddr4::deliver_responses() {
+  // Usually none is ready: that is found out first.
+  const auto none_ready = [&] {
+    if (response_busy_) return true;
+    if (config_.controller.responses_in_order) {
+      return response_queue_.empty() || !slots_[response_queue_.front()].finished;
+    }
+    return done_out_of_order_.empty();
+  };
+  if (none_ready()) return;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const Time now_t = from_sc_time(now);
   for (;;) {
-    if (response_busy_) return;
+    if (none_ready()) return;
     std::uint32_t slot;
     if (config_.controller.responses_in_order) {
-      if (response_queue_.empty() || !slots_[response_queue_.front()].finished) return;
       slot = response_queue_.front();
       response_queue_.pop_front();
     } else {
-      if (done_out_of_order_.empty()) return;
       // Earliest done first (ties: arrival order).
       auto it = std::min_element(
           done_out_of_order_.begin(), done_out_of_order_.end(),

@@ -28,25 +28,22 @@ Lpddr4ChannelController::Lpddr4ChannelController(const Lpddr4Config& config,
       power_down_(make_power_down_policy(config.power_down)),
       pd_active_(power_down_->active()),
       banks_(config.banks),
-      keys_(config.banks) {}
+      keys_(config.banks) {
+  stale_.reserve(config.banks);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Proposals: each bank's next command at its earliest legal cycle
 
 Cycles Lpddr4ChannelController::act_constraints(Cycles t) const {
-  t = max(t, bus_free_);
-  if (any_act_like_) t = max(t, last_act_like_ + t_.RRD);
-  if (act_count_ >= 4) t = max(t, acts_[act_count_ % 4] + t_.FAW);
-  return t;
+  return max(t, max(bus_free_, own_.act));
 }
 
 Cycles Lpddr4ChannelController::pre_constraints(Cycles t) const {
-  t = max(t, bus_free_);
-  if (any_pre_) t = max(t, last_pre_ + t_.PPD);
-  return t;
+  return max(t, max(bus_free_, own_.pre));
 }
 
-void Lpddr4ChannelController::bank_proposal(unsigned b) const {
+inline void Lpddr4ChannelController::bank_proposal(unsigned b) const {
   // The bank's own part of its proposal (command, burst, earliest cycle by the bank's timing),
   // kept until the bank's queue or state changes; the channel's part is added per step.
   const Bank& bank = banks_[b];
@@ -70,17 +67,6 @@ void Lpddr4ChannelController::bank_proposal(unsigned b) const {
     at = max(e.arrival, bank.act_ok);
   }
   keys_[b] = LocalKey{at, e.seq, static_cast<std::uint32_t>(entry), command};
-}
-
-Lpddr4ChannelController::ChannelMinimum Lpddr4ChannelController::channel_minimum() const {
-  ChannelMinimum m;
-  m.act = act_constraints(Cycles(0));
-  m.pre = pre_constraints(Cycles(0));
-  Cycles col = bus_free_;
-  if (any_col_) col = max(col, last_col_ + max(t_.CCD, bl2_));
-  m.rd = any_wr_ ? max(col, last_wr_ + wr_to_rd_) : col;
-  m.wr = any_rd_ ? max(col, last_rd_ + rd_to_wr_) : col;
-  return m;
 }
 
 Lpddr4ChannelController::Proposal Lpddr4ChannelController::propose_refresh() const {
@@ -119,59 +105,95 @@ Lpddr4ChannelController::Proposal Lpddr4ChannelController::propose_refresh() con
     p.at = pre_constraints(max(due, banks_[b].pre_ok));
   } else {
     p.command = Lpddr4Command::REFPB;
-    Cycles t = max(max(due, bus_free_), banks_[b].act_ok);
-    if (any_act_like_) t = max(t, last_act_like_ + t_.RRD);
-    p.at = t;
+    p.at = max(max(max(due, bus_free_), banks_[b].act_ok), rrd_ok_);
   }
   return p;
 }
 
-const Lpddr4ChannelController::Proposal& Lpddr4ChannelController::select(Cycles horizon) {
-  if (best_valid_) return best_;
-  const Cycles due = refresh_->due();
+namespace {
+
+// Of the banks in `busy` (in bank order), the one whose key is earliest, at no earlier than its
+// command's channel minimum (the oldest request, then the lowest bank, on ties); with kHolds,
+// skipping the banks a refresh due at `due` holds (every bank, or `refresh_bank`). Branch-free:
+// which bank wins is data, and mispredicts cost more than the comparisons.
+struct Earliest {
+  unsigned bank = ~0u;
+  std::uint64_t at;
+  std::uint64_t seq = ~std::uint64_t{0};
+};
+template <bool kHolds, class Key>
+Earliest earliest_key(const Key* keys, const std::vector<unsigned>& busy,
+                      const std::array<std::uint64_t, 5>& cmin, std::uint64_t never,
+                      std::uint64_t due, int refresh_bank) {
+  const bool all_banks = refresh_bank == RefreshPolicyIf::kAllBanks;
+  Earliest e;
+  e.at = never;
+  for (const unsigned b : busy) {
+    const Key& k = keys[b];
+    const std::uint64_t at = std::max(k.at.value(), cmin[static_cast<std::size_t>(k.command)]);
+    bool take = (at < e.at) | ((at == e.at) & (k.seq < e.seq));
+    if (kHolds) {
+      // From its due cycle on, a refresh holds the banks it takes.
+      take &= !((at >= due) & (all_banks | (static_cast<unsigned>(refresh_bank) == b)));
+    }
+    // Selected by mask: `take ? :` here compiles to branches, which mispredict.
+    const std::uint64_t m = 0 - static_cast<std::uint64_t>(take);
+    e.bank = static_cast<unsigned>((b & m) | (e.bank & ~m));
+    e.at = (at & m) | (e.at & ~m);
+    e.seq = (k.seq & m) | (e.seq & ~m);
+  }
+  return e;
+}
+
+}  // namespace
+
+inline void Lpddr4ChannelController::earliest_bank(Cycles due) {
+  // Only the keys that changed are computed again, before the scan, so the scan makes no call.
+  for (const unsigned b : stale_) bank_proposal(b);
+  stale_.clear();
   const ChannelMinimum m = channel_minimum();
   // The channel's minimum by the proposal's command (a bank proposes ACT, PRE, RD or WR).
   static_assert(
       static_cast<int>(Lpddr4Command::ACT) == 0 && static_cast<int>(Lpddr4Command::PRE) == 1 &&
           static_cast<int>(Lpddr4Command::RD) == 3 && static_cast<int>(Lpddr4Command::WR) == 4,
-      "channel_min is indexed by the command");
-  const std::array<std::uint64_t, 5> channel_min = {m.act.value(), m.pre.value(), m.act.value(),
-                                                    m.rd.value(), m.wr.value()};
-  const int refresh_bank = refresh_->bank();
-  const bool all_banks = refresh_bank == RefreshPolicyIf::kAllBanks;
-  const std::uint64_t due_at = due.value();
-  unsigned chosen = ~0u;
-  std::uint64_t chosen_at = kNever.value();
-  std::uint64_t chosen_seq = ~std::uint64_t{0};
-  const unsigned banks = static_cast<unsigned>(keys_.size());
-  // Branch-free over banks (which bank wins is data, and mispredicts cost more than the
-  // comparisons): the earliest, the oldest on ties, skipping banks a due refresh holds.
-  // Stale keys first, so the scan itself makes no call and keeps its state in registers. A bank
-  // with no waiting burst proposes nothing (at = kNever, never chosen).
-  for (unsigned b = 0; b < banks; ++b) {
-    if (keys_[b].at == kUnknown) bank_proposal(b);
+      "cmin is indexed by the command");
+  const std::array<std::uint64_t, 5> cmin = {m.act.value(), m.pre.value(), m.act.value(),
+                                             m.rd.value(), m.wr.value()};
+  // The earliest bank with waiting bursts; a refresh that is due by then may hold it (and
+  // others): only then scan again without the held banks (refreshes are rare, so this is too).
+  const std::vector<unsigned>& busy = buffer_.busy_banks();
+  Earliest e;
+  if (busy.size() == 1) {  // often, behind a streaming initiator: no comparison to make
+    const LocalKey& k = keys_[busy[0]];
+    e.bank = busy[0];
+    e.at = std::max(k.at.value(), cmin[static_cast<std::size_t>(k.command)]);
+    e.seq = k.seq;
+  } else {
+    e = earliest_key<false>(keys_.data(), busy, cmin, kNever.value(), due.value(), 0);
   }
-  const LocalKey* keys = keys_.data();
-  for (unsigned b = 0; b < banks; ++b) {
-    const LocalKey& k = keys[b];
-    const std::uint64_t at =
-        std::max(k.at.value(), channel_min[static_cast<std::size_t>(k.command)]);
-    // From its due cycle on, a refresh holds the banks it takes.
-    const bool held = (at >= due_at) & (all_banks | (static_cast<unsigned>(refresh_bank) == b));
-    const bool take = (!held) & ((at < chosen_at) | ((at == chosen_at) & (k.seq < chosen_seq)));
-    chosen = take ? b : chosen;
-    chosen_at = take ? at : chosen_at;
-    chosen_seq = take ? k.seq : chosen_seq;
+  if (e.at >= due.value()) {
+    e = earliest_key<true>(keys_.data(), busy, cmin, kNever.value(), due.value(), refresh_->bank());
   }
-  best_ = Proposal{};
-  if (chosen != ~0u) {
-    const LocalKey& k = keys_[chosen];
-    best_.command = k.command;
-    best_.bank = chosen;
-    best_.entry = k.entry;
-    best_.seq = k.seq;
+  Proposal& p = best_;
+  p = Proposal{};
+  if (e.bank != ~0u) {
+    const LocalKey& k = keys_[e.bank];
+    p.command = k.command;
+    p.bank = e.bank;
+    p.entry = k.entry;
+    p.seq = k.seq;
   }
-  best_.at = Cycles(chosen_at);
+  p.at = Cycles(e.at);
+}
+
+const Lpddr4ChannelController::Proposal& Lpddr4ChannelController::select(Cycles horizon) {
+  if (best_valid_) return best_;
+  const Cycles due = refresh_->due();
+  if (buffer_.empty()) {
+    best_ = Proposal{};  // no burst waits: no bank proposes anything
+  } else {
+    earliest_bank(due);
+  }
   // Refreshes are issued while bursts wait, or up to a known horizon (a refresh proposal is
   // never before its due cycle).
   // With a power-down policy, refreshes of an idle channel are idle_until()'s.
@@ -191,6 +213,12 @@ const Lpddr4ChannelController::Proposal& Lpddr4ChannelController::select(Cycles 
 
 Cycles Lpddr4ChannelController::advance(Cycles horizon, std::vector<Completion>& out,
                                         std::uint64_t max_commands) {
+  // The usual call on a channel whose next command lies beyond the horizon: nothing to issue,
+  // flush, integrate or charge (what the rest of this function would find out, at more cost).
+  if (best_valid_ && best_.at >= horizon && auto_pre_.empty() && uncharged_ == 0 &&
+      min(now_, horizon) <= bg_time_ && bg_time_ <= charged_to_) {
+    return best_.at >= kNever ? kNever : best_.at;
+  }
   Cycles next = kNever;
   std::uint64_t issued = 0;
   for (;;) {
@@ -203,8 +231,7 @@ Cycles Lpddr4ChannelController::advance(Cycles horizon, std::vector<Completion>&
       next = buffer_.empty() ? kNever : best.at;
       break;
     }
-    const Proposal chosen = best;  // issue() invalidates best_
-    issue(chosen, out);
+    issue(best, out);  // issue() reads best_ (and only clears best_valid_)
     ++issued;
   }
   // The idle span up to a known horizon (kNever: none known, settle() ends the run).
@@ -219,14 +246,9 @@ Cycles Lpddr4ChannelController::advance(Cycles horizon, std::vector<Completion>&
   return next;
 }
 
-void Lpddr4ChannelController::emit(Lpddr4Command c, Cycles at, std::uint16_t bank,
-                                   std::uint32_t row, bool automatic) {
-  ++counts_[static_cast<std::size_t>(c)];
-  if (log_ || checker_) {
-    const Lpddr4CommandRecord r{at, c, index_, bank, row, automatic};
-    if (log_) log_->push_back(r);
-    if (checker_) checker_->check(r);
-  }
+void Lpddr4ChannelController::record(const Lpddr4CommandRecord& r) {
+  if (log_) log_->push_back(r);
+  if (checker_) checker_->check(r);
 }
 
 void Lpddr4ChannelController::flush_pending_precharges(Cycles upto) {
@@ -253,12 +275,12 @@ void Lpddr4ChannelController::issue(const Proposal& p, std::vector<Completion>& 
   const Time at = t_.tCK * t.value();
   // The bank's own proposal changes with its row, timing and queue.
   if (p.command != Lpddr4Command::REF && p.command != Lpddr4Command::PREA) {
-    keys_[p.bank].at = kUnknown;
+    invalidate(p.bank);
   } else {
-    for (LocalKey& k : keys_) k.at = kUnknown;
+    invalidate_all();
   }
   if (uses_direction_ && (p.command == Lpddr4Command::RD || p.command == Lpddr4Command::WR)) {
-    for (LocalKey& k : keys_) k.at = kUnknown;
+    invalidate_all();
   }
   switch (p.command) {
     case Lpddr4Command::ACT: {
@@ -274,8 +296,9 @@ void Lpddr4ChannelController::issue(const Proposal& p, std::vector<Completion>& 
       ++open_banks_;
       acts_[act_count_ % 4] = t;
       ++act_count_;
-      last_act_like_ = t;
-      any_act_like_ = true;
+      rrd_ok_ = t + t_.RRD;
+      if (act_count_ >= 4) faw_ok_ = acts_[act_count_ % 4] + t_.FAW;
+      own_.act = max(rrd_ok_, faw_ok_);
       bus_free_ = t + Lpddr4Channel::kActSlots;
       break;
     }
@@ -288,6 +311,7 @@ void Lpddr4ChannelController::issue(const Proposal& p, std::vector<Completion>& 
       b.act_ok = max(b.act_ok, t + t_.RPpb);
       last_pre_ = t;
       any_pre_ = true;
+      own_.pre = t + t_.PPD;
       bus_free_ = t + Lpddr4Channel::kPreSlots;
       break;
     }
@@ -320,8 +344,8 @@ void Lpddr4ChannelController::issue(const Proposal& p, std::vector<Completion>& 
       ledger_.ledger->charge(ledger_.refpb, energy_.refpb.total(), 1, at, t_.tCK * end.value());
       banks_[p.bank].act_ok = max(banks_[p.bank].act_ok, end);
       refreshing_until_ = max(refreshing_until_, end);
-      last_act_like_ = t;
-      any_act_like_ = true;
+      rrd_ok_ = t + t_.RRD;
+      own_.act = max(rrd_ok_, faw_ok_);
       refresh_->issued();
       bus_free_ = t + Lpddr4Channel::kRefSlots;
       break;
@@ -335,20 +359,19 @@ void Lpddr4ChannelController::issue(const Proposal& p, std::vector<Completion>& 
       emit(p.command, t, b16);
       if (write) {
         ledger_.ledger->charge(ledger_.wr, energy_.wr.total(), 1, at, at);
-        last_wr_ = t;
-        any_wr_ = true;
+        rd_after_wr_ = t + wr_to_rd_;
         b.pre_ok = max(b.pre_ok, t + wr_to_pre_);
       } else {
         ledger_.ledger->charge(ledger_.rd, energy_.rd.total(), 1, at, at);
-        last_rd_ = t;
-        any_rd_ = true;
+        wr_after_rd_ = t + rd_to_wr_;
         b.pre_ok = max(b.pre_ok, t + rd_to_pre_);
       }
-      last_col_ = t;
-      any_col_ = true;
+      col_ok_ = t + max(t_.CCD, bl2_);
+      own_.rd = max(col_ok_, rd_after_wr_);
+      own_.wr = max(col_ok_, wr_after_rd_);
       last_write_ = write;
       bus_free_ = t + Lpddr4Channel::kColumnSlots;
-      out.push_back({e.request, t, t + (write ? wr_end_ : rd_end_)});
+      out.emplace_back(e.request, t, t + (write ? wr_end_ : rd_end_));
       request_idle_from_ = max(request_idle_from_, t + (write ? wr_end_ : rd_end_));
       if (page_->close_after(e, buffer_.queue(p.bank))) {
         // RDA/WRA: the bank precharges as soon as it may, without a command-bus slot.
@@ -383,23 +406,25 @@ void Lpddr4ChannelController::integrate(Cycles to) {
       s = BackgroundState::self_refresh;
     }
     bg_cycles_[idx(s)] += (seg - bg_time_).value();
+    uncharged_ |= 1u << idx(s);
     bg_time_ = seg;
   }
 }
 
-void Lpddr4ChannelController::charge_background() {
+void Lpddr4ChannelController::charge_uncharged() {
+  // The states in ascending order, as their energies are summed (the ledger's sum depends on it).
   Energy e(0.0);
   for (std::size_t s = 0; s < kBackgroundStateCount; ++s) {
+    if ((uncharged_ & (1u << s)) == 0) continue;
     const std::uint64_t d = bg_cycles_[s] - charged_cycles_[s];
-    if (d == 0) continue;
     e += energy_.background_energy(static_cast<BackgroundState>(s), d).total();
     charged_cycles_[s] = bg_cycles_[s];
   }
+  uncharged_ = 0;
   if (e.value() != 0.0) {
     ledger_.ledger->add_static_energy(ledger_.component, e, t_.tCK * charged_to_.value(),
                                       t_.tCK * bg_time_.value());
   }
-  charged_to_ = max(charged_to_, bg_time_);
 }
 
 void Lpddr4ChannelController::settle(Cycles end) {
@@ -425,12 +450,14 @@ void Lpddr4ChannelController::power_off(Cycles at) {
 void Lpddr4ChannelController::power_on(Cycles at) {
   best_valid_ = false;
   for (Bank& b : banks_) b = Bank{false, 0, at, at, at};
-  for (LocalKey& k : keys_) k.at = kUnknown;
+  invalidate_all();
   open_banks_ = 0;
   auto_pre_.clear();
   bus_free_ = now_ = bg_time_ = charged_to_ = at;
   act_count_ = 0;
-  any_act_like_ = any_pre_ = any_col_ = any_rd_ = any_wr_ = false;
+  any_pre_ = false;
+  rrd_ok_ = faw_ok_ = col_ok_ = rd_after_wr_ = wr_after_rd_ = Cycles(0);
+  own_ = ChannelMinimum{};
   refreshing_until_ = request_idle_from_ = at;
   power_state_ = PowerState::awake;
   refresh_->restart(at);

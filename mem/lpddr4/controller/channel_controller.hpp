@@ -46,6 +46,8 @@ class Lpddr4ChannelController {
   static constexpr Cycles kUnknown{~std::uint64_t{0}};
   // A burst's data is on the bus until `data_end` (exclusive); it left the buffer at `issued`.
   struct Completion {
+    // A constructor, so that emplace_back builds it in place (no copy read back from the stack).
+    Completion(std::uint32_t r, Cycles i, Cycles d) : request(r), issued(i), data_end(d) {}
     std::uint32_t request;
     Cycles issued;
     Cycles data_end;
@@ -55,11 +57,13 @@ class Lpddr4ChannelController {
                           const Lpddr4LedgerActions& ledger, unsigned index);
 
   bool has_room(unsigned bank, std::size_t bursts) const { return buffer_.has_room(bank, bursts); }
-  // Adds a waiting burst (arrival >= every horizon given so far, or it is served from there).
-  void push(unsigned bank, const BufferedBurst& b) {
+  // Adds `n` waiting bursts of one request to `bank`, consecutive and to one row: copies of `b`
+  // of which the last is the request's last burst to the row (arrival >= every horizon given so
+  // far, or they are served from there).
+  void push(unsigned bank, const BufferedBurst& b, std::uint32_t n) {
     if (pd_active_ && buffer_.empty() && powered_) idle_until(b.arrival, /*wake=*/true);
-    buffer_.push(bank, b);
-    keys_[bank].at = kUnknown;
+    buffer_.push(bank, b, n);
+    invalidate(bank);
     best_valid_ = false;
   }
   bool empty() const { return buffer_.empty(); }
@@ -89,11 +93,11 @@ class Lpddr4ChannelController {
     Cycles act_ok{0}, col_ok{0}, pre_ok{0};
   };
   struct Proposal {
-    Lpddr4Command command = Lpddr4Command::ACT;
-    unsigned bank = 0;
-    std::size_t entry = 0;  // index in the bank's queue
-    std::uint64_t seq = ~std::uint64_t{0};
     Cycles at = kNever;
+    std::uint64_t seq = ~std::uint64_t{0};
+    unsigned bank = 0;
+    std::uint32_t entry = 0;  // index in the bank's queue
+    Lpddr4Command command = Lpddr4Command::ACT;
     bool refresh = false;  // a step of the due refresh
   };
   struct AutoPrecharge {
@@ -102,28 +106,55 @@ class Lpddr4ChannelController {
   };
   static std::size_t idx(BackgroundState s) { return static_cast<std::size_t>(s); }
 
-  // The channel's earliest cycle per command kind (bus, tRRD/tFAW, tPPD, tCCD, turnarounds).
+  // The channel's earliest cycle per command kind: tRRD/tFAW, tPPD, tCCD and the turnarounds
+  // (own_, kept up to date by issue()), and the command bus.
   struct ChannelMinimum {
     Cycles act{0}, pre{0}, rd{0}, wr{0};
   };
-  ChannelMinimum channel_minimum() const;
+  ChannelMinimum channel_minimum() const {
+    return {max(own_.act, bus_free_), max(own_.pre, bus_free_), max(own_.rd, bus_free_),
+            max(own_.wr, bus_free_)};
+  }
   // Computes keys_[b].
   void bank_proposal(unsigned b) const;
+  // Bank b's key must be computed again (its queue, row or timing changed).
+  void invalidate(unsigned b) {
+    if (keys_[b].at == kUnknown) return;
+    keys_[b].at = kUnknown;
+    stale_.push_back(b);
+  }
+  void invalidate_all() {
+    for (unsigned b = 0; b < keys_.size(); ++b) invalidate(b);
+  }
   // The command to issue next: the earliest proposal over banks and the due refresh.
   const Proposal& select(Cycles horizon);
+  // best_ = the earliest bank proposal (none: at == kNever); `due`: the due refresh. Written in
+  // place: a Proposal copied right after its fields are written stalls store-to-load forwarding.
+  void earliest_bank(Cycles due);
   Proposal propose_refresh() const;
   Cycles act_constraints(Cycles t) const;
   Cycles pre_constraints(Cycles t) const;
   void issue(const Proposal& p, std::vector<Completion>& out);
+  // Counts a command; logs and checks it when asked to (inline: usually neither).
   void emit(Lpddr4Command c, Cycles at, std::uint16_t bank, std::uint32_t row = 0,
-            bool automatic = false);
+            bool automatic = false) {
+    ++counts_[static_cast<std::size_t>(c)];
+    if (log_ || checker_) record({at, c, index_, bank, row, automatic});
+  }
+  void record(const Lpddr4CommandRecord& r);
   // Logs the pending auto-precharges at or before `upto` (checked inline: usually none).
   void flush_auto_precharges(Cycles upto) {
     if (!auto_pre_.empty()) flush_pending_precharges(upto);
   }
   void flush_pending_precharges(Cycles upto);
   void integrate(Cycles to);
-  void charge_background();
+  // Charges the ledger with the background energy integrated since the last charge (inline: often
+  // none, advance() calls it every time).
+  void charge_background() {
+    if (uncharged_ != 0) charge_uncharged();
+    charged_to_ = max(charged_to_, bg_time_);
+  }
+  void charge_uncharged();
 
   // Power-down (channel_power_down.cpp). The idle span up to `t` (events before it); `wake`: a
   // burst arrives at `t`, leave power-down / self-refresh for it.
@@ -155,15 +186,19 @@ class Lpddr4ChannelController {
 
   std::vector<Bank> banks_;
   // Per bank, its own part of the next proposal: command, burst and earliest cycle by the bank's
-  // timing (at == kUnknown: compute again). It changes only when the bank's queue, row or timing
-  // does (or, for a direction-aware scheduler, the channel's direction). Packed for the scan.
+  // timing (at == kUnknown: compute again; kNever: no burst waits). It changes only when the
+  // bank's queue, row or timing does (or, for a direction-aware scheduler, the channel's
+  // direction). Packed for the scan.
   struct LocalKey {
-    Cycles at = kUnknown;
+    Cycles at = kNever;
     std::uint64_t seq = ~std::uint64_t{0};
     std::uint32_t entry = 0;  // index in the bank's queue
     Lpddr4Command command = Lpddr4Command::ACT;
   };
   mutable std::vector<LocalKey> keys_;
+  // The banks whose key is kUnknown, so select() computes only those (usually one: the bank of
+  // the latest command or burst).
+  std::vector<unsigned> stale_;
   // select()'s answer, kept until a command issues, a burst arrives or power changes: a caller
   // that issues one command at a time (admission) otherwise computes every choice twice. Only
   // kept while bursts wait (then it does not depend on the horizon).
@@ -174,18 +209,22 @@ class Lpddr4ChannelController {
   Cycles bus_free_{0};
   Cycles acts_[4] = {};
   std::uint64_t act_count_ = 0;
-  Cycles last_act_like_{0};  // ACT or REFpb (tRRD)
-  bool any_act_like_ = false;
+  Cycles rrd_ok_{0};  // tRRD after the latest ACT or REFpb
+  Cycles faw_ok_{0};  // tFAW after the fourth latest ACT
   Cycles last_pre_{0};
   bool any_pre_ = false;
-  Cycles last_col_{0}, last_rd_{0}, last_wr_{0};
-  bool any_col_ = false, any_rd_ = false, any_wr_ = false, last_write_ = false;
+  Cycles col_ok_{0};         // tCCD after the latest column command
+  Cycles rd_after_wr_{0};    // write-to-read turnaround after the latest WR
+  Cycles wr_after_rd_{0};    // read-to-write turnaround after the latest RD
+  ChannelMinimum own_;       // the channel minimum without the command bus
+  bool last_write_ = false;  // direction of the latest column command
   Cycles refreshing_until_{0};
   Cycles now_{0};  // the latest command issued
 
   Cycles bg_time_{0};
   std::array<std::uint64_t, kBackgroundStateCount> bg_cycles_{};
   std::array<std::uint64_t, kBackgroundStateCount> charged_cycles_{};
+  unsigned uncharged_ = 0;  // bit s: bg_cycles_[s] has grown since the last charge
   Cycles charged_to_{0};
   bool powered_ = true;
   PowerState power_state_ = PowerState::awake;

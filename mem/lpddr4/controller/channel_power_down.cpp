@@ -42,7 +42,7 @@ void Lpddr4ChannelController::exit_latency(Cycles ready) {
     b.col_ok = max(b.col_ok, ready);
     b.pre_ok = max(b.pre_ok, ready);
   }
-  for (LocalKey& k : keys_) k.at = kUnknown;
+  invalidate_all();
   best_valid_ = false;
 }
 

@@ -7,7 +7,7 @@ namespace hmasim {
 
 class FcfsScheduler final : public Lpddr4Scheduler {
  public:
-  std::size_t pick(const std::vector<BufferedBurst>&, const BankView&) const override { return 0; }
+  std::size_t pick(const BurstQueue&, const BankView&) const override { return 0; }
   const char* name() const override { return "fcfs"; }
 };
 

@@ -8,7 +8,7 @@ namespace hmasim {
 
 class FrFcfsScheduler final : public Lpddr4Scheduler {
  public:
-  std::size_t pick(const std::vector<BufferedBurst>& q, const BankView& bank) const override {
+  std::size_t pick(const BurstQueue& q, const BankView& bank) const override {
     if (bank.open) {
       for (std::size_t i = 0; i < q.size(); ++i) {
         if (q[i].row == bank.row) return i;

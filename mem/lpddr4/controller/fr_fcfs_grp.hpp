@@ -10,7 +10,7 @@ namespace hmasim {
 
 class FrFcfsGrpScheduler final : public Lpddr4Scheduler {
  public:
-  std::size_t pick(const std::vector<BufferedBurst>& q, const BankView& bank) const override {
+  std::size_t pick(const BurstQueue& q, const BankView& bank) const override {
     constexpr std::size_t kNone = ~std::size_t{0};
     std::size_t hit = kNone, same = kNone;
     for (std::size_t i = 0; i < q.size(); ++i) {

@@ -4,7 +4,7 @@ namespace hmasim {
 
 namespace {
 
-bool any_hit(const BufferedBurst& served, const std::vector<BufferedBurst>& waiting) {
+bool any_hit(const BufferedBurst& served, const BurstQueue& waiting) {
   for (const BufferedBurst& b : waiting) {
     if (b.row == served.row) return true;
   }
@@ -13,30 +13,26 @@ bool any_hit(const BufferedBurst& served, const std::vector<BufferedBurst>& wait
 
 class OpenPage final : public PagePolicyIf {
  public:
-  bool close_after(const BufferedBurst&, const std::vector<BufferedBurst>&) const override {
-    return false;
-  }
+  bool close_after(const BufferedBurst&, const BurstQueue&) const override { return false; }
 };
 
 class ClosedPage final : public PagePolicyIf {
  public:
-  bool close_after(const BufferedBurst& served, const std::vector<BufferedBurst>&) const override {
+  bool close_after(const BufferedBurst& served, const BurstQueue&) const override {
     return served.last_in_row;
   }
 };
 
 class ClosedAdaptivePage final : public PagePolicyIf {
  public:
-  bool close_after(const BufferedBurst& served,
-                   const std::vector<BufferedBurst>& waiting) const override {
+  bool close_after(const BufferedBurst& served, const BurstQueue& waiting) const override {
     return !any_hit(served, waiting);
   }
 };
 
 class OpenAdaptivePage final : public PagePolicyIf {
  public:
-  bool close_after(const BufferedBurst& served,
-                   const std::vector<BufferedBurst>& waiting) const override {
+  bool close_after(const BufferedBurst& served, const BurstQueue& waiting) const override {
     return !any_hit(served, waiting) && !waiting.empty();
   }
 };

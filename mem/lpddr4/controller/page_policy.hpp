@@ -7,9 +7,8 @@
 #pragma once
 
 #include <memory>
-#include <vector>
 
-#include "mem/lpddr4/controller/buffered_burst.hpp"
+#include "mem/lpddr4/controller/burst_queue.hpp"
 #include "mem/lpddr4/lpddr4_config.hpp"
 
 namespace hmasim {
@@ -18,8 +17,7 @@ class PagePolicyIf {
  public:
   virtual ~PagePolicyIf() = default;
   // `served` was just issued; `waiting` is the bank's queue without it.
-  virtual bool close_after(const BufferedBurst& served,
-                           const std::vector<BufferedBurst>& waiting) const = 0;
+  virtual bool close_after(const BufferedBurst& served, const BurstQueue& waiting) const = 0;
 };
 
 std::unique_ptr<PagePolicyIf> make_page_policy(PagePolicy p);

@@ -6,7 +6,7 @@ namespace {
 
 class NoRefresh final : public RefreshPolicyIf {
  public:
-  Cycles due() const override { return kNever; }
+  NoRefresh() : RefreshPolicyIf(kNever) {}
   int bank() const override { return kAllBanks; }
   void issued() override {}
   void restart(Cycles) override {}
@@ -14,21 +14,19 @@ class NoRefresh final : public RefreshPolicyIf {
 
 class AllBankRefresh final : public RefreshPolicyIf {
  public:
-  explicit AllBankRefresh(Cycles refi) : refi_(refi), due_(refi) {}
-  Cycles due() const override { return due_; }
+  explicit AllBankRefresh(Cycles refi) : RefreshPolicyIf(refi), refi_(refi) {}
   int bank() const override { return kAllBanks; }
   void issued() override { due_ += refi_; }
   void restart(Cycles at) override { due_ = at + refi_; }
 
  private:
   Cycles refi_;
-  Cycles due_;
 };
 
 class PerBankRefresh final : public RefreshPolicyIf {
  public:
-  PerBankRefresh(Cycles refipb, unsigned banks) : refi_(refipb), banks_(banks), due_(refipb) {}
-  Cycles due() const override { return due_; }
+  PerBankRefresh(Cycles refipb, unsigned banks)
+      : RefreshPolicyIf(refipb), refi_(refipb), banks_(banks) {}
   int bank() const override { return static_cast<int>(count_ % banks_); }
   void issued() override {
     due_ += refi_;
@@ -39,7 +37,6 @@ class PerBankRefresh final : public RefreshPolicyIf {
  private:
   Cycles refi_;
   unsigned banks_;
-  Cycles due_;
   std::uint64_t count_ = 0;
 };
 

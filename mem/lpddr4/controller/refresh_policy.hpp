@@ -19,13 +19,19 @@ class RefreshPolicyIf {
   static constexpr Cycles kNever{std::numeric_limits<std::uint64_t>::max() / 4};
   static constexpr int kAllBanks = -1;
   virtual ~RefreshPolicyIf() = default;
-  virtual Cycles due() const = 0;
+  // When the next refresh is due (kNever: none). Not virtual: the controller asks before every
+  // command it chooses; the policies keep it up to date.
+  Cycles due() const { return due_; }
   // The bank of the refresh that is due, or kAllBanks.
   virtual int bank() const = 0;
   // The due refresh was issued: move on to the next one.
   virtual void issued() = 0;
   // Power-on at `at`: the grid restarts there.
   virtual void restart(Cycles at) = 0;
+
+ protected:
+  explicit RefreshPolicyIf(Cycles first_due) : due_(first_due) {}
+  Cycles due_;
 };
 
 std::unique_ptr<RefreshPolicyIf> make_refresh_policy(const Lpddr4Config& c);

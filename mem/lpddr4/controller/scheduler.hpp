@@ -6,9 +6,8 @@
 
 #include <cstddef>
 #include <memory>
-#include <vector>
 
-#include "mem/lpddr4/controller/buffered_burst.hpp"
+#include "mem/lpddr4/controller/burst_queue.hpp"
 #include "mem/lpddr4/lpddr4_config.hpp"
 
 namespace hmasim {
@@ -24,7 +23,7 @@ class Lpddr4Scheduler {
  public:
   virtual ~Lpddr4Scheduler() = default;
   // Index into `queue` (one bank's waiting bursts, oldest first, never empty).
-  virtual std::size_t pick(const std::vector<BufferedBurst>& queue, const BankView& bank) const = 0;
+  virtual std::size_t pick(const BurstQueue& queue, const BankView& bank) const = 0;
   virtual const char* name() const = 0;
   // Whether pick() looks at BankView::last_was_write (its choice then changes with every
   // column command of the channel, not only with the bank's own queue and row).
