@@ -183,7 +183,8 @@ WeightsFile read_weights_file(const std::string& path) {
       }
     } else {
       l.weights.resize(static_cast<std::size_t>(weights));
-      std::memcpy(l.weights.data(), w, l.weights.size());
+      // A record without weights (softmax) takes no bytes: no copy from a null pointer.
+      if (!l.weights.empty()) std::memcpy(l.weights.data(), w, l.weights.size());
     }
     l.bias.reserve(static_cast<std::size_t>(biases));
     for (std::uint64_t k = 0; k < biases; ++k) l.bias.push_back(c.i32());
