@@ -149,6 +149,12 @@ StorageConfig parse_storage(const ConfigNode& root,
   check_idxsync(*node, s.encoding, s.protection);
   if (node->has("values")) s.values = values_key(*node);
   s.cells = parse_cells(*node);
+  const auto per_memory_blocks = node->optional_child("memories");
+  bool memory_protection = false;
+  for (const std::string& m :
+       per_memory_blocks ? per_memory_blocks->keys() : std::vector<std::string>{}) {
+    memory_protection = memory_protection || per_memory_blocks->child(m).has("protection");
+  }
   if (const auto per_class = node->optional_child("classes")) {
     for (const std::string& name : per_class->keys()) {
       if (name != "shared" && name != "task") {
@@ -161,11 +167,6 @@ StorageConfig parse_storage(const ConfigNode& root,
       if (block.has("protection")) c.protection = protection_key(block);
       // Against the top level's protection; a memory's own protection may change what the
       // class's layers get (then encoding the layer says, naming it, if it does not fit).
-      const auto memories = node->optional_child("memories");
-      bool memory_protection = false;
-      for (const std::string& m : memories ? memories->keys() : std::vector<std::string>{}) {
-        memory_protection = memory_protection || memories->child(m).has("protection");
-      }
       if (!memory_protection) {
         check_idxsync(block, c.encoding.value_or(s.encoding), c.protection.value_or(s.protection));
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/integer_math.hpp"
+#include "hw/storage_config.hpp"
 
 namespace hmasim {
 
@@ -28,7 +29,7 @@ void check_fits(const MemoryInfo& m, std::uint64_t end, const std::string& what)
 }  // namespace
 
 bool is_task_specific(const Layer& l) {
-  return l.has_weights() && (!l.shared || !l.task.empty());
+  return l.has_weights() && parameter_class(l) == ParameterClass::task;
 }
 
 TaskLayout plan_tasks(const Network& net, const std::vector<std::string>& schedule_tasks,
