@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/seed.hpp"
 #include "hw/conv_core.hpp"
+#include "hw/sdp_fusion.hpp"
 #include "mem/envm/envm.hpp"
 #include "mem/lpddr4/lpddr4.hpp"
 #include "workloads/weight_cache.hpp"
@@ -137,6 +138,16 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   for (const StoredWeights& s : stored_) weight_bytes.push_back(s.bytes);
   placement_ = place_network(network_, weight_bytes, config_.placement, infos, placing);
   assign_regions(programs_, placement_);
+  if (config_.post.fuse_eltwise) {
+    // A pair fuses only where every task runs both of its layers or neither.
+    const auto both_or_neither = [this](std::size_t conv, std::size_t eltwise) {
+      for (std::size_t k = 0; k < tasks_.names.size(); ++k) {
+        if (tasks_.runs_layer(k, conv) != tasks_.runs_layer(k, eltwise)) return false;
+      }
+      return true;
+    };
+    apply_fusions(programs_, find_fusions(network_, programs_, both_or_neither));
+  }
   attach_weights(programs_, stored_);  // a sharing layer reads its owner's copy
   program_weights();
   if (!tasks_.names.empty()) {
@@ -169,6 +180,13 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   if (options_.functional) {
     // The datapath computes direct convolutions; Winograd's kernels are stored transformed.
     for (const LayerProgram& p : programs_) {
+      if (p.fused_eltwise) {
+        throw FunctionalError("--functional: layer '" + p.layer->name + "' applies '" +
+                              p.fused_eltwise->name +
+                              "' on its output path (accelerator.post.fuse_eltwise), which "
+                              "functional mode does not compute: run it with "
+                              "--set accelerator.post.fuse_eltwise=false");
+      }
       if (p.unit == LayerProgram::Unit::conv &&
           conv_mode(p.work, config_.mac) == ConvMode::winograd) {
         throw FunctionalError("--functional: layer '" + p.layer->name +

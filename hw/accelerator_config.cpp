@@ -137,6 +137,7 @@ AcceleratorConfig parse_accelerator(const ConfigNode& root,
     a.post.pdp_elements_per_cycle =
         positive(*post, "pdp_elements_per_cycle", a.post.outputs_per_cycle)
             .value_or(a.post.outputs_per_cycle);
+    a.post.fuse_eltwise = post->get<bool>("fuse_eltwise", false);
     a.post.energy_per_output = post->get<Energy>("energy_per_output", Energy(0.0));
     a.post.leakage = post->get<Power>("leakage", Power(0.0));
   }

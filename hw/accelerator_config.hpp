@@ -88,6 +88,9 @@ struct PostConfig {
   // Input elements per cycle of the PDP (pooling); default: outputs_per_cycle. NVDLA's spec
   // files give PDP_THROUGHPUT per configuration (nv_small 1, nv_large 8).
   std::uint32_t pdp_elements_per_cycle = 16;
+  // SDP fusion (hw/sdp_fusion.hpp): an element-wise layer right after a convolution runs on the
+  // convolution's output path.
+  bool fuse_eltwise = false;
   Energy energy_per_output{0.0};
   Power leakage{0.0};
 };

@@ -45,6 +45,12 @@ struct LayerProgram {
   // the producer's output bytes, in the producer's output region (`weights`). Never checked:
   // activations are not programmed weights.
   std::shared_ptr<const StoredWeights> operand;
+  // SDP fusion (hw/sdp_fusion.hpp). On a convolution: the element-wise layer it applies on its
+  // output path, whose other operand it reads from `residual` (and whose output it writes).
+  const Layer* fused_eltwise = nullptr;
+  Region residual;
+  // On an element-wise layer: the convolution before it did its work; it runs nothing.
+  bool fused = false;
 };
 
 // Plans every layer's work and tiles (no memory needed yet, so a layer that cannot be tiled is

@@ -4,6 +4,7 @@ hmasim_add_test(test_hw
   hw/test_layer_tiling.cpp
   hw/test_dma.cpp
   hw/test_placement.cpp
+  hw/test_sdp_fusion.cpp
   hw/test_accelerator.cpp
   hw/test_units.cpp
   hw/test_power.cpp

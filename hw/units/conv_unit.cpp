@@ -28,10 +28,12 @@ ComputeUnit::Work ConvUnit::plan(const TileJob& job) {
   return {cycles, c.atomic_ops};
 }
 
-void ConvUnit::charge(const TileJob& /*job*/, Time begin, Time end) {
+void ConvUnit::charge(const TileJob& job, Time begin, Time end) {
   ledger_.charge(mac_, core_.config().energy_per_mac, planned_.macs, begin, end);
   cbuf_.read(planned_.cbuf_read_bytes, begin, end);
   sdp_.drained(planned_.outputs, begin, end);
+  // A fused element-wise operation is one more SDP stage per output, in line with the first.
+  if (job.program->fused_eltwise) sdp_.drained(planned_.outputs, begin, end);
 }
 
 }  // namespace hmasim

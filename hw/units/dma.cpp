@@ -61,6 +61,25 @@ void DmaEngine::output_writes(const LayerProgram& p, const Tile& t,
         out);
 }
 
+void DmaEngine::residual_reads(const LayerProgram& p, const Tile& t,
+                               std::vector<DmaRequest>& out) const {
+  if (!p.fused_eltwise || !t.writes) return;
+  std::vector<DmaRequest> block;
+  output_writes(p, t, block);
+  // Each contiguous run of the output block, moved to the operand's region and split anew (the
+  // regions' offsets differ, and so do the request boundaries).
+  const std::uint64_t base = global(p.output, 0);
+  const Region& r = p.residual;
+  std::size_t k = 0;
+  while (k < block.size()) {
+    const std::uint64_t begin = block[k].address - base;
+    std::uint64_t end = begin + block[k].length;
+    for (++k; k < block.size() && block[k].address - base == end; ++k) end += block[k].length;
+    const std::uint64_t from = std::min(begin, r.bytes);
+    split(global(r, from), std::min(end, r.bytes) - from, out);
+  }
+}
+
 Time DmaEngine::next_issue(Channel channel, Time ready) const {
   const ChannelState& c = channels_[channel];
   Time t = max(ready, c.completions[c.issued % c.completions.size()]);

@@ -81,6 +81,9 @@ class DmaEngine : public TlmInitiator {
   // CDMA: the tile's feature rows of every input of the layer, and its output block.
   void feature_reads(const LayerProgram& p, const Tile& t, std::vector<DmaRequest>& out) const;
   void output_writes(const LayerProgram& p, const Tile& t, std::vector<DmaRequest>& out) const;
+  // SDP (fused element-wise operation, hw/sdp_fusion.hpp): the other operand's block of a tile
+  // that writes, at the output block's offsets in the operand's region (same shape and layout).
+  void residual_reads(const LayerProgram& p, const Tile& t, std::vector<DmaRequest>& out) const;
 
   // Issues `reads` in order on the read channel, none before `ready`, interleaving the queued
   // writes that can issue earlier. Returns when the last read's data has arrived (`ready` if

@@ -48,6 +48,14 @@ LayerRecord LayerController::run_layer(const LayerProgram& p, Time start, std::u
   rec.task = task;
   rec.start = clock_.time_of(clock_.cycle_at_or_after(start));
   rec.tiles = p.plan.tiles.size();
+  if (p.fused) {
+    // Its work was done on the previous convolution's output path (hw/sdp_fusion.hpp).
+    rec.end = rec.start;
+    rec.tiles = 0;
+    rec.bytes_per_memory.assign(memories_.size(), 0);
+    rec.energy_per_component.assign(ledger_.component_count(), Energy(0.0));
+    return rec;
+  }
   std::vector<std::uint64_t> bytes_before;
   for (const MemoryTarget* m : memories_) bytes_before.push_back(memory_bytes(*m));
   // A layer's energy starts at its start: an idle gap before it (a target rate's) is not its.
@@ -85,6 +93,10 @@ LayerRecord LayerController::run_layer(const LayerProgram& p, Time start, std::u
       feature_bytes += r.length;
     }
     const std::uint64_t dense_weights = wfu.tile_reads(tile, reads_);
+    // A fused element-wise operation's other operand goes to the SDP, not to the CBUF.
+    requests_.clear();
+    dma.residual_reads(p, tile, requests_);
+    for (const DmaRequest& r : requests_) reads_.push_back({r, nullptr});
     const Time arrived = dma.fetch(reads_, slot);
     const Time ready = max(arrived, wfu.tile_ready(slot, arrived));
     cbuf.filled(t, feature_bytes, dense_weights, slot, ready);

@@ -286,3 +286,51 @@ TEST(RunCli, WinogradRunsStrideOneThreeByThreeLayersFasterOnTransformedWeights) 
 }
 
 }  // namespace
+
+namespace {
+
+// accelerator.post.fuse_eltwise (issue 13): each residual add of ResNet-50 runs on its
+// convolution's output path. The add itself moves no byte and takes no cycle; its convolution
+// reads the other operand once and writes the sum instead of its own map, so the pair moves one
+// map fewer each way: of the add's three maps (two read, one written) one is left.
+TEST(RunCli, FusedResidualAddMovesNoBytesToMemory) {
+  const auto [plain_summary, plain] =
+      run("nvdla1024-lpddr4.yaml", "resnet50.yaml", "", fresh_dir("fuse_off"));
+  const auto [fused_summary, fused] =
+      run("nvdla1024-lpddr4.yaml", "resnet50.yaml", "--set accelerator.post.fuse_eltwise=true",
+          fresh_dir("fuse_on"));
+  const auto a = csv_rows(plain);
+  const auto b = csv_rows(fused);
+  ASSERT_EQ(a.size(), b.size());
+  const std::size_t type = column(a, "type");
+  const std::size_t cycles = column(a, "cycles");
+  const std::size_t tiles = column(a, "tiles");
+  const std::size_t dram = column(a, "bytes_dram");
+  const std::size_t sram = column(a, "bytes_sram");
+  const auto bytes = [&](const std::vector<std::string>& row) {
+    return std::stoull(row[dram]) + std::stoull(row[sram]);
+  };
+  unsigned adds = 0;
+  for (std::size_t r = 2; r < a.size(); ++r) {
+    if (a[r][type] != "eltwise") continue;
+    ++adds;
+    const std::string& name = a[r][1];
+    EXPECT_EQ(b[r][cycles], "0") << name;
+    EXPECT_EQ(b[r][tiles], "0") << name;
+    EXPECT_EQ(bytes(b[r]), 0u) << name;
+    ASSERT_EQ(bytes(a[r]) % 3, 0u) << name;
+    EXPECT_EQ(bytes(b[r - 1]), bytes(a[r - 1]) + bytes(a[r]) / 3) << a[r - 1][1];
+  }
+  EXPECT_EQ(adds, 16u);  // ResNet-50's bottleneck blocks
+  EXPECT_LT(json_number(fused_summary, "cycles"), json_number(plain_summary, "cycles"));
+  const CliRun f =
+      hmasim("run --platform " + kRoot + "/platforms/nvdla1024-lpddr4.yaml --workload " + kRoot +
+             "/workloads/networks/resnet50.yaml --functional --set "
+             "accelerator.post.fuse_eltwise=true --out " +
+             fresh_dir("fuse_f").string());
+  EXPECT_NE(f.status, 0);
+  EXPECT_NE(f.err.find("on its output path (accelerator.post.fuse_eltwise)"), std::string::npos)
+      << f.err;
+}
+
+}  // namespace
