@@ -128,6 +128,19 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   }
   PlaceOptions placing;
   placing.multi_task = !tasks_.names.empty();
+  std::vector<FusedEltwise> fusions;
+  if (config_.post.fuse_eltwise) {
+    // A pair fuses only where every task runs both of its layers or neither.
+    const auto both_or_neither = [this](std::size_t conv, std::size_t eltwise) {
+      for (std::size_t k = 0; k < tasks_.names.size(); ++k) {
+        if (tasks_.runs_layer(k, conv) != tasks_.runs_layer(k, eltwise)) return false;
+      }
+      return true;
+    };
+    fusions = find_fusions(network_, programs_, both_or_neither);
+    placing.fused_output.assign(network_.layers.size(), false);
+    for (const FusedEltwise& f : fusions) placing.fused_output[f.conv] = true;
+  }
   PlaceOptions bounds = placing;
   bounds.lower_bounds = true;
   place_network(network_, least, config_.placement, infos, bounds);
@@ -138,16 +151,7 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name,
   for (const StoredWeights& s : stored_) weight_bytes.push_back(s.bytes);
   placement_ = place_network(network_, weight_bytes, config_.placement, infos, placing);
   assign_regions(programs_, placement_);
-  if (config_.post.fuse_eltwise) {
-    // A pair fuses only where every task runs both of its layers or neither.
-    const auto both_or_neither = [this](std::size_t conv, std::size_t eltwise) {
-      for (std::size_t k = 0; k < tasks_.names.size(); ++k) {
-        if (tasks_.runs_layer(k, conv) != tasks_.runs_layer(k, eltwise)) return false;
-      }
-      return true;
-    };
-    apply_fusions(programs_, find_fusions(network_, programs_, both_or_neither));
-  }
+  apply_fusions(programs_, fusions);
   attach_weights(programs_, stored_);  // a sharing layer reads its owner's copy
   program_weights();
   if (!tasks_.names.empty()) {

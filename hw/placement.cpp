@@ -153,6 +153,16 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
       }
     }
   }
+  const auto fused = [&](std::size_t i) {
+    return i < options.fused_output.size() && options.fused_output[i];
+  };
+  for (std::size_t i = 0; i + 1 < net.layers.size(); ++i) {
+    if (!fused(i)) continue;
+    for (int s : net.layers[i].sources) {
+      std::size_t& last = s == kNetworkInput ? input_last_use : last_use[static_cast<std::size_t>(s)];
+      last = std::max(last, i + 1);
+    }
+  }
   if (options.multi_task) input_last_use = net.layers.size();
   // The largest input a layer reads from the network input (tasks that are networks of their
   // own each start there).
@@ -203,8 +213,13 @@ Placement place_network(const Network& net, const std::vector<std::uint64_t>& we
         p.inputs[i].push_back(in);
       }
     }
-    p.outputs[i] = allocate(map_bytes(l.out, l.precision), "the output of layer '" + l.name + "'");
-    live[i] = true;
+    if (fused(i)) {
+      p.outputs[i] = {act, base(act), 0};
+    } else {
+      p.outputs[i] =
+          allocate(map_bytes(l.out, l.precision), "the output of layer '" + l.name + "'");
+      live[i] = true;
+    }
     for (const Region& r : own) alloc[r.memory].release(r.offset - base(r.memory), r.bytes);
   }
   for (std::size_t m = 0; m < memories.size(); ++m) {

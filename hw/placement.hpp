@@ -47,6 +47,11 @@ struct PlaceOptions {
   // A multi-task frame: each task reads the network input again, in the schedule's order, so the
   // input stays allocated for the whole frame.
   bool multi_task = false;
+  // Per layer (or empty): its output map is never written, because the layer after it is
+  // computed on its output path (SDP fusion, hw/sdp_fusion.hpp). It gets no region, and its own
+  // inputs stay allocated until that next layer has run (whose output it writes while reading
+  // them).
+  std::vector<bool> fused_output;
 };
 
 // `weight_bytes[i]`: encoded size of layer i's weights. `memories` in link order.

@@ -2,6 +2,7 @@
 // pair reads and writes.
 #include <gtest/gtest.h>
 
+#include "hw/placement.hpp"
 #include "hw/sdp_fusion.hpp"
 
 namespace hmasim {
@@ -86,6 +87,35 @@ TEST(SdpFusion, AVetoedPairStaysUnfusedAndAppliedPairsRedirectTheRegions) {
   EXPECT_EQ(p[1].output.offset, 8192u);  // b writes the sum
   EXPECT_TRUE(p[2].fused);
   EXPECT_FALSE(p[0].fused_eltwise || p[0].fused);
+}
+
+// A fused convolution's map gets no region, and its input stays allocated until the add (which
+// the convolution computes while reading it) has run: unfused, the add's map reuses that input's
+// space.
+TEST(SdpFusion, PlacementGivesTheFusedMapNoRegionAndKeepsTheConvolutionsInputLive) {
+  const Network net = load_network_text(
+      "name: n\ninput: {h: 8, w: 8, c: 16}\nlayers:\n"
+      "  - {name: a, type: conv, k: 16, r: 1}\n"
+      "  - {name: b, type: conv, k: 16, r: 1}\n"
+      "  - {name: c, type: conv, k: 16, r: 1}\n"
+      "  - {name: sum, type: eltwise, inputs: [c, a]}\n",
+      "n.yaml");
+  const std::vector<std::uint64_t> weights(4, 0);
+  const PlacementConfig cfg{"dram", "sram", "", "", "", ""};
+  const std::vector<MemoryInfo> memories{{"dram", 1 << 20}, {"sram", 64 << 10}};
+  const auto overlaps = [](const Region& x, const Region& y) {
+    return x.memory == y.memory && x.offset < y.offset + y.bytes && y.offset < x.offset + x.bytes;
+  };
+  const Placement plain = place_network(net, weights, cfg, memories);
+  EXPECT_TRUE(overlaps(plain.outputs[3], plain.outputs[1]));  // b is dead once c ran
+  PlaceOptions options;
+  options.fused_output = {false, false, true, false};
+  const Placement fused = place_network(net, weights, cfg, memories, options);
+  EXPECT_EQ(fused.outputs[2].bytes, 0u);
+  EXPECT_EQ(fused.outputs[3].bytes, 1024u);
+  EXPECT_FALSE(overlaps(fused.outputs[3], fused.outputs[1]));  // c reads b while writing sum
+  EXPECT_FALSE(overlaps(fused.outputs[3], fused.outputs[0]));
+  EXPECT_LE(fused.activation_peak_per_memory[1], plain.activation_peak_per_memory[1]);
 }
 
 }  // namespace
