@@ -137,6 +137,16 @@ void check_idxsync(const ConfigNode& node, Encoding e, Protection p) {
   }
 }
 
+// What a class or memory block of `storage` sets of its own (unset: the level above decides).
+StorageOverrides parse_overrides(const ConfigNode& block) {
+  StorageOverrides o;
+  if (block.has("encoding")) o.encoding = encoding_key(block);
+  if (block.has("protection")) o.protection = protection_key(block);
+  if (block.has("values")) o.values = values_key(block);
+  o.cells = parse_cells(block);
+  return o;
+}
+
 }  // namespace
 
 StorageConfig parse_storage(const ConfigNode& root,
@@ -162,19 +172,15 @@ StorageConfig parse_storage(const ConfigNode& root,
         continue;
       }
       const ConfigNode block = per_class->child(name);
-      StorageOverrides c;
-      if (block.has("encoding")) c.encoding = encoding_key(block);
-      if (block.has("protection")) c.protection = protection_key(block);
+      const StorageOverrides c = parse_overrides(block);
       // Against the top level's protection; a memory's own protection may change what the
       // class's layers get (then encoding the layer says, naming it, if it does not fit).
       if (!memory_protection) {
         check_idxsync(block, c.encoding.value_or(s.encoding), c.protection.value_or(s.protection));
       }
-      if (block.has("values")) c.values = values_key(block);
       block.require(!block.has("fault_mode"), "fault_mode",
                     "a memory's fault mode is the same whatever class it holds: set it at the "
                     "top level or in storage.memories.<eNVM>");
-      c.cells = parse_cells(block);
       s.classes[name == "task" ? ParameterClass::task : ParameterClass::shared] = c;
     }
   }
@@ -182,7 +188,7 @@ StorageConfig parse_storage(const ConfigNode& root,
     for (const std::string& m : per_memory->keys()) {
       const ConfigNode block = per_memory->child(m);
       const ConfigNode memory = root.child("memories").child(m);
-      StorageOverrides o;
+      StorageOverrides o = parse_overrides(block);
       o.own_cells = block.has("bits_per_cell") || block.has("coding") || block.has("fault_mode") ||
                     block.keys().empty();
       if (!root.child("memories").has(m)) {
@@ -191,11 +197,7 @@ StorageConfig parse_storage(const ConfigNode& root,
         per_memory->error(m,
                           "'" + m + "' is not an eNVM (model: envm): its cells have no settings");
       }
-      if (block.has("encoding")) o.encoding = encoding_key(block);
-      if (block.has("protection")) o.protection = protection_key(block);
       check_idxsync(block, o.encoding.value_or(s.encoding), o.protection.value_or(s.protection));
-      if (block.has("values")) o.values = values_key(block);
-      o.cells = parse_cells(block);
       s.memories[m] = o;
     }
   }
