@@ -40,8 +40,10 @@ hmasim_build() {
   fi
   local jobs
   jobs="$(nproc)"
+  # The libraries are unity builds (several .cpp per compiler run parse the SystemC and TLM
+  # headers once); the test executables are not (tests/CMakeLists.txt).
   local configure=(cmake -S "$HMASIM_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release
-    -DHMASIM_BUILD_TESTS=ON -DHMASIM_WERROR=ON)
+    -DHMASIM_BUILD_TESTS=ON -DHMASIM_WERROR=ON -DCMAKE_UNITY_BUILD=ON)
   local build=(cmake --build "$dir" -j "$jobs" "${target[@]}")
   if [[ ${HMASIM_BUILD_VERBOSE:-0} == 1 ]]; then
     "${configure[@]}" && "${build[@]}"
