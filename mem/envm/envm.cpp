@@ -1,6 +1,7 @@
 #include "mem/envm/envm.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <stdexcept>
 
@@ -92,8 +93,9 @@ Envm::Envm(const sc_core::sc_module_name& name, const EnvmConfig& config, Energy
     : MemoryTarget(name, config.common, ledger),
       config_(config),
       access_bytes_(config.access_bytes()),
-      read_latency_(clock().cycles_for(config.technology.read_latency)),
-      read_cycle_(max(Cycles(1), clock().cycles_for(config.technology.read_cycle))),
+      read_latency_(clock().cycles_for(config.technology.read_time(config.bits_per_cell))),
+      read_cycle_(max(Cycles(1),
+                      clock().cycles_for(config.technology.read_occupancy(config.bits_per_cell)))),
       write_cycles_(
           max(Cycles(1), clock().cycles_for(config.technology.write_time(config.bits_per_cell)))),
       write_energy_(config.technology.write_energy(config.bits_per_cell)),
@@ -109,6 +111,11 @@ Envm::Envm(const sc_core::sc_module_name& name, const EnvmConfig& config, Energy
   }
   set_static_power(leakage_, Time(0));
   const EnvmTechnology& t = config_.technology;
+  if (t.read_bandwidth) {
+    // Picoseconds per access unit, rounded up (at most 1 ps per unit fast of the cap).
+    const double ps = static_cast<double>(access_bytes_.value()) * 1e12 / t.read_bandwidth->value();
+    port_interval_ = Time(static_cast<std::uint64_t>(std::ceil(ps)));
+  }
   for (int b = 1; b <= t.max_bits_per_cell; ++b) {
     if (t.levels.has(b)) {
       fault_models_[static_cast<std::size_t>(b)].emplace(t.levels.levels(b), t.sense_offset);
@@ -139,7 +146,8 @@ Envm::FaultRegion Envm::make_region(std::uint64_t begin, std::uint64_t end, int 
   // Regions sharing a seed must not share draws: the stream names the layout's origin and mode.
   const std::uint64_t stream = begin << 4 | static_cast<std::uint64_t>(bits_per_cell);
   r.injector = std::make_unique<FaultInjector>(
-      *model, CellLayout{Bytes(end - begin), coding, config_.technology.cells_per_access},
+      *model,
+      CellLayout{Bytes(end - begin), coding, config_.technology.cells_sensed(bits_per_cell)},
       config_.faults.mode, fault_seed(), stream);
   // Program-and-verify settles each cell anew: a rewritten block draws its variation again.
   r.injector->set_programmings([this, begin](std::uint64_t offset) -> std::uint64_t {
@@ -245,6 +253,16 @@ Envm::Outcome Envm::serve_units(const Request& r) {
     const std::size_t bank = unit % config_.banks;
     Cycles& bank_free = bank_free_[bank];
     start = max(start, bank_free);  // in address order, and only once the bank is free
+    if (read && port_interval_.value() > 0) {
+      // The array's read bandwidth: unit slots of port_interval_ back to back over all banks,
+      // kept in picoseconds so that a burst's rate is the cap's, not its whole-cycle rounding.
+      // A unit starts in the cycle its slot opens in (several short slots share a cycle).
+      const Time slot = std::max(port_free_, clock().time_of(start));
+      Cycles in = clock().cycle_at_or_after(slot);
+      if (clock().time_of(in) > slot) in = Cycles(in.value() - 1);
+      start = max(start, in);
+      port_free_ = slot + port_interval_;
+    }
     if (unit == first) o.accepted = start;
     bank_free = start + occupancy;
     if constexpr (kTraced) busy_.occupy(bank, start, occupancy);
@@ -265,11 +283,20 @@ Envm::Outcome Envm::serve_units(const Request& r) {
   return o;
 }
 
-Bandwidth Envm::peak_bandwidth() const {
+Bandwidth Envm::bank_bandwidth() const {
   const double bytes_per_cycle = static_cast<double>(config_.banks) *
                                  static_cast<double>(access_bytes_.value()) /
                                  static_cast<double>(read_cycle_.value());
   return Bandwidth(bytes_per_cycle * static_cast<double>(clock().frequency().value()));
+}
+
+bool Envm::read_bandwidth_limits() const {
+  const auto& cap = config_.technology.read_bandwidth;
+  return cap && cap->value() < bank_bandwidth().value();
+}
+
+Bandwidth Envm::peak_bandwidth() const {
+  return read_bandwidth_limits() ? *config_.technology.read_bandwidth : bank_bandwidth();
 }
 
 void Envm::fit_to(Bytes used) {

@@ -24,12 +24,19 @@
 //     coding         gray | binary (default gray): how levels hold bits (level_coding.hpp)
 //                    A fault mode needs the technology's level_distributions for bits_per_cell.
 //
-// Timing: the address space is cut into access units of cells_per_access x bits_per_cell / 8
-// bytes, interleaved over the banks (bank = unit % banks). A request's units go to their banks in
-// address order, each starting at max(previous unit's start, its bank's next-free cycle). A read
-// occupies its bank for read_cycle (reads pipeline) and delivers after read_latency; a write
-// holds its bank for the whole program-and-verify sequence, pulses[b] x (pulse_time +
-// verify_time), which is also its latency. All times round up to whole controller cycles.
+// Timing: the address space is cut into access units of cells sensed per access x bits_per_cell
+// / 8 bytes (technology: cells_per_access, limited by sense_amplifiers), interleaved over the
+// banks (bank = unit % banks). A request's units go to their banks in address order, each
+// starting at max(previous unit's start, its bank's next-free cycle). A read occupies its bank
+// for the technology's read occupancy at bits_per_cell (read_cycle, plus (b - 1) x sense_time
+// with sequential sensing; reads pipeline) and delivers after its read latency (read_latency,
+// the same way). With the technology's read_bandwidth, read units also take turns on the array's
+// shared read port: consecutive units' slots open bytes per unit / read_bandwidth apart, kept
+// in picoseconds so a long burst runs at the cap exactly; a unit starts in the cycle its slot
+// opens in. A write holds its bank for the whole program-and-verify sequence, pulses[b] x
+// (pulse_time + verify_time), which is also its latency. All times round up to whole controller
+// cycles. peak_bandwidth() is the banks' rate, or read_bandwidth where that is lower
+// (read_bandwidth_limits()).
 // Energy: "read" per read access, "write" per write access (pulses x (pulse + verify) energy),
 // leakage while powered. Writes are counted per endurance block. Power gating keeps the contents.
 //
@@ -92,8 +99,12 @@ class Envm final : public MemoryTarget {
  public:
   Envm(const sc_core::sc_module_name& name, const EnvmConfig& config, EnergyLedger& ledger);
 
-  // Every bank starting one read per read_cycle.
+  // Every bank starting one read per read occupancy, capped by the technology's read_bandwidth.
   Bandwidth peak_bandwidth() const override;
+  // banks x bytes per access / read occupancy (whole controller cycles), before the cap.
+  Bandwidth bank_bandwidth() const;
+  // Whether the technology's read_bandwidth, not the banks, sets peak_bandwidth().
+  bool read_bandwidth_limits() const;
   double area_mm2() const override;
   std::map<std::string, std::uint64_t> command_counts() const override;
 
@@ -165,6 +176,8 @@ class Envm final : public MemoryTarget {
   Power leakage_;
   Bytes fitted_;                   // the capacity area and leakage are charged for
   std::vector<Cycles> bank_free_;  // first cycle each bank can start an access
+  Time port_interval_{0};          // read_bandwidth: time per read access unit (0: no cap)
+  Time port_free_{0};              // read_bandwidth: when the next read unit's slot opens
   EnduranceCounter wear_;
   EnergyLedger::ActionId read_, write_;
   std::uint64_t read_accesses_ = 0;

@@ -1,8 +1,12 @@
 #include "mem/envm/envm_technology.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
 #include <vector>
+
+#include "core/quantity.hpp"
 
 namespace hmasim {
 
@@ -87,6 +91,118 @@ void parse_area(const ConfigNode& node, EnvmTechnology& t) {
   t.cell_area_f2 = *f2;
 }
 
+// Whether `key` is a mode of the bits-per-cell maps ("1" to "4").
+bool is_mode_key(const std::string& key) {
+  return key.size() == 1 && key[0] >= '1' && key[0] <= '0' + EnvmTechnology::kMaxBitsPerCell;
+}
+
+// `key` (read_latency or read_cycle) as one time or a map bits-per-cell -> time. Every mode
+// 1..max_bits_per_cell gets a value: a map's entry, else the scalar a lower layer gives under
+// the map (a preset's `read_latency: 5ns` under `--set technology.read_latency.2=7ns`), else
+// `fallback` (per mode; nullptr: the key is required). Returns the scalar form (mode 1's value).
+Time parse_time_by_mode(const ConfigNode& node, const std::string& key, EnvmTechnology& t,
+                        std::array<Time, EnvmTechnology::kMaxBitsPerCell + 1>& by_mode,
+                        const std::array<Time, EnvmTechnology::kMaxBitsPerCell + 1>* fallback) {
+  const std::string positive = "must be positive";
+  if (const YAML::Node raw = node.raw(key); raw.IsMap() && !raw["value"]) {
+    const ConfigNode modes = node.child(key);
+    std::optional<Time> below;
+    YAML::Node s = node.scalar_under_map(key);
+    const bool value_form = s.IsMap() && s["value"];  // {value: 5ns, source: ...}
+    if (value_form) s = s["value"];
+    if (s.IsScalar()) {
+      try {
+        below = parse_time(s.Scalar());
+      } catch (const QuantityError& e) {
+        node.error(key, e.what());
+      }
+    }
+    // Lower layers' {value: ...} forms merge into the map: they are the scalars under it.
+    if (value_form) modes.raw("value");
+    for (const std::string& m : modes.keys()) {
+      if (is_mode_key(m) || (value_form && m == "value")) continue;
+      modes.get<std::string>(m, "");
+      modes.error(m, "'" + m + "' is not a bits-per-cell mode (expected 1 to " +
+                         std::to_string(EnvmTechnology::kMaxBitsPerCell) +
+                         "; give one time, or a time per mode)");
+    }
+    for (int b = 1; b <= EnvmTechnology::kMaxBitsPerCell; ++b) {
+      const std::string m = std::to_string(b);
+      const auto v = modes.find<Time>(m);
+      if (b > t.max_bits_per_cell) continue;  // read but unused, as for pulses
+      const std::size_t i = static_cast<std::size_t>(b);
+      if (v) {
+        modes.require(v->value() > 0, m, positive);
+        by_mode[i] = *v;
+      } else if (below) {
+        by_mode[i] = *below;
+      } else if (fallback) {
+        by_mode[i] = (*fallback)[i];
+      } else {
+        modes.error("", "missing " + key + " for " + m + " bits per cell (max_bits_per_cell is " +
+                            std::to_string(t.max_bits_per_cell) + ")");
+      }
+    }
+    return by_mode[1];
+  }
+  std::optional<Time> v = fallback ? node.find<Time>(key) : node.get<Time>(key);
+  if (v) node.require(v->value() > 0 || !node.has(key), key, positive);
+  for (int b = 1; b <= EnvmTechnology::kMaxBitsPerCell; ++b) {
+    const std::size_t i = static_cast<std::size_t>(b);
+    by_mode[i] = v ? *v : (*fallback)[i];
+  }
+  return by_mode[1];
+}
+
+void parse_read(const ConfigNode& node, EnvmTechnology& t) {
+  t.cells_per_access = node.get<std::uint32_t>("cells_per_access");
+  node.require(t.cells_per_access > 0 || !node.has("cells_per_access"), "cells_per_access",
+               "must be positive");
+  const std::string sensing = node.choice("sensing", {"parallel", "sequential"}, "parallel");
+  t.sensing = sensing == "sequential" ? EnvmTechnology::Sensing::sequential
+                                      : EnvmTechnology::Sensing::parallel;
+  t.sense_amplifiers = node.find<std::uint32_t>("sense_amplifiers");
+  if (t.sense_amplifiers &&
+      !node.require(*t.sense_amplifiers > 0, "sense_amplifiers", "must be positive")) {
+    t.sense_amplifiers.reset();
+  }
+  if (t.sensing == EnvmTechnology::Sensing::sequential) {
+    t.sense_time = node.get<Time>("sense_time");
+    node.require(t.sense_time.value() > 0 || !node.has("sense_time"), "sense_time",
+                 "must be positive (one conversion step of sequential sensing)");
+  } else if (node.has("sense_time")) {
+    node.get<Time>("sense_time");
+    node.error("sense_time",
+               "has no effect with sensing: parallel (one conversion step); give sensing: "
+               "sequential or drop sense_time");
+  }
+  t.read_latency = parse_time_by_mode(node, "read_latency", t, t.read_latency_by_mode, nullptr);
+  t.read_cycle =
+      parse_time_by_mode(node, "read_cycle", t, t.read_cycle_by_mode, &t.read_latency_by_mode);
+  t.read_bandwidth = node.find<Bandwidth>("read_bandwidth");
+  if (t.read_bandwidth &&
+      !node.require(t.read_bandwidth->value() > 0.0, "read_bandwidth",
+                    "must be positive (the characterised array read bandwidth, e.g. 9GB/s)")) {
+    t.read_bandwidth.reset();
+  }
+  t.read_energy = node.get<Energy>("read_energy");
+  if (t.sense_amplifiers) {
+    // Every mode the technology offers must still deliver whole bytes per access.
+    for (int b = 1; b <= t.max_bits_per_cell; ++b) {
+      if (t.cells_sensed(b) > 0) continue;
+      node.error("sense_amplifiers",
+                 std::to_string(*t.sense_amplifiers) +
+                     " sense amplifiers sense too few cells for " + std::to_string(b) +
+                     " bits per cell to deliver a whole byte per access " +
+                     (t.sensing == EnvmTechnology::Sensing::parallel
+                          ? "(parallel sensing needs 2^b - 1 = " + std::to_string((1 << b) - 1) +
+                                " per cell)"
+                          : "(sequential sensing needs one per cell)"));
+      break;
+    }
+  }
+}
+
 void parse_write(const ConfigNode& node, EnvmTechnology& t) {
   t.pulse_time = node.get<Time>("pulse_time");
   node.require(t.pulse_time.value() > 0 || !node.has("pulse_time"), "pulse_time",
@@ -104,9 +220,7 @@ void parse_write(const ConfigNode& node, EnvmTechnology& t) {
     return;
   }
   for (const std::string& key : pulses->keys()) {
-    const bool mode =
-        key.size() == 1 && key[0] >= '1' && key[0] <= '0' + EnvmTechnology::kMaxBitsPerCell;
-    if (!mode) {
+    if (!is_mode_key(key)) {
       pulses->get<std::string>(key, "");
       pulses->error(key, "'" + key + "' is not a bits-per-cell mode (expected 1 to " +
                              std::to_string(EnvmTechnology::kMaxBitsPerCell) + ")");
@@ -148,16 +262,7 @@ EnvmTechnology EnvmTechnology::parse(const ConfigNode& node) {
 
   parse_area(node, t);
 
-  t.cells_per_access = node.get<std::uint32_t>("cells_per_access");
-  node.require(t.cells_per_access > 0 || !node.has("cells_per_access"), "cells_per_access",
-               "must be positive");
-  t.read_latency = node.get<Time>("read_latency");
-  node.require(t.read_latency.value() > 0 || !node.has("read_latency"), "read_latency",
-               "must be positive");
-  t.read_cycle = node.get<Time>("read_cycle", t.read_latency);
-  node.require(t.read_cycle.value() > 0 || !node.has("read_cycle"), "read_cycle",
-               "must be positive");
-  t.read_energy = node.get<Energy>("read_energy");
+  parse_read(node, t);
 
   parse_write(node, t);
 
@@ -181,6 +286,27 @@ EnvmTechnology EnvmTechnology::parse(const ConfigNode& node) {
     t.sense_offset = 0.0;
   }
   return t;
+}
+
+std::uint32_t EnvmTechnology::cells_sensed(int bits_per_cell) const {
+  if (!sense_amplifiers) return cells_per_access;
+  const std::uint32_t per_cell =
+      sensing == Sensing::parallel ? (1u << static_cast<unsigned>(bits_per_cell)) - 1u : 1u;
+  std::uint32_t cells = std::min(cells_per_access, *sense_amplifiers / per_cell);
+  // Whole bytes per access: a multiple of 8 / gcd(b, 8) cells.
+  const std::uint32_t step = 8u / std::gcd(8u, static_cast<std::uint32_t>(bits_per_cell));
+  cells -= cells % step;
+  return cells;
+}
+
+Time EnvmTechnology::read_time(int bits_per_cell) const {
+  return read_latency_by_mode[static_cast<std::size_t>(bits_per_cell)] +
+         sense_time * static_cast<std::uint64_t>(extra_sense_steps(bits_per_cell));
+}
+
+Time EnvmTechnology::read_occupancy(int bits_per_cell) const {
+  return read_cycle_by_mode[static_cast<std::size_t>(bits_per_cell)] +
+         sense_time * static_cast<std::uint64_t>(extra_sense_steps(bits_per_cell));
 }
 
 Time EnvmTechnology::write_time(int bits_per_cell) const {

@@ -17,13 +17,39 @@
 //   -- ... or the macro form, which takes precedence when present:
 //   area_per_mib         macro area in mm^2 per MiB stored in SLC mode; an MLC memory with b bits
 //                        per cell needs 1/b of it
-//   -- read (one bank access senses cells_per_access cells in parallel):
-//   cells_per_access     cells per bank access; bytes per access = cells x bits_per_cell / 8 and
-//                        must be whole. An MLC access delivers b times the data of an SLC access
-//                        for about the same energy (the sense amplifiers resolve b bits per cell).
-//   read_latency         time from request to data of one access
-//   read_cycle           bank occupancy per read; reads are pipelined, so a bank starts a new
-//                        read every read_cycle (default: read_latency, i.e. not pipelined)
+//   -- read (one bank access senses up to cells_per_access cells, one bitline each):
+//   cells_per_access     bitlines (cells) one bank access connects; bytes per access = cells
+//                        sensed x bits_per_cell / 8 and must be whole. Without sense_amplifiers
+//                        every connected cell is sensed, so an MLC access delivers b times the
+//                        data of an SLC access for about the same energy.
+//   sensing              parallel | sequential (default parallel): how a b-bit cell is resolved
+//     parallel           flash-ADC-like (MaxNVM Sec. 2.3): 2^b - 1 sense amplifiers per sensed
+//                        bitline, each against its own reference, decode the level in one step;
+//                        read time does not grow with b
+//     sequential         one sense amplifier per bitline, b binary-search conversion steps: each
+//                        step after the first adds sense_time to the read latency and the bank
+//                        occupancy
+//   sense_amplifiers     sense amplifiers per bank (optional; default: as many as the connected
+//                        cells need). Fixed, they limit the cells sensed per access (column
+//                        multiplexing): parallel sensing senses floor(sense_amplifiers / (2^b - 1))
+//                        cells, sequential floor(sense_amplifiers); at most cells_per_access, and
+//                        rounded down to whole bytes per access (the rest of the amplifiers idle)
+//   sense_time           one conversion step of sequential sensing (required with sequential,
+//                        rejected with parallel)
+//   read_latency         time from request to data of one access: a time, or a map
+//                        bits-per-cell -> time for every mode 1..max (a characterised array per
+//                        mode; modes above max are ignored). Sequential sensing adds
+//                        (b - 1) x sense_time to it
+//   read_cycle           bank occupancy per read, a time or a map like read_latency; reads are
+//                        pipelined, so a bank starts a new read every read_cycle (default:
+//                        read_latency, i.e. not pipelined). Sequential: + (b - 1) x sense_time
+//                        => read latency(b) = read_latency[b] + steps(b) x sense_time
+//                           bank occupancy(b) = read_cycle[b] + steps(b) x sense_time,
+//                           steps(b) = b - 1 for sequential, 0 for parallel
+//   read_bandwidth       characterised array read bandwidth, e.g. 9GB/s (optional): caps the
+//                        read data rate of the whole memory below banks x bytes per access /
+//                        read_cycle (the array's shared I/O: consecutive read accesses start at
+//                        least bytes per access / read_bandwidth apart, over all banks)
 //   read_energy          energy per access
 //   -- write (program-and-verify: each pulse is followed by a verify read; more levels per cell
 //      need finer steps, hence more pulses):
@@ -71,9 +97,18 @@ struct EnvmTechnology {
   double node_nm = 0.0;
   double array_efficiency = 1.0;
 
+  enum class Sensing { parallel, sequential };
+
   std::uint32_t cells_per_access = 0;
+  Sensing sensing = Sensing::parallel;
+  std::optional<std::uint32_t> sense_amplifiers;  // per bank; unset: not a limit
+  Time sense_time{0};                             // sequential: per conversion step after the first
+  // The scalar form of read_latency / read_cycle (with a map: its mode 1); per mode below.
   Time read_latency{0};
   Time read_cycle{0};
+  std::array<Time, kMaxBitsPerCell + 1> read_latency_by_mode{};  // index = bits per cell
+  std::array<Time, kMaxBitsPerCell + 1> read_cycle_by_mode{};
+  std::optional<Bandwidth> read_bandwidth;  // characterised array read bandwidth (a cap)
   Energy read_energy{0.0};
 
   std::array<std::uint32_t, kMaxBitsPerCell + 1> pulses{};  // index = bits per cell; 0 unused
@@ -93,10 +128,19 @@ struct EnvmTechnology {
   // Reads and validates a technology block; problems become diagnostics of its document.
   static EnvmTechnology parse(const ConfigNode& node);
 
+  // Cells one bank access senses in mode `bits_per_cell` (see sense_amplifiers).
+  std::uint32_t cells_sensed(int bits_per_cell) const;
   // Bits one bank access delivers in mode `bits_per_cell`.
   std::uint64_t bits_per_access(int bits_per_cell) const {
-    return std::uint64_t{cells_per_access} * static_cast<std::uint64_t>(bits_per_cell);
+    return std::uint64_t{cells_sensed(bits_per_cell)} * static_cast<std::uint64_t>(bits_per_cell);
   }
+  // Conversion steps of one read beyond the first: b - 1 for sequential sensing, 0 for parallel.
+  int extra_sense_steps(int bits_per_cell) const {
+    return sensing == Sensing::sequential ? bits_per_cell - 1 : 0;
+  }
+  // Read latency and bank occupancy of one access in mode `bits_per_cell`, sensing included.
+  Time read_time(int bits_per_cell) const;
+  Time read_occupancy(int bits_per_cell) const;
   // Program-and-verify time and energy of one write access in mode `bits_per_cell`.
   Time write_time(int bits_per_cell) const;
   Energy write_energy(int bits_per_cell) const;
