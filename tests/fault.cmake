@@ -5,3 +5,7 @@ hmasim_add_test(test_fault
   mem/test_fault_injector.cpp
   app/test_fault_rates_cli.cpp
 )
+# The shipped presets' MLC calibration against MaxNVM's ranges (docs/fault-calibration.md).
+hmasim_add_test(test_mlc_calibration
+  test_mlc_calibration.cpp
+)

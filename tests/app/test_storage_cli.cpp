@@ -17,7 +17,9 @@ using hmasim::test::hmasim;
 namespace fs = std::filesystem;
 
 const std::string kRoot = HMASIM_SOURCE_DIR;
-const std::string kPlatform = kRoot + "/platforms/maxnvm/nvdla1024-mlc-rram.yaml";
+// MLC CTT: the noisier of the two calibrated MaxNVM technologies at MLC3
+// (docs/fault-calibration.md), so that LeNet5 in MLC3 sees hundreds of faults.
+const std::string kPlatform = kRoot + "/platforms/maxnvm/nvdla1024-mlc-ctt.yaml";
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);
@@ -98,7 +100,7 @@ TEST(StorageCli, NoFaultsCorruptNothing) {
                             "off");
   EXPECT_EQ(number(s, "level_faults", "faults"), 0);
   EXPECT_EQ(number(s, "weights_corrupted", "faults"), 0);
-  // SLC RRAM's levels never cross: faults on, nothing to inject.
+  // SLC CTT's levels never cross: faults on, nothing to inject.
   const std::string slc = run({"storage.fault_mode=program", "storage.bits_per_cell.values=1",
                                "storage.bits_per_cell.metadata=1", "storage.encoding=bitmask"},
                               "slc");
@@ -119,7 +121,7 @@ TEST(StorageCli, IdxSyncConfinesMaskErrors) {
 
 TEST(StorageCli, EccCorrectsCsrMetadata) {
   // 64-bit SEC-DED words: at MLC3's misread rate a word rarely holds two faults, so the code
-  // corrects nearly all (over MaxNVM's 4 KB words it would see tens per word and cannot).
+  // corrects nearly all (over MaxNVM's 4 KB words it would see several per word and cannot).
   const std::vector<std::string> base = {
       "storage.fault_mode=program",     "storage.encoding=csr",
       "storage.bits_per_cell.values=1", "storage.bits_per_cell.metadata=3",
