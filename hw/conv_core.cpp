@@ -26,7 +26,8 @@ Cycles ConvCore::stripe_cycles(std::uint64_t positions) const {
 }
 
 ConvCore::Timing ConvCore::compute(const ConvWork& w, std::uint64_t positions,
-                                   std::uint64_t kernels, std::uint64_t channels) const {
+                                   std::uint64_t kernels, std::uint64_t channels,
+                                   std::uint64_t columns) const {
   // The configured atoms are int8's; 16-bit data runs half the kernels per atomic operation
   // (atoms_for_element, dense_encoding.hpp), so twice the passes over the same positions.
   const NvdlaAtoms atoms =
@@ -46,9 +47,11 @@ ConvCore::Timing ConvCore::compute(const ConvWork& w, std::uint64_t positions,
     }
     passes = ceil_div(kernels, ak) * ceil_div(rows * line, ac) * ceil_div(w.r, rows);
   } else if (mode == ConvMode::winograd) {
-    // 2x2 output blocks of the tile's rows (a row tile is whole output rows), 16 passes each.
-    const std::uint64_t rows = w.out_w ? ceil_div(positions, w.out_w) : 0;
-    positions = ceil_div(rows, 2) * ceil_div(w.out_w, 2);
+    // 2x2 output blocks of the tile's rows x columns (a tile is whole rows of its columns), 16
+    // passes each.
+    const std::uint64_t width = columns ? columns : w.out_w;
+    const std::uint64_t rows = width ? ceil_div(positions, width) : 0;
+    positions = ceil_div(rows, 2) * ceil_div(width, 2);
     passes = ceil_div(kernels, ak) * ceil_div(channels, ac) * 16;
   } else if (w.depthwise) {
     passes = ceil_div(kernels, std::min(ac, ak)) * w.r * w.s;

@@ -15,6 +15,8 @@
 //   - with winograd, a 3x3 stride-1 convolution computes 2x2 output blocks from 4x4 input blocks:
 //     16 passes per (kernel group, channel op) over the tile's blocks instead of 9 over its
 //     positions, 2.25x fewer cycles; its weights are the 4x4 transformed kernels (16/9 bytes).
+//     A tile's 2x2 blocks cover its rows x columns (a W split's block of columns is cut into
+//     blocks of its own).
 #pragma once
 
 #include "core/units.hpp"
@@ -41,9 +43,10 @@ class ConvCore {
   explicit ConvCore(const MacArrayConfig& config) : config_(config) {}
 
   // Computing `positions` output positions of `kernels` of the layer's kernels over `channels`
-  // of each kernel's input channels (fewer than all for a channel slice).
+  // of each kernel's input channels (fewer than all for a channel slice). The positions are
+  // whole rows of `columns` output columns (0: all of the layer's; fewer for a W split's block).
   Timing compute(const ConvWork& work, std::uint64_t positions, std::uint64_t kernels,
-                 std::uint64_t channels) const;
+                 std::uint64_t channels, std::uint64_t columns = 0) const;
   Timing compute(const ConvWork& work, std::uint64_t positions, std::uint64_t kernels) const {
     return compute(work, positions, kernels, work.channels);
   }

@@ -13,6 +13,13 @@
 //      When not even AtomicK kernels fit (fully-connected layers, very deep kernels), a kernel
 //      group is streamed in channel slices (multiples of AtomicC) whose partial sums stay in the
 //      accumulator, as NVDLA splits the channel dimension; features must then be resident.
+//   4. not even one output row's input fits (a very wide map, a small CBUF): features are cut
+//      along W as well, into blocks of output rows x output columns (Tile::out_cols), each
+//      fetching its input rows x input columns, so the S - stride overlap columns are fetched
+//      again by the next block as rows are. The block shape is the one that fetches fewest
+//      bytes; the weights stay resident beside the blocks or are streamed in kernel groups
+//      (any split of the banks), whichever fetches fewer bytes in all. Blocks run row band
+//      after row band, left to right. Layers that an H split serves never get an out_cols.
 // When a share holds more than one tile, tiles are sized to half of it so the DMA can fill one
 // half while the core works on the other (the CBUF credit handshake).
 #pragma once
@@ -35,6 +42,17 @@ struct RowRange {
 };
 
 struct Tile {
+  Tile() = default;
+  Tile(RowRange feature_rows_, RowRange load_kernels_, RowRange out_rows_, RowRange kernels_,
+       RowRange channels_, bool writes_, RowRange out_cols_ = {})
+      : feature_rows(feature_rows_),
+        load_kernels(load_kernels_),
+        out_rows(out_rows_),
+        kernels(kernels_),
+        channels(channels_),
+        writes(writes_),
+        out_cols(out_cols_) {}
+
   RowRange feature_rows;  // input rows fetched now (of every input); empty: already resident
   RowRange load_kernels;  // kernels whose weights are fetched now; empty: already resident
   RowRange out_rows;      // output rows computed
@@ -43,13 +61,30 @@ struct Tile {
   // the accumulator (CACC), so only the last slice of an output block writes it out.
   RowRange channels;
   bool writes = true;
+  // Output columns computed; empty: all of them (an H split). A W split's tile fetches, of each
+  // of its feature rows, the input columns these read (input_columns).
+  RowRange out_cols;
 };
+
+// The tile's output columns: out_cols, or all of the layer's when it is empty.
+inline RowRange tile_columns(const Tile& t, const ConvWork& w) {
+  return t.out_cols.empty() ? RowRange{0, w.out_w} : t.out_cols;
+}
+// Input columns [begin, end) that output columns `out` read (padding columns are not fetched),
+// as ConvWork::input_rows along W with S.
+RowRange input_columns(const ConvWork& w, RowRange out);
+// Output positions (rows x columns) the tile computes.
+inline std::uint64_t tile_positions(const Tile& t, const ConvWork& w) {
+  return t.out_rows.size() * tile_columns(t, w).size();
+}
 
 struct TilePlan {
   std::vector<Tile> tiles;
   Bytes feature_share{0};
   Bytes weight_share{0};
   const char* strategy = "";
+  // Whether a tile computes fewer than all output columns (a W split).
+  bool splits_columns() const;
 };
 
 class TilingError : public std::runtime_error {
@@ -59,7 +94,8 @@ class TilingError : public std::runtime_error {
 
 // `inputs`: how many input maps of work's shape are read per output (2 for element-wise add).
 // `weights`: whether the layer has stored weights to fetch. Throws TilingError if not even one
-// output row of one kernel group fits.
+// output position of one kernel group fits (or a kernel group too deep to fit must be streamed
+// in channel slices beside features that do not fit whole).
 TilePlan plan_tiles(const ConvWork& work, const CbufConfig& cbuf, std::uint32_t atomic_c,
                     std::uint32_t atomic_k, unsigned inputs, bool weights);
 

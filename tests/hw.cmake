@@ -2,6 +2,7 @@
 hmasim_add_test(test_hw
   hw/test_conv_core.cpp
   hw/test_layer_tiling.cpp
+  hw/test_w_split.cpp
   hw/test_dma.cpp
   hw/test_placement.cpp
   hw/test_sdp_fusion.cpp

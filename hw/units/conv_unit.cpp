@@ -15,9 +15,11 @@ ComputeUnit::Work ConvUnit::plan(const TileJob& job) {
   const LayerProgram& p = *job.program;
   const ConvWork& w = p.work;
   const Tile& t = *job.tile;
-  const std::uint64_t positions = t.out_rows.size() * w.out_w;
+  // The stripe covers the tile's output rows x output columns (all columns but for a W split).
+  const std::uint64_t columns = tile_columns(t, w).size();
+  const std::uint64_t positions = t.out_rows.size() * columns;
   const std::uint64_t channels = t.channels.empty() ? w.channels : t.channels.size();
-  const ConvCore::Timing c = core_.compute(w, positions, t.kernels.size(), channels);
+  const ConvCore::Timing c = core_.compute(w, positions, t.kernels.size(), channels, columns);
   // Partial sums of a channel slice stay in the accumulator: only the last slice emits.
   planned_.outputs = t.writes ? positions * t.kernels.size() : 0;
   planned_.cbuf_read_bytes = c.feature_read_bytes + c.weight_read_bytes;

@@ -39,12 +39,28 @@ std::uint64_t global(const Region& r, std::uint64_t offset) {
 void DmaEngine::feature_reads(const LayerProgram& p, const Tile& t,
                               std::vector<DmaRequest>& out) const {
   if (t.feature_rows.empty()) return;
-  const std::uint64_t row = p.work.in_row_bytes();
-  const std::uint64_t first = t.feature_rows.begin * row;
+  const ConvWork& w = p.work;
+  const std::uint64_t row = w.in_row_bytes();
+  const RowRange cols = t.out_cols.empty() ? RowRange{0, w.in_w} : input_columns(w, t.out_cols);
+  if (cols.size() == w.in_w) {
+    // Whole rows: one contiguous run of each input.
+    const std::uint64_t first = t.feature_rows.begin * row;
+    for (const Region& r : p.input_regions) {
+      const std::uint64_t bytes =
+          std::min(r.bytes, t.feature_rows.end * row) - std::min(r.bytes, first);
+      split(global(r, first), bytes, out);
+    }
+    return;
+  }
+  // A W split's block: its input columns of each input row are not contiguous with the next
+  // row's, so one run per row segment (NVDLA's DMA has no strided request).
+  const std::uint64_t column = w.in_c * w.bytes_per_element;
   for (const Region& r : p.input_regions) {
-    const std::uint64_t bytes =
-        std::min(r.bytes, t.feature_rows.end * row) - std::min(r.bytes, first);
-    split(global(r, first), bytes, out);
+    for (std::uint64_t y = t.feature_rows.begin; y < t.feature_rows.end; ++y) {
+      const std::uint64_t from = std::min(r.bytes, y * row + cols.begin * column);
+      const std::uint64_t to = std::min(r.bytes, y * row + cols.end * column);
+      split(global(r, from), to - from, out);
+    }
   }
 }
 
@@ -53,12 +69,24 @@ void DmaEngine::output_writes(const LayerProgram& p, const Tile& t,
   const ConvWork& w = p.work;
   // Output rows x kernels of the tile, as one block: a row tile of all kernels is exactly its
   // rows of the HWC map; a kernel-group tile is written as a block of the same size.
-  const std::uint64_t bytes = t.out_rows.size() * w.out_w * t.kernels.size() * w.bytes_per_element;
+  const std::uint64_t e = w.bytes_per_element;
   const std::uint64_t offset = t.out_rows.begin * w.out_row_bytes(w.kernels) +
-                               t.kernels.begin * t.out_rows.size() * w.out_w * w.bytes_per_element;
+                               t.kernels.begin * t.out_rows.size() * w.out_w * e;
   const Region& o = p.output;
-  split(global(o, std::min(offset, o.bytes)), std::min(bytes, o.bytes - std::min(offset, o.bytes)),
-        out);
+  const auto write = [&](std::uint64_t at, std::uint64_t bytes) {
+    split(global(o, std::min(at, o.bytes)), std::min(bytes, o.bytes - std::min(at, o.bytes)), out);
+  };
+  const RowRange cols = tile_columns(t, w);
+  if (cols.size() == w.out_w) {
+    write(offset, t.out_rows.size() * w.out_w * t.kernels.size() * e);
+    return;
+  }
+  // A W split's tile writes its columns of each row of that block: one run per output row.
+  const std::uint64_t line = w.out_w * t.kernels.size() * e;
+  const std::uint64_t position = t.kernels.size() * e;
+  for (std::uint64_t y = 0; y < t.out_rows.size(); ++y) {
+    write(offset + y * line + cols.begin * position, cols.size() * position);
+  }
 }
 
 void DmaEngine::residual_reads(const LayerProgram& p, const Tile& t,

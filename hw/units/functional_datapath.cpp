@@ -89,6 +89,15 @@ FunctionalDatapath::FunctionalDatapath(const Network& network,
     }
   }
   for (const LayerProgram& p : programs) {
+    // The kernels compute blocks of whole output rows; a W split's tile computes a block of
+    // columns, which they do not (its outputs would be written wrong, not refused later).
+    if (p.plan.splits_columns()) {
+      throw FunctionalError("--functional: layer '" + p.layer->name +
+                            "' is tiled along W (not even one output row's input fits its "
+                            "share of the CBUF: '" + p.plan.strategy +
+                            "'), which functional mode does not compute: give the CBUF room "
+                            "for one output row (accelerator.cbuf.size)");
+    }
     layouts_.push_back(FeatureLayout::written_by(p.plan, p.work.out_h, p.work.out_w, p.work.kernels,
                                                  functional_element_bytes(*p.layer)));
   }

@@ -16,7 +16,7 @@ void Sdp::drained(std::uint64_t outputs, Time begin, Time end) {
 
 std::uint64_t Sdp::outputs(const TileJob& job) const {
   const ConvWork& w = job.program->work;
-  return job.tile->out_rows.size() * w.out_w * w.kernels;
+  return tile_positions(*job.tile, w) * w.kernels;
 }
 
 ComputeUnit::Work Sdp::plan(const TileJob& job) {
