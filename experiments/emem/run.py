@@ -4,14 +4,16 @@
 replacing DRAM (weights and activations in it) and the hybrid (weights in the eMEM, activations in
 DRAM), for RRAM, STT-MRAM and PCM, on ResNet-50 and MobileNetV2, run back to back.
 
-  experiments/emem/run.py [--hmasim BIN] [--frames N] [--out DIR] [--precision 8|16] > results.md
+  experiments/emem/run.py [--hmasim BIN] [--frames N] [--out DIR] [--precision 8|16] [--jobs N]
+                         [--csv DIR] > results.md
 
 --precision sets every layer's data width (`--set workload.precision=...`): 16 (the default) is
 the paper's 16-bit data (int16 weights and activations), 8 hmasim's int8 networks as shipped.
 At 16 bits the eMEM is 64 MiB instead of the platforms' 32 MiB (EMEM_CAPACITY): ResNet-50's
 16-bit weights alone are 51 MB, and the platforms size the eMEM to hold the weights and maps.
-Every figure comes from a run's summary.json; the paper's Table II energies are printed beside
-ours for comparison only.
+Every figure comes from a run's summary.json; the paper's Table II energies
+(experiments/emem/paper.csv) are printed beside ours for comparison only. --csv DIR writes
+DIR/runs.csv and DIR/cells.csv (experiments/reproduce.py).
 """
 
 import argparse
@@ -20,13 +22,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from hmasim_runs import ROOT, arguments, run  # noqa: E402
+from hmasim_runs import arguments, paper_values, run_many, write_csv_outputs  # noqa: E402
 
 NETWORKS = ["resnet50", "mobilenetv2"]
 TECHNOLOGIES = ["rram", "stt-mram", "pcm"]
-# eMEM Table II, for comparison: energy per inference [mJ] with DRAM, and hybrids (16-bit data).
-PAPER = {"resnet50": {"dram": 75.89, "stt-mram": 11.97, "pcm": 14.60, "rram": 14.60},
-         "mobilenetv2": {"dram": 4.75, "stt-mram": 2.29, "pcm": 2.39, "rram": 2.39}}
+PAPER = paper_values(__file__)  # eMEM Table II (16-bit data), for comparison
 # The eMEM's capacity by data width (None: the platform's 32 MiB, sized for 8-bit ResNet-50).
 EMEM_CAPACITY = {8: None, 16: "64MiB"}
 SECONDS_PER_WEEK = 7 * 24 * 3600
@@ -42,13 +42,14 @@ def precision_option():
     return known.precision
 
 
-def run_system(hmasim, platform, network, tech, frames, out, precision):
+def point(platform, network, tech, frames, out, precision):
     sets = [f"workload.precision={precision}"]
     sets += ["memories.emem.technology.preset=" + tech] if tech else []
     if tech and EMEM_CAPACITY[precision]:
         sets.append("memories.emem.capacity=" + EMEM_CAPACITY[precision])
-    return run(hmasim, f"emem/{platform}.yaml", network + ".yaml", out,
-               ["--frames", str(frames)], sets)
+    name = f"{network}-{platform}" + (f"-{tech}" if tech else "")
+    return {"name": name, "platform": f"emem/{platform}.yaml", "workload": network + ".yaml",
+            "out": os.path.join(out, name), "options": ["--frames", str(frames)], "sets": sets}
 
 
 def lifetime(years):
@@ -65,35 +66,43 @@ def lifetime(years):
 
 def main():
     precision = precision_option()
-    args = arguments(__doc__, "emem", frames=2)
+    args = arguments(__doc__, "emem", frames=2, reproduction=True)
     capacity = EMEM_CAPACITY[precision] or "the platforms' 32MiB"
     print(f"{precision}-bit data (workload.precision={precision}), eMEM of {capacity}, "
           f"{args.frames} frames per run.\n")
     start = time.monotonic()
-    runs = 0
+    pts = []
+    for net in NETWORKS:
+        pts.append(point("dram-only", net, None, args.frames, args.out, precision))
+        for system in ["emem-only", "hybrid"]:
+            for tech in TECHNOLOGIES:
+                pts.append(point(system, net, tech, args.frames, args.out, precision))
+    s = run_many(args.hmasim, pts, args.jobs)
+    cells = {}
     print("| network | system | eMEM | energy / inference [mJ] (paper) | vs DRAM-only | FPS | "
           "eMEM writes / frame (most-written block) | lifetime | lifetime, wear-levelled |")
     print("|---|---|---|---:|---:|---:|---:|---|---|")
     for net in NETWORKS:
-        base = run_system(args.hmasim, "dram-only", net, None, args.frames,
-                          os.path.join(args.out, f"{net}-dram-only"), precision)
-        runs += 1
+        base = s[f"{net}-dram-only"]
         e0 = base["energy_per_frame_j"]
-        print(f"| {net} | DRAM only | - | {e0 * 1e3:.3f} ({PAPER[net]['dram']}) | 1.00x | "
+        cells[f"t2.{net}.dram"] = (e0, [f"{net}-dram-only"])
+        print(f"| {net} | DRAM only | - | {e0 * 1e3:.3f} ({PAPER[f't2.{net}.dram']}) | 1.00x | "
               f"{base['fps_max']:.0f} | - | - | - |")
         for system in ["emem-only", "hybrid"]:
             for tech in TECHNOLOGIES:
-                s = run_system(args.hmasim, system, net, tech, args.frames,
-                               os.path.join(args.out, f"{net}-{system}-{tech}"), precision)
-                runs += 1
-                e = s["energy_per_frame_j"]
-                wear = s["endurance"]["emem"]
-                paper = f" ({PAPER[net][tech]})" if system == "hybrid" else ""
+                r = s[f"{net}-{system}-{tech}"]
+                e = r["energy_per_frame_j"]
+                wear = r["endurance"]["emem"]
+                paper = f" ({PAPER[f't2.{net}.{tech}']})" if system == "hybrid" else ""
+                if system == "hybrid":
+                    cells[f"t2.{net}.{tech}"] = (e, [f"{net}-{system}-{tech}"])
                 print(f"| {net} | {'eMEM replaces DRAM' if system == 'emem-only' else 'hybrid'} | "
-                      f"{tech} | {e * 1e3:.3f}{paper} | {e0 / e:.2f}x | {s['fps_max']:.0f} | "
+                      f"{tech} | {e * 1e3:.3f}{paper} | {e0 / e:.2f}x | {r['fps_max']:.0f} | "
                       f"{wear['writes_per_frame']:g} | {lifetime(wear['lifetime_years'])} | "
                       f"{lifetime(wear['lifetime_wear_leveled_years'])} |")
-    print(f"\n{runs} runs in {time.monotonic() - start:.1f} s of wall time.")
+    if args.csv:
+        write_csv_outputs(args.csv, cells)
+    print(f"\n{len(s)} runs in {time.monotonic() - start:.1f} s of wall time.")
     return 0
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """MEMTI (IEEE Micro 2019) Table 2 and Fig. 3 from simulation (docs/memti-experiment.md).
 
-  experiments/memti/run.py [--hmasim BIN] [--frames N] [--out DIR] > results.md
+  experiments/memti/run.py [--hmasim BIN] [--frames N] [--out DIR] [--jobs N] [--csv DIR] \
+      > results.md
 
 Runs ResNet-26 with residual adapters, three tasks per frame (experiments/memti/schedule.yaml),
 on the five platforms of platforms/memti/: at the maximum rate (peak FPS, power) and at each
@@ -9,7 +10,8 @@ frame rate of Fig. 3 (energy per inference). The DRAM-only and SRAM-only designs
 between frames; MEMTI, RRAM adapters and all-RRAM power down (platform `power:` blocks). The
 all-SRAM and all-RRAM designs run one whole network per task (every parameter task-specific), as
 MEMTI's designs without adapters. Prints markdown tables; every figure comes from a run's
-summary.json. The paper's figures are printed beside ours for comparison only.
+summary.json. The paper's figures (experiments/memti/paper.csv) are printed beside ours for
+comparison only. --csv DIR writes DIR/runs.csv and DIR/cells.csv (experiments/reproduce.py).
 """
 
 import os
@@ -17,26 +19,20 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from hmasim_runs import ROOT, arguments, run  # noqa: E402
+from hmasim_runs import ROOT, arguments, paper_values, run_many, write_csv_outputs  # noqa: E402
 
 CONFIGS = ["all-dram", "all-sram", "all-rram", "memti", "rram-adapters"]
 PER_TASK_NETWORKS = {"all-sram", "all-rram"}  # no shared backbone: a whole network per task
 RATES = [1, 3, 10, 30, 60, 100]
-# MEMTI Table 2, for comparison: power [mW], max FPS, saved energy at 30 FPS vs all DRAM.
-PAPER = {
-    "all-dram": (493, 749, 1.0),
-    "all-sram": (634, 485, 0.64),
-    "all-rram": (298, 47, 1.62),
-    "memti": (344, 429, 10.65),
-    "rram-adapters": (301, 396, 13.6),
-}
+PAPER = paper_values(__file__)  # MEMTI Table 2 and text, for comparison
 
 
-def run_config(hmasim, config, fps, frames, out):
+def point(config, fps, frames, out):
     sets = ["workload.defaults.shared=false"] if config in PER_TASK_NETWORKS else []
-    return run(hmasim, f"memti/{config}.yaml", "resnet26-adapters.yaml", out,
-               ["--schedule", os.path.join(ROOT, "experiments/memti/schedule.yaml"),
-                "--fps", str(fps), "--frames", str(frames)], sets)
+    return {"name": f"{config}-{fps}", "platform": f"memti/{config}.yaml",
+            "workload": "resnet26-adapters.yaml", "out": os.path.join(out, f"{config}-{fps}"),
+            "options": ["--schedule", os.path.join(ROOT, "experiments/memti/schedule.yaml"),
+                        "--fps", str(fps), "--frames", str(frames)], "sets": sets}
 
 
 def onchip_mib(summary, model):
@@ -45,13 +41,12 @@ def onchip_mib(summary, model):
 
 
 def main():
-    args = arguments(__doc__, "memti", frames=30)
-    results = {}
+    args = arguments(__doc__, "memti", frames=30, reproduction=True)
     start = time.monotonic()
-    for c in CONFIGS:
-        for fps in ["max"] + RATES:
-            results[(c, fps)] = run_config(args.hmasim, c, fps, args.frames,
-                                    os.path.join(args.out, f"{c}-{fps}"))
+    keys = [(c, fps) for c in CONFIGS for fps in ["max"] + RATES]
+    pts = [point(c, fps, args.frames, args.out) for c, fps in keys]
+    done = run_many(args.hmasim, pts, args.jobs)
+    results = {k: done[p["name"]] for k, p in zip(keys, pts)}
     wall = time.monotonic() - start
 
     base30 = results[("all-dram", 30)]["energy_per_frame_j"]
@@ -63,7 +58,8 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c in CONFIGS:
         peak, at30 = results[(c, "max")], results[(c, 30)]
-        p_power, p_fps, p_saved = PAPER[c]
+        p_power, p_fps = PAPER[f"t2.{c}.power"], PAPER[f"t2.{c}.fps"]
+        p_saved = PAPER.get(f"t2.{c}.saved", "1.0")
         lifetimes = [e["lifetime_years"] for e in at30["endurance"].values()]
         life = min((x for x in lifetimes if x is not None), default=None)
         print(f"| {c} | {peak['avg_power_w'] * 1e3:.0f} ({p_power}) | "
@@ -90,6 +86,16 @@ def main():
     for c in CONFIGS:
         cells = [f"{results[(c, r)]['energy_per_frame_j'] / 3 * 1e3:.3f}" for r in RATES]
         print(f"| {c} | " + " | ".join(cells) + " |")
+    if args.csv:
+        cells = {}
+        for c in CONFIGS:
+            peak, at30 = results[(c, "max")], results[(c, 30)]
+            cells[f"t2.{c}.power"] = (peak["avg_power_w"], [f"{c}-max"])
+            cells[f"t2.{c}.fps"] = (peak["fps_max"], [f"{c}-max"])
+            cells[f"t2.{c}.saved"] = (base30 / at30["energy_per_frame_j"],
+                                      ["all-dram-30", f"{c}-30"])
+            cells[f"text.{c}.frame"] = (peak["energy_per_frame_j"], [f"{c}-max"])
+        write_csv_outputs(args.csv, cells)
     print(f"\n{len(results)} runs in {wall:.1f} s of wall time.")
     return 0
 
