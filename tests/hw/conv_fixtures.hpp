@@ -1,6 +1,7 @@
 // Test support: small convolution shapes for the datapath's unit tests.
 #pragma once
 
+#include "hw/accelerator_config.hpp"
 #include "hw/conv_work.hpp"
 
 namespace hmasim::test {
@@ -14,6 +15,14 @@ inline ConvWork same_conv(std::uint64_t hw, std::uint64_t c, std::uint64_t k, st
   w.r = w.s = r;
   w.padding = r / 2;
   return w;
+}
+
+// A CBUF of `kib` KiB in `banks` banks.
+inline CbufConfig cbuf(std::uint64_t kib, std::uint32_t banks) {
+  CbufConfig c;
+  c.size = Bytes(kib * 1024);
+  c.banks = banks;
+  return c;
 }
 
 }  // namespace hmasim::test

@@ -6,12 +6,7 @@
 namespace hmasim {
 namespace {
 
-CbufConfig cbuf(std::uint64_t kib, std::uint32_t banks) {
-  CbufConfig c;
-  c.size = Bytes(kib * 1024);
-  c.banks = banks;
-  return c;
-}
+using test::cbuf;
 
 constexpr auto conv = test::same_conv;
 

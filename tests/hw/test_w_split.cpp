@@ -16,12 +16,7 @@
 namespace hmasim {
 namespace {
 
-CbufConfig cbuf(std::uint64_t kib, std::uint32_t banks) {
-  CbufConfig c;
-  c.size = Bytes(kib * 1024);
-  c.banks = banks;
-  return c;
-}
+using test::cbuf;
 
 // An h x w map of c channels into k kernels of r x r, 'same' padding, `stride`.
 ConvWork map_conv(std::uint64_t h, std::uint64_t w, std::uint64_t c, std::uint64_t k,
